@@ -1,0 +1,52 @@
+# Two commands a person needs: `make run` and `make test`. Both set everything up first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+LOCALES := bot/locales
+POT := $(LOCALES)/messages.pot
+PO_FILES := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+BABEL_KEYWORDS := -k N_ -k pgettext:1c,2 -k ngettext:1,2
+
+.PHONY: run test setup catalogs messages lint format clean
+
+run: setup
+	$(PY) -m bot
+
+test: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+setup: $(INSTALLED) catalogs
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+# Compile the translations (.po) into the files the bot reads (.mo).
+catalogs: $(MO_FILES)
+
+$(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po $(INSTALLED)
+	$(VENV)/bin/pybabel compile --domain messages --input-file $< --output-file $@ --locale $*
+
+# After changing user-visible strings: extract them and merge into the three catalogs.
+messages: $(INSTALLED)
+	$(VENV)/bin/pybabel extract --mapping-file babel.cfg $(BABEL_KEYWORDS) --sort-by-file \
+		--project Mentorbro --output-file $(POT) .
+	$(VENV)/bin/pybabel update --input-file $(POT) --output-dir $(LOCALES) --domain messages \
+		--no-fuzzy-matching --ignore-obsolete
+
+lint: $(INSTALLED)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(INSTALLED)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV) $(MO_FILES) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Mentorbro: the Telegram bot of a volunteer career-mentoring programme for refugees."""

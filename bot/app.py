@@ -1,0 +1,71 @@
+"""Build the Application: handlers, error handler, rate limiter, start-up and shut-down."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.config import Config
+from bot.handlers import coordinator, fallback, start
+from bot.handlers.common import SERVICES_KEY, services_of
+from bot.handlers.errors import on_error
+from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
+from bot.services import Clock, Services, utc_now
+from storage import open_database
+from storage import participants as participant_store
+
+log = logging.getLogger(__name__)
+
+# Retries on 429 (after Telegram's retry_after) before a send is given up.
+RATE_LIMIT_RETRIES = 3
+GUARD_GROUP = -1
+
+
+def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
+    """The bot, ready for run_polling (or for tests to initialize and start by hand)."""
+
+    async def post_init(application: Application) -> None:
+        database = await open_database(config.database_path)
+        application.bot_data[SERVICES_KEY] = Services(config=config, db=database, clock=clock)
+        await publish_menus(application)
+
+    async def post_shutdown(application: Application) -> None:
+        services = application.bot_data.pop(SERVICES_KEY, None)
+        if services is not None:
+            await services.db.close()
+
+    builder = (
+        ApplicationBuilder()
+        .token(config.bot_token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if config.bot_api_base_url is not None:
+        builder = builder.base_url(config.bot_api_base_url)
+        builder = builder.base_file_url(config.bot_api_base_file_url)
+    application = builder.build()
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    application.add_handlers(fallback.GUARDS, group=GUARD_GROUP)
+    application.add_handlers([*start.HANDLERS, *coordinator.HANDLERS, *fallback.HANDLERS])
+    application.add_error_handler(on_error)
+
+
+async def publish_menus(application: Application) -> None:
+    """Command menus per language, and the coordinators' own; a failure here is not fatal."""
+    services = services_of(application)
+    try:
+        await publish_default_menus(application.bot, services.config.default_language)
+        for user_id in sorted(services.config.coordinator_ids):
+            known = await participant_store.get(services.db, user_id)
+            language = known.language if known else services.config.default_language
+            await publish_coordinator_menu(application.bot, user_id, language)
+    except Exception as error:
+        log.warning("command menus not published: %s", type(error).__name__)

@@ -1,0 +1,34 @@
+"""The bot's commands per audience, as shown in Telegram's command menu and in /help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.i18n import N_
+from bot.participants import Role
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str  # a msgid, translated where it is shown
+
+
+START = Command("start", N_("Start or continue"))
+HELP = Command("help", N_("What I can do for you"))
+LANGUAGE = Command("language", N_("Change language"))
+PARTICIPANTS = Command("participants", N_("Overview of the participants"))
+
+EVERYONE = (START, HELP, LANGUAGE)
+COORDINATOR_ONLY = (PARTICIPANTS,)
+
+
+def commands_for(role: Role | None) -> tuple[Command, ...]:
+    """The commands a person with this role can use, in menu order."""
+    if role is Role.COORDINATOR:
+        return (*COORDINATOR_ONLY, HELP, LANGUAGE)
+    return EVERYONE
+
+
+def coordinator_command_names() -> frozenset[str]:
+    return frozenset(command.name for command in COORDINATOR_ONLY)

@@ -1,0 +1,111 @@
+"""Settings from the environment and `.env`, validated once and immutable afterwards."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.i18n import SUPPORTED_LANGUAGES
+
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names it and says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    bot_token: str
+    coordinator_ids: frozenset[int]
+    database_path: Path
+    timezone: ZoneInfo
+    default_language: str
+    bot_api_base_url: str | None
+    log_level: int
+
+    @property
+    def bot_api_base_file_url(self) -> str | None:
+        """The file URL of a self-hosted Bot API server: `/file/bot` beside `/bot`."""
+        if self.bot_api_base_url is None:
+            return None
+        root = self.bot_api_base_url.removesuffix("/bot")
+        return f"{root}/file/bot"
+
+
+def load_config(env: Mapping[str, str]) -> Config:
+    """Build the configuration from an environment mapping, or raise ConfigError."""
+    return Config(
+        bot_token=_token(env.get("BOT_TOKEN", "").strip()),
+        coordinator_ids=_coordinator_ids(env.get("COORDINATOR_IDS", "")),
+        database_path=Path(env.get("DATABASE_PATH", "").strip() or "data/mentorbro.sqlite3"),
+        timezone=_timezone(env.get("TIMEZONE", "").strip() or "Europe/Copenhagen"),
+        default_language=_language(env.get("DEFAULT_LANGUAGE", "").strip() or "da"),
+        bot_api_base_url=_base_url(env.get("BOT_API_BASE_URL", "").strip()),
+        log_level=_log_level(env.get("LOG_LEVEL", "").strip() or "INFO"),
+    )
+
+
+def _token(value: str) -> str:
+    if not value:
+        raise ConfigError(
+            "BOT_TOKEN is not set: open Telegram, talk to @BotFather, send /newbot, "
+            "and put the token it gives you in .env as BOT_TOKEN=..."
+        )
+    if not TOKEN_PATTERN.match(value):
+        raise ConfigError(
+            "BOT_TOKEN does not look like a bot token (digits, a colon, then letters); "
+            "copy it again from @BotFather (/mybots, API Token)"
+        )
+    return value
+
+
+def _coordinator_ids(value: str) -> frozenset[int]:
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    bad = [part for part in parts if not part.isdigit()]
+    if bad:
+        raise ConfigError(
+            f"COORDINATOR_IDS must be Telegram user ids separated by commas, "
+            f"e.g. 12345678,87654321; not a number: {bad[0]!r}"
+        )
+    return frozenset(int(part) for part in parts)
+
+
+def _timezone(value: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(
+            f"TIMEZONE {value!r} is not a known time zone; use a name like Europe/Copenhagen"
+        ) from error
+
+
+def _language(value: str) -> str:
+    if value not in SUPPORTED_LANGUAGES:
+        raise ConfigError(
+            f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}; got {value!r}"
+        )
+    return value
+
+
+def _base_url(value: str) -> str | None:
+    if not value:
+        return None
+    if not re.match(r"^https?://[^/\s]+(/\S*)?/bot$", value):
+        raise ConfigError(
+            "BOT_API_BASE_URL must be the Bot API server's address ending in /bot, "
+            f"e.g. http://localhost:8081/bot (the token is appended); got {value!r}"
+        )
+    return value
+
+
+def _log_level(value: str) -> int:
+    name = value.upper()
+    if name not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}; got {value!r}")
+    return logging.getLevelName(name)

@@ -1,0 +1,1 @@
+"""Telegram handlers: parse the update, call the domain, render a localized reply."""

@@ -1,0 +1,34 @@
+"""What every handler needs: the services, the person behind an update, their translator."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes
+
+from bot.i18n import Translator, translator
+from bot.participants import Participant
+from bot.registration import Contact, identify
+from bot.services import Services
+
+SERVICES_KEY = "services"
+
+
+def services_of(holder: ContextTypes.DEFAULT_TYPE | Application) -> Services:
+    """The services of the running application, from a handler's context or the application."""
+    application = holder if isinstance(holder, Application) else holder.application
+    return application.bot_data[SERVICES_KEY]
+
+
+def contact_of(update: Update) -> Contact:
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None
+    return Contact(telegram_user_id=user.id, chat_id=chat.id, language_code=user.language_code)
+
+
+async def participant_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Participant:
+    return await identify(services_of(context), contact_of(update))
+
+
+def tr(participant: Participant) -> Translator:
+    return translator(participant.language)

@@ -1,0 +1,49 @@
+"""The error handler: log without personal data, tell the person, never crash."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden
+from telegram.ext import ContextTypes
+
+from bot import registration
+from bot.handlers.common import participant_of, services_of, tr
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Blocked users are marked unreachable; anyone else hears that something went wrong."""
+    error = context.error
+    if not isinstance(update, Update) or update.effective_user is None:
+        log.error("error outside an update: %s", type(error).__name__, exc_info=error)
+        return
+    user_id = update.effective_user.id
+    if isinstance(error, Forbidden):
+        log.info("participant %s cannot be reached: %s", user_id, error)
+        await registration.mark_unreachable(services_of(context), user_id)
+        return
+    log.error(
+        "update %s from user %s failed: %s",
+        update.update_id,
+        user_id,
+        type(error).__name__,
+        exc_info=error,
+    )
+    await apologise(update, context)
+
+
+async def apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    try:
+        participant = await participant_of(update, context)
+        text = tr(participant).gettext(
+            "Sorry, something went wrong on our side. Please try again in a moment."
+        )
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.effective_chat is not None:
+            await update.effective_chat.send_message(text)
+    except Exception as error:  # the apology itself failed: the log is all that is left
+        log.error("could not tell user about the error: %s", type(error).__name__)

@@ -1,0 +1,102 @@
+"""Answers for everything no other handler took: never silence, always a way forward."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import registration
+from bot.handlers.common import participant_of, services_of, tr
+from bot.handlers.start import send_step
+from bot.participants import OnboardingStep
+
+MAX_ECHOED_COMMAND = 32
+
+
+async def ignore_non_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The programme talks to people one by one; groups and channels get nothing."""
+    chat = update.effective_chat
+    if chat is None or chat.type != chat.PRIVATE:
+        raise ApplicationHandlerStop
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    participant = await participant_of(update, context)
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    command = message.text.split()[0][:MAX_ECHOED_COMMAND]
+    t = tr(participant)
+    await message.chat.send_message(
+        t.gettext("I don't know the command {command}. Type /help to see what I can do.").format(
+            command=html.escape(t.isolate(command))
+        )
+    )
+
+
+async def unexpected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text while nothing is asked: repeat an open first question, or point to /help."""
+    participant = await participant_of(update, context)
+    step = registration.onboarding_step_of(services_of(context), participant)
+    if step in (OnboardingStep.CHOOSE_LANGUAGE, OnboardingStep.CHOOSE_ROLE):
+        await send_step(update, participant, step)
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_message(
+        tr(participant).gettext(
+            "I am not waiting for an answer from you right now. Type /help to see what I can do."
+        )
+    )
+
+
+async def unsupported_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Photos, stickers, voice, files, locations...: say what the bot can read."""
+    participant = await participant_of(update, context)
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_message(
+        tr(participant).gettext(
+            "I can only read text messages and button presses. Please write your message as "
+            "text, or type /help."
+        )
+    )
+
+
+async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    participant = await participant_of(update, context)
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_message(
+        tr(participant).gettext(
+            "I do not read changes to messages you already sent. Please send it again as a new "
+            "message."
+        )
+    )
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button from an old message, or callback data the bot does not know."""
+    query = update.callback_query
+    assert query is not None
+    participant = await participant_of(update, context)
+    await query.answer(tr(participant).gettext("This button is no longer active."), show_alert=True)
+
+
+GUARDS = [TypeHandler(Update, ignore_non_private)]
+
+HANDLERS = [
+    MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited_message),
+    MessageHandler(filters.COMMAND, unknown_command),
+    MessageHandler(filters.TEXT, unexpected_text),
+    MessageHandler(filters.ALL, unsupported_message),
+    CallbackQueryHandler(stale_button),
+]

@@ -1,0 +1,113 @@
+"""Translations (gettext catalogs compiled by Babel) and locale-aware formatting."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, tzinfo
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DOMAIN = "messages"
+SUPPORTED_LANGUAGES = ("da", "en", "ar")
+# Each language named in itself, as a person looks for it in a list.
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English", "ar": "العربية"}
+
+FIRST_STRONG_ISOLATE = "\u2068"
+LEFT_TO_RIGHT_ISOLATE = "\u2066"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
+RIGHT_TO_LEFT_MARK = "\u200f"
+# "/help" in a sentence: a slash that starts a word, then the command's letters.
+COMMAND_IN_TEXT = re.compile(r"(?<![\w/])/[a-z_]+")
+
+
+def N_(message: str) -> str:
+    """Mark a msgid for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
+class CatalogMissingError(RuntimeError):
+    """The compiled catalogs (.mo) are not there: the set-up (make catalogs) did not run."""
+
+
+def guess_language(language_code: str | None, default: str) -> str:
+    """The supported language closest to Telegram's `language_code` (e.g. "ar-EG" → "ar")."""
+    if language_code:
+        primary = language_code.replace("_", "-").split("-")[0].lower()
+        if primary in SUPPORTED_LANGUAGES:
+            return primary
+    return default
+
+
+class Translator:
+    """gettext and Babel formatting for one language."""
+
+    def __init__(self, language: str, translations: Translations) -> None:
+        self.language = language
+        self.locale = Locale.parse(language)
+        self._translations = translations
+
+    @property
+    def right_to_left(self) -> bool:
+        return self.locale.character_order == "right-to-left"
+
+    def gettext(self, message: str) -> str:
+        return self._bidi(self._translations.gettext(message))
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._bidi(self._translations.pgettext(context, message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._bidi(self._translations.ngettext(singular, plural, n))
+
+    def command(self, name: str) -> str:
+        """A command such as /help, kept left to right inside right-to-left text."""
+        return self._bidi(f"/{name}")
+
+    def line(self, text: str) -> str:
+        """A line that should read in this language's direction even if it starts with Latin."""
+        return f"{RIGHT_TO_LEFT_MARK}{text}" if self.right_to_left else text
+
+    def _bidi(self, text: str) -> str:
+        # In Arabic text, "/help" would otherwise show as "help/".
+        if not self.right_to_left:
+            return text
+        return COMMAND_IN_TEXT.sub(
+            lambda match: f"{LEFT_TO_RIGHT_ISOLATE}{match.group(0)}{POP_DIRECTIONAL_ISOLATE}", text
+        )
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def date(self, value: date, form: str = "long") -> str:
+        return format_date(value, form, locale=self.locale)
+
+    def datetime(self, value: datetime, zone: tzinfo, form: str = "medium") -> str:
+        return format_datetime(value, form, tzinfo=zone, locale=self.locale)
+
+    def isolate(self, text: str) -> str:
+        """Wrap a name or other inserted text so it keeps its own direction.
+
+        Without it a Latin name inside an Arabic sentence (or the reverse) can reorder the
+        words around it in Telegram's bidirectional layout.
+        """
+        return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
+
+
+@cache
+def translator(language: str) -> Translator:
+    """The translator for a supported language, loaded once."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unsupported language: {language!r}")
+    mo_file = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if not mo_file.exists():
+        raise CatalogMissingError(
+            f"{mo_file} is missing: compile the catalogs with `make catalogs`"
+        )
+    with mo_file.open("rb") as handle:
+        return Translator(language, Translations(handle, domain=DOMAIN))

@@ -1,0 +1,101 @@
+"""First contact: recording who someone is, their language and their role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.i18n import SUPPORTED_LANGUAGES, guess_language
+from bot.participants import (
+    OnboardingStep,
+    Participant,
+    Role,
+    Status,
+    onboarding_step,
+    self_chosen_roles,
+)
+from bot.services import Services
+from storage import participants
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who wrote to the bot, as Telegram tells it."""
+
+    telegram_user_id: int
+    chat_id: int
+    language_code: str | None
+
+
+class NotAllowedError(Exception):
+    """The person may not make this choice (e.g. a coordinator picking a self-chosen role)."""
+
+
+async def identify(services: Services, contact: Contact) -> Participant:
+    """The participant behind a contact, created or refreshed only when something changed."""
+    coordinator = services.is_coordinator(contact.telegram_user_id)
+    known = await participants.get(services.db, contact.telegram_user_id)
+    if known is not None and not _needs_refresh(known, contact, coordinator):
+        return known
+    language = (
+        known.language
+        if known is not None
+        else guess_language(contact.language_code, services.config.default_language)
+    )
+    return await participants.record_contact(
+        services.db,
+        telegram_user_id=contact.telegram_user_id,
+        chat_id=contact.chat_id,
+        language_guess=language,
+        coordinator=coordinator,
+        now=services.clock(),
+    )
+
+
+async def start(services: Services, contact: Contact) -> tuple[Participant, OnboardingStep]:
+    """Identify the person and decide the next step of the first conversation."""
+    participant = await identify(services, contact)
+    return participant, onboarding_step_of(services, participant)
+
+
+def onboarding_step_of(services: Services, participant: Participant) -> OnboardingStep:
+    return onboarding_step(
+        participant, is_coordinator=services.is_coordinator(participant.telegram_user_id)
+    )
+
+
+async def choose_language(services: Services, contact: Contact, language: str) -> Participant:
+    if language not in SUPPORTED_LANGUAGES:
+        raise NotAllowedError(language)
+    await identify(services, contact)
+    chosen = await participants.set_language(
+        services.db, contact.telegram_user_id, language, services.clock()
+    )
+    assert chosen is not None
+    return chosen
+
+
+async def choose_role(services: Services, contact: Contact, role: Role) -> Participant:
+    """Record a self-chosen role once; a later choice keeps the first (it is not a toggle)."""
+    participant = await identify(services, contact)
+    if role not in self_chosen_roles() or services.is_coordinator(contact.telegram_user_id):
+        raise NotAllowedError(role)
+    if participant.role is not None:
+        return participant
+    chosen = await participants.set_role(
+        services.db, contact.telegram_user_id, role, services.clock()
+    )
+    assert chosen is not None
+    return chosen
+
+
+async def mark_unreachable(services: Services, telegram_user_id: int) -> None:
+    """The person blocked the bot: they stay in the programme, but messages cannot reach them."""
+    await participants.mark_unreachable(services.db, telegram_user_id, services.clock())
+
+
+def _needs_refresh(known: Participant, contact: Contact, coordinator: bool) -> bool:
+    return (
+        known.chat_id != contact.chat_id
+        or known.status is not Status.ACTIVE
+        or (known.role is Role.COORDINATOR) != coordinator
+    )
