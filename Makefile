@@ -9,7 +9,7 @@ PO_FILES := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 BABEL_KEYWORDS := -k N_ -k pgettext:1c,2 -k ngettext:1,2
 
-.PHONY: run test setup catalogs messages lint format clean
+.PHONY: run test setup catalogs extract messages lint format clean
 
 run: setup
 	$(PY) -m bot
@@ -33,10 +33,13 @@ catalogs: $(MO_FILES)
 $(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po $(INSTALLED)
 	$(VENV)/bin/pybabel compile --domain messages --input-file $< --output-file $@ --locale $*
 
-# After changing user-visible strings: extract them and merge into the three catalogs.
-messages: $(INSTALLED)
+# Collect every msgid in the code into the template (POT=path to write elsewhere).
+extract: $(INSTALLED)
 	$(VENV)/bin/pybabel extract --mapping-file babel.cfg $(BABEL_KEYWORDS) --sort-by-file \
-		--project Mentorbro --output-file $(POT) .
+		--project Mentorbro --omit-header --output-file $(POT) .
+
+# After changing user-visible strings: extract them and merge into the three catalogs.
+messages: extract
 	$(VENV)/bin/pybabel update --input-file $(POT) --output-dir $(LOCALES) --domain messages \
 		--no-fuzzy-matching --ignore-obsolete
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
@@ -25,6 +26,9 @@ GUARD_GROUP = -1
 
 def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
     """The bot, ready for run_polling (or for tests to initialize and start by hand)."""
+    # Durations such as RetryAfter.retry_after as timedelta, the default from PTB 23 on;
+    # without it every 429 from Telegram raises a deprecation warning.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
 
     async def post_init(application: Application) -> None:
         database = await open_database(config.database_path)

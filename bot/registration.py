@@ -88,9 +88,9 @@ async def choose_role(services: Services, contact: Contact, role: Role) -> Parti
     return chosen
 
 
-async def mark_unreachable(services: Services, telegram_user_id: int) -> None:
+async def mark_unreachable(services: Services, telegram_user_id: int) -> Participant | None:
     """The person blocked the bot: they stay in the programme, but messages cannot reach them."""
-    await participants.mark_unreachable(services.db, telegram_user_id, services.clock())
+    return await participants.mark_unreachable(services.db, telegram_user_id, services.clock())
 
 
 def _needs_refresh(known: Participant, contact: Contact, coordinator: bool) -> bool:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
 from bot.i18n import Translator, translator
@@ -32,3 +33,13 @@ async def participant_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 def tr(participant: Participant) -> Translator:
     return translator(participant.language)
+
+
+async def remove_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off the pressed message, so the same choice is not offered twice."""
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest as error:
+        # Pressed again on a message whose buttons are already gone: nothing to take off.
+        if "not modified" not in error.message:
+            raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from telegram import Update
 from telegram.error import Forbidden
@@ -18,20 +19,15 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Blocked users are marked unreachable; anyone else hears that something went wrong."""
     error = context.error
     if not isinstance(update, Update) or update.effective_user is None:
-        log.error("error outside an update: %s", type(error).__name__, exc_info=error)
+        log.error("error outside an update: %s\n%s", type(error).__name__, where(error))
         return
-    user_id = update.effective_user.id
     if isinstance(error, Forbidden):
-        log.info("participant %s cannot be reached: %s", user_id, error)
-        await registration.mark_unreachable(services_of(context), user_id)
+        participant = await registration.mark_unreachable(
+            services_of(context), update.effective_user.id
+        )
+        log.info("participant %s cannot be reached", participant.id if participant else "?")
         return
-    log.error(
-        "update %s from user %s failed: %s",
-        update.update_id,
-        user_id,
-        type(error).__name__,
-        exc_info=error,
-    )
+    log.error("update %s failed: %s\n%s", update.update_id, type(error).__name__, where(error))
     await apologise(update, context)
 
 
@@ -47,3 +43,10 @@ async def apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await update.effective_chat.send_message(text)
     except Exception as error:  # the apology itself failed: the log is all that is left
         log.error("could not tell user about the error: %s", type(error).__name__)
+
+
+def where(error: BaseException | None) -> str:
+    """The stack of an error without its message: the message may quote what a person wrote."""
+    if error is None:
+        return ""
+    return "".join(traceback.format_tb(error.__traceback__))

@@ -47,4 +47,4 @@ async def publish_menu(bot: Bot, chat_id: int, commands: Iterable[Command], lang
         )
     except TelegramError as error:
         # A coordinator who never opened the bot has no chat yet; /start sets the menu then.
-        log.info("command menu for chat %s not set: %s", chat_id, error)
+        log.info("a chat's command menu was not set: %s", error)

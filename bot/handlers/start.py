@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import registration
-from bot.handlers.common import contact_of, participant_of, services_of, tr
+from bot.handlers.common import contact_of, participant_of, remove_buttons, services_of, tr
 from bot.handlers.keyboards import LANGUAGE_PATTERN, ROLE_PATTERN, language_keyboard, role_keyboard
 from bot.handlers.menu import publish_chat_menu
 from bot.handlers.texts import command_list, help_text, registered_text
@@ -84,7 +84,7 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     contact = contact_of(update)
     participant = await registration.choose_language(services, contact, context.match.group(1))
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     t = tr(participant)
     chat = update.effective_chat
     assert chat is not None
@@ -104,13 +104,13 @@ async def role_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     t = tr(before)
     if services.is_coordinator(before.telegram_user_id):
         await query.answer(t.gettext("You are a coordinator, so you do not need to choose."))
-        await query.edit_message_reply_markup(reply_markup=None)
+        await remove_buttons(query)
         return
     participant = await registration.choose_role(
         services, contact_of(update), Role(context.match.group(1))
     )
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     assert participant.role is not None
     chat = update.effective_chat
     assert chat is not None

@@ -1,0 +1,86 @@
+"""Shared fixtures: the Bot API emulator and the real bot polling it, on a fresh database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.config import Config, load_config
+from sandbox import BotApiEmulator
+
+TOKEN = "123456789:TESTtokenTESTtokenTESTtokenTESTtok"
+COORDINATOR_ID = 900001
+
+
+class RunningBot:
+    """The real Application, started and stopped as run_polling does, but in the test's loop."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.application: Application | None = None
+
+    async def start(self) -> None:
+        application = build_application(self.config)
+        await application.initialize()
+        assert application.post_init is not None
+        await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
+        )
+        await application.start()
+        self.application = application
+
+    async def stop(self) -> None:
+        application = self.application
+        if application is None:
+            return
+        self.application = None
+        assert application.updater is not None
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        assert application.post_shutdown is not None
+        await application.post_shutdown(application)
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    server = BotApiEmulator(token=TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def make_config(tmp_path: Path, emulator: BotApiEmulator) -> Callable[..., Config]:
+    """A configuration pointing at the emulator; keyword arguments override variables."""
+
+    def make(**variables: str) -> Config:
+        env = {
+            "BOT_TOKEN": TOKEN,
+            "BOT_API_BASE_URL": emulator.base_url,
+            "DATABASE_PATH": str(tmp_path / "mentorbro.sqlite3"),
+            "COORDINATOR_IDS": str(COORDINATOR_ID),
+        }
+        env.update({name.upper(): value for name, value in variables.items()})
+        return load_config(env)
+
+    return make
+
+
+@pytest.fixture
+async def bot(make_config: Callable[..., Config]) -> AsyncIterator[RunningBot]:
+    running = RunningBot(make_config())
+    await running.start()
+    yield running
+    await running.stop()

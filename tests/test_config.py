@@ -1,0 +1,65 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def test_defaults_with_only_a_token() -> None:
+    config = load_config({"BOT_TOKEN": TOKEN})
+    assert config.bot_token == TOKEN
+    assert config.coordinator_ids == frozenset()
+    assert config.database_path == Path("data/mentorbro.sqlite3")
+    assert config.timezone.key == "Europe/Copenhagen"
+    assert config.default_language == "da"
+    assert config.bot_api_base_url is None
+    assert config.log_level == 20
+
+
+def test_every_variable_is_read() -> None:
+    config = load_config(
+        {
+            "BOT_TOKEN": TOKEN,
+            "COORDINATOR_IDS": " 11, 22 ,33",
+            "DATABASE_PATH": "/tmp/x.sqlite3",
+            "TIMEZONE": "UTC",
+            "DEFAULT_LANGUAGE": "ar",
+            "BOT_API_BASE_URL": "http://localhost:8081/bot",
+            "LOG_LEVEL": "debug",
+        }
+    )
+    assert config.coordinator_ids == {11, 22, 33}
+    assert config.database_path == Path("/tmp/x.sqlite3")
+    assert config.timezone.key == "UTC"
+    assert config.default_language == "ar"
+    assert config.bot_api_base_url == "http://localhost:8081/bot"
+    assert config.bot_api_base_file_url == "http://localhost:8081/file/bot"
+    assert config.log_level == 10
+
+
+def test_missing_token_says_how_to_get_one() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config({})
+    assert "BOT_TOKEN" in str(raised.value)
+    assert "@BotFather" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("BOT_TOKEN", "not-a-token"),
+        ("COORDINATOR_IDS", "12,abc"),
+        ("TIMEZONE", "Mars/Olympus"),
+        ("DEFAULT_LANGUAGE", "de"),
+        ("BOT_API_BASE_URL", "http://localhost:8081"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_a_malformed_value_names_its_variable(variable: str, value: str) -> None:
+    env = {"BOT_TOKEN": TOKEN, variable: value}
+    with pytest.raises(ConfigError) as raised:
+        load_config(env)
+    assert str(raised.value).startswith(variable)
+    assert "\n" not in str(raised.value)

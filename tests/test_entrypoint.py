@@ -1,0 +1,84 @@
+"""`python -m bot` as a person starts it: a clear line without a token, a bot with one."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from sandbox import BotApiEmulator
+from tests.conftest import TOKEN
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = (
+    "BOT_TOKEN",
+    "COORDINATOR_IDS",
+    "DATABASE_PATH",
+    "TIMEZONE",
+    "DEFAULT_LANGUAGE",
+    "BOT_API_BASE_URL",
+    "LOG_LEVEL",
+)
+
+
+def environment(**variables: str) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if name not in SETTINGS}
+    env["BOT_TOKEN"] = ""  # set, so that a developer's .env cannot fill it in
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(variables)
+    return env
+
+
+async def run_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_without_a_token_it_exits_2_with_one_clear_line(tmp_path: Path) -> None:
+    process = await run_bot(environment(), tmp_path)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    lines = stderr.decode().strip().splitlines()
+    assert process.returncode == 2
+    assert len(lines) == 1
+    assert "BOT_TOKEN" in lines[0] and "@BotFather" in lines[0]
+    assert stdout == b""
+
+
+async def test_a_malformed_setting_is_named(tmp_path: Path) -> None:
+    process = await run_bot(environment(BOT_TOKEN=TOKEN, TIMEZONE="Nowhere/Land"), tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 2
+    assert stderr.decode().strip().startswith("mentorbro: TIMEZONE")
+
+
+async def test_with_a_token_it_answers_start_and_stops_cleanly(
+    tmp_path: Path, emulator: BotApiEmulator
+) -> None:
+    env = environment(
+        BOT_TOKEN=TOKEN,
+        BOT_API_BASE_URL=emulator.base_url,
+        DATABASE_PATH=str(tmp_path / "data" / "bot.sqlite3"),
+        LOG_LEVEL="WARNING",
+    )
+    process = await run_bot(env, tmp_path)
+    try:
+        await emulator.wait_for_call("getUpdates", timeout=30)
+        user = emulator.user(4001, language_code="en")
+        await user.send("/start")
+        greeting = await user.next_message(timeout=1.0)
+        assert "Which language do you want to use?" in greeting.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    assert (tmp_path / "data" / "bot.sqlite3").exists()
+    assert TOKEN not in stderr.decode()

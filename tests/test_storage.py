@@ -1,0 +1,120 @@
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.participants import Role, Status
+from storage import open_database, participants
+from storage.db import migrations
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(tmp_path: Path):
+    database = await open_database(tmp_path / "test.sqlite3")
+    yield database
+    await database.close()
+
+
+async def test_migrations_are_applied_and_recorded(db) -> None:
+    assert await db.schema_version() == len(migrations())
+    mode = await db.fetch_one("PRAGMA journal_mode")
+    keys = await db.fetch_one("PRAGMA foreign_keys")
+    assert mode[0] == "wal"
+    assert keys[0] == 1
+
+
+async def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+    path = tmp_path / "again.sqlite3"
+    first = await open_database(path)
+    await participants.record_contact(
+        first, telegram_user_id=1, chat_id=1, language_guess="en", coordinator=False, now=NOW
+    )
+    await first.close()
+    second = await open_database(path)
+    assert (await participants.get(second, 1)).language == "en"
+    await second.close()
+
+
+async def test_contact_is_recorded_once_and_keeps_choices(db) -> None:
+    await participants.record_contact(
+        db, telegram_user_id=7, chat_id=7, language_guess="en", coordinator=False, now=NOW
+    )
+    await participants.set_language(db, 7, "ar", NOW)
+    await participants.set_role(db, 7, Role.MENTEE, NOW)
+    later = NOW + timedelta(days=1)
+    again = await participants.record_contact(
+        db, telegram_user_id=7, chat_id=7, language_guess="da", coordinator=False, now=later
+    )
+    assert (again.language, again.language_chosen, again.role) == ("ar", True, Role.MENTEE)
+    assert again.created_at == NOW
+    assert again.updated_at == later
+    rows = await db.fetch_all("SELECT * FROM participants")
+    assert len(rows) == 1
+
+
+async def test_unreachable_participant_is_reachable_again_when_they_write(db) -> None:
+    await participants.record_contact(
+        db, telegram_user_id=8, chat_id=8, language_guess="da", coordinator=False, now=NOW
+    )
+    assert (await participants.mark_unreachable(db, 8, NOW)).status is Status.UNREACHABLE
+    back = await participants.record_contact(
+        db, telegram_user_id=8, chat_id=8, language_guess="da", coordinator=False, now=NOW
+    )
+    assert back.status is Status.ACTIVE
+
+
+async def test_coordinator_role_follows_the_configuration(db) -> None:
+    made = await participants.record_contact(
+        db, telegram_user_id=9, chat_id=9, language_guess="da", coordinator=True, now=NOW
+    )
+    assert made.role is Role.COORDINATOR
+    removed = await participants.record_contact(
+        db, telegram_user_id=9, chat_id=9, language_guess="da", coordinator=False, now=NOW
+    )
+    assert removed.role is None
+
+
+async def test_a_failed_transaction_writes_nothing(db) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO participants (telegram_user_id, chat_id, language, created_at, "
+                "updated_at) VALUES (1, 1, 'da', 'x', 'x')"
+            )
+            raise RuntimeError("boom")
+    assert await db.fetch_all("SELECT * FROM participants") == []
+
+
+async def test_the_schema_refuses_unknown_roles_and_languages(db) -> None:
+    import sqlite3
+
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO participants (telegram_user_id, chat_id, language, role, "
+                "created_at, updated_at) VALUES (2, 2, 'de', 'admin', 'x', 'x')"
+            )
+
+
+async def test_counts_by_role_and_status(db) -> None:
+    for user_id, role in [(1, Role.MENTOR), (2, Role.MENTOR), (3, Role.MENTEE), (4, None)]:
+        await participants.record_contact(
+            db,
+            telegram_user_id=user_id,
+            chat_id=user_id,
+            language_guess="da",
+            coordinator=False,
+            now=NOW,
+        )
+        if role:
+            await participants.set_role(db, user_id, role, NOW)
+    await participants.mark_unreachable(db, 2, NOW)
+    counts = await participants.count_by_role_and_status(db)
+    assert counts == {
+        (Role.MENTOR, Status.ACTIVE): 1,
+        (Role.MENTOR, Status.UNREACHABLE): 1,
+        (Role.MENTEE, Status.ACTIVE): 1,
+        (None, Status.ACTIVE): 1,
+    }

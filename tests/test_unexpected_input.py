@@ -1,0 +1,64 @@
+"""Whatever a person sends, they get a helpful answer in their language, never silence."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_first_conversation import onboard
+
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
+
+
+def visible(text: str) -> str:
+    """The text without the invisible direction marks that keep inserted words in place."""
+    return text.translate(BIDI_CONTROLS)
+
+
+async def test_an_unknown_command_points_to_help(emulator, bot) -> None:
+    user = await onboard(emulator, 3001, "en", "mentee")
+    await user.send("/dance now")
+    answer = await user.next_message()
+    assert (
+        visible(answer.text) == "I don't know the command /dance. Type /help to see what I can do."
+    )
+
+
+async def test_an_unknown_command_is_answered_in_arabic(emulator, bot) -> None:
+    user = await onboard(emulator, 3002, "ar", "mentee")
+    await user.send("/dance")
+    answer = await user.next_message()
+    assert answer.text.startswith("لا أعرف الأمر")
+    assert "/dance" in answer.text
+
+
+@pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "document", "location", "contact"])
+async def test_media_gets_an_explanation_in_the_persons_language(emulator, bot, kind) -> None:
+    user = await onboard(emulator, 3003, "da", "mentor")
+    await getattr(user, f"send_{kind}")()
+    answer = await user.next_message()
+    assert answer.text.startswith("Jeg kan kun læse beskeder med tekst")
+
+
+async def test_text_when_nothing_is_asked_points_to_help(emulator, bot) -> None:
+    user = await onboard(emulator, 3004, "en", "mentor")
+    await user.send("x" * 4096)
+    answer = await user.next_message()
+    assert answer.text.startswith("I am not waiting for an answer from you right now.")
+
+
+async def test_an_edited_message_is_explained(emulator, bot) -> None:
+    user = await onboard(emulator, 3005, "en", "mentor")
+    sent = await user.send("hello")
+    await user.next_message()
+    await user.edit(sent, "hello again")
+    answer = await user.next_message()
+    assert answer.text.startswith("I do not read changes to messages")
+
+
+@pytest.mark.parametrize("data", ["lang:1:fr", "role:2:mentor", "x" * 64, "role:1:coordinator"])
+async def test_a_tampered_or_stale_button_is_refused_kindly(emulator, bot, data) -> None:
+    user = await onboard(emulator, 3006, "en", "mentee")
+    message = user.messages[-1]
+    await user.press_data(message.message_id, data)
+    answer = await user.next_callback_answer()
+    assert answer.text == "This button is no longer active."
