@@ -12,7 +12,7 @@ BABEL_KEYWORDS := -k N_ -k pgettext:1c,2 -k ngettext:1,2
 .PHONY: run test setup catalogs extract messages lint format clean
 
 run: setup
-	$(PY) -m bot
+	@$(PY) -m bot
 
 test: setup
 	$(PY) -m ruff check .

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
@@ -43,3 +43,12 @@ async def remove_buttons(query: CallbackQuery) -> None:
         # Pressed again on a message whose buttons are already gone: nothing to take off.
         if "not modified" not in error.message:
             raise
+
+
+async def send(
+    update: Update, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> Message:
+    """Send a message into the chat the update came from."""
+    chat = update.effective_chat
+    assert chat is not None
+    return await chat.send_message(text, reply_markup=reply_markup)

@@ -8,7 +8,7 @@ from functools import wraps
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes, filters
 
-from bot.handlers.common import participant_of, services_of, tr
+from bot.handlers.common import participant_of, send, services_of, tr
 from bot.i18n import Translator
 from bot.participants import Participant, Role
 from bot.reports import RoleCount, participant_overview
@@ -25,12 +25,11 @@ def coordinator_only(
     async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         participant = await participant_of(update, context)
         if not services_of(context).is_coordinator(participant.telegram_user_id):
-            chat = update.effective_chat
-            assert chat is not None
-            await chat.send_message(
+            await send(
+                update,
                 tr(participant).gettext(
                     "Sorry, only the programme's coordinators can use this command."
-                )
+                ),
             )
             return
         await handler(update, context, participant)
@@ -45,11 +44,9 @@ async def participants_command(
     """/participants: how many mentors, mentees and others the programme has."""
     rows = await participant_overview(services_of(context))
     t = tr(participant)
-    chat = update.effective_chat
-    assert chat is not None
     title = t.gettext("Participants")
     lines = [f"<b>{title}</b>"] + [overview_line(t, row) for row in rows]
-    await chat.send_message("\n".join(lines))
+    await send(update, "\n".join(lines))
 
 
 def overview_line(t: Translator, row: RoleCount) -> str:

@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot import registration
-from bot.handlers.common import participant_of, services_of, tr
+from bot.handlers.common import participant_of, send, services_of, tr
 from bot.handlers.start import send_step
 from bot.participants import OnboardingStep
 
@@ -35,10 +35,11 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert message is not None and message.text is not None
     command = message.text.split()[0][:MAX_ECHOED_COMMAND]
     t = tr(participant)
-    await message.chat.send_message(
+    await send(
+        update,
         t.gettext("I don't know the command {command}. Type /help to see what I can do.").format(
             command=html.escape(t.isolate(command))
-        )
+        ),
     )
 
 
@@ -49,37 +50,34 @@ async def unexpected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if step in (OnboardingStep.CHOOSE_LANGUAGE, OnboardingStep.CHOOSE_ROLE):
         await send_step(update, participant, step)
         return
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(
+    await send(
+        update,
         tr(participant).gettext(
             "I am not waiting for an answer from you right now. Type /help to see what I can do."
-        )
+        ),
     )
 
 
 async def unsupported_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Photos, stickers, voice, files, locations...: say what the bot can read."""
     participant = await participant_of(update, context)
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(
+    await send(
+        update,
         tr(participant).gettext(
             "I can only read text messages and button presses. Please write your message as "
             "text, or type /help."
-        )
+        ),
     )
 
 
 async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     participant = await participant_of(update, context)
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(
+    await send(
+        update,
         tr(participant).gettext(
             "I do not read changes to messages you already sent. Please send it again as a new "
             "message."
-        )
+        ),
     )
 
 

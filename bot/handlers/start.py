@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import registration
-from bot.handlers.common import contact_of, participant_of, remove_buttons, services_of, tr
+from bot.handlers.common import contact_of, participant_of, remove_buttons, send, services_of, tr
 from bot.handlers.keyboards import LANGUAGE_PATTERN, ROLE_PATTERN, language_keyboard, role_keyboard
 from bot.handlers.menu import publish_chat_menu
 from bot.handlers.texts import command_list, help_text, registered_text
@@ -26,10 +26,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def send_step(update: Update, participant: Participant, step: OnboardingStep) -> None:
     """Send what the person sees at this step of the first conversation."""
     t = tr(participant)
-    chat = update.effective_chat
-    assert chat is not None
     if step is OnboardingStep.CHOOSE_LANGUAGE:
-        await chat.send_message(
+        await send(
+            update,
             t.gettext(
                 "Hello! I am Mentorbro, the chat bot of the volunteer career mentor programme. "
                 "We connect refugees who are looking for work with volunteers who work in the "
@@ -42,35 +41,34 @@ async def send_step(update: Update, participant: Participant, step: OnboardingSt
     elif step is OnboardingStep.CHOOSE_ROLE:
         await ask_role(update, participant)
     elif step is OnboardingStep.COORDINATOR:
-        await chat.send_message(
+        await send(
+            update,
             t.gettext("Hello, coordinator! These are your commands:")
             + "\n\n"
-            + command_list(t, Role.COORDINATOR)
+            + command_list(t, Role.COORDINATOR),
         )
     else:
         assert participant.role is not None
-        await chat.send_message(
+        await send(
+            update,
             t.gettext("Welcome back!")
             + " "
             + registered_text(t, participant.role)
             + "\n\n"
-            + t.gettext("Type /help to see what I can do.")
+            + t.gettext("Type /help to see what I can do."),
         )
 
 
 async def ask_role(update: Update, participant: Participant) -> None:
     t = tr(participant)
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(t.gettext("What brings you here?"), reply_markup=role_keyboard(t))
+    await send(update, t.gettext("What brings you here?"), reply_markup=role_keyboard(t))
 
 
 async def choose_language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/language: offer the three languages, each named in itself."""
     participant = await participant_of(update, context)
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(
+    await send(
+        update,
         tr(participant).gettext("Which language do you want to use?"),
         reply_markup=language_keyboard(),
     )
@@ -86,9 +84,7 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await query.answer()
     await remove_buttons(query)
     t = tr(participant)
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(t.gettext("OK, I will write to you in English."))
+    await send(update, t.gettext("OK, I will write to you in English."))
     await publish_chat_menu(context.bot, participant)
     step = registration.onboarding_step_of(services, participant)
     if step is OnboardingStep.CHOOSE_ROLE:
@@ -112,19 +108,18 @@ async def role_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.answer()
     await remove_buttons(query)
     assert participant.role is not None
-    chat = update.effective_chat
-    assert chat is not None
     if before.role is not None:
-        await chat.send_message(
+        await send(
+            update,
             t.gettext("You have already chosen.")
             + " "
             + registered_text(t, participant.role)
             + " "
-            + t.gettext("If this is wrong, please tell the coordinator.")
+            + t.gettext("If this is wrong, please tell the coordinator."),
         )
         return
-    await chat.send_message(
-        next_step_text(participant) + "\n\n" + t.gettext("Type /help to see what I can do.")
+    await send(
+        update, next_step_text(participant) + "\n\n" + t.gettext("Type /help to see what I can do.")
     )
 
 
@@ -145,9 +140,7 @@ def next_step_text(participant: Participant) -> str:
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: what the bot can do for this person's role."""
     participant = await participant_of(update, context)
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(help_text(tr(participant), participant.role))
+    await send(update, help_text(tr(participant), participant.role))
 
 
 HANDLERS = [
