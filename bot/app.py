@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.config import Config
-from bot.handlers import coordinator, fallback, start
+from bot.handlers import coordinator, fallback, questionnaire, recruitment, review, start
 from bot.handlers.common import SERVICES_KEY, services_of
 from bot.handlers.errors import on_error
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
+from bot.handlers.reminders import remind_idle_questionnaires
+from bot.screening import QUESTIONNAIRE as SCREENING
 from bot.services import Clock, Services, utc_now
 from storage import open_database
 from storage import participants as participant_store
@@ -22,6 +25,7 @@ log = logging.getLogger(__name__)
 # Retries on 429 (after Telegram's retry_after) before a send is given up.
 RATE_LIMIT_RETRIES = 3
 GUARD_GROUP = -1
+REMINDER_SCAN_INTERVAL = timedelta(minutes=15)
 
 
 def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
@@ -53,13 +57,36 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
         builder = builder.base_file_url(config.bot_api_base_file_url)
     application = builder.build()
     register_handlers(application)
+    schedule_jobs(application)
     return application
 
 
 def register_handlers(application: Application) -> None:
+    questionnaire.ON_SUBMIT[SCREENING] = review.screening_submitted
     application.add_handlers(fallback.GUARDS, group=GUARD_GROUP)
-    application.add_handlers([*start.HANDLERS, *coordinator.HANDLERS, *fallback.HANDLERS])
+    application.add_handlers(
+        [
+            *start.HANDLERS,
+            *coordinator.HANDLERS,
+            *review.HANDLERS,
+            *recruitment.HANDLERS,
+            *questionnaire.HANDLERS,
+            *fallback.HANDLERS,
+        ]
+    )
     application.add_error_handler(on_error)
+
+
+def schedule_jobs(application: Application) -> None:
+    """Scans whose truth is in the database; a fixed id keeps one copy across restarts."""
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        remind_idle_questionnaires,
+        interval=REMINDER_SCAN_INTERVAL,
+        first=timedelta(minutes=1),
+        name="questionnaire-reminders",
+        job_kwargs={"id": "questionnaire-reminders", "replace_existing": True},
+    )
 
 
 async def publish_menus(application: Application) -> None:

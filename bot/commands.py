@@ -18,9 +18,12 @@ START = Command("start", N_("Start or continue"))
 HELP = Command("help", N_("What I can do for you"))
 LANGUAGE = Command("language", N_("Change language"))
 PARTICIPANTS = Command("participants", N_("Overview of the participants"))
+PENDING = Command("pending", N_("Screenings waiting for a decision"))
+NEW_LINK = Command("newlink", N_("Create a recruitment link"))
+LINKS = Command("links", N_("Recruitment links and their results"))
 
 EVERYONE = (START, HELP, LANGUAGE)
-COORDINATOR_ONLY = (PARTICIPANTS,)
+COORDINATOR_ONLY = (PENDING, PARTICIPANTS, NEW_LINK, LINKS)
 
 
 def commands_for(role: Role | None) -> tuple[Command, ...]:

@@ -38,6 +38,7 @@ class Participant:
     status: Status
     created_at: datetime
     updated_at: datetime
+    recruitment_channel_id: int | None = None
 
 
 def onboarding_step(participant: Participant, *, is_coordinator: bool) -> OnboardingStep:

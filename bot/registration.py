@@ -13,8 +13,9 @@ from bot.participants import (
     onboarding_step,
     self_chosen_roles,
 )
+from bot.recruitment import code_from_payload
 from bot.services import Services
-from storage import participants
+from storage import participants, recruitment
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,23 @@ def _needs_refresh(known: Participant, contact: Contact, coordinator: bool) -> b
         or known.status is not Status.ACTIVE
         or (known.role is Role.COORDINATOR) != coordinator
     )
+
+
+async def language_of(services: Services, telegram_user_id: int) -> str:
+    """The language someone chose, or the default for someone the bot has not met."""
+    known = await participants.get(services.db, telegram_user_id)
+    return known.language if known else services.config.default_language
+
+
+async def attach_channel(services: Services, participant: Participant, payload: str) -> Participant:
+    """Record the recruitment channel of a /start link; unknown codes are ignored."""
+    code = code_from_payload(payload)
+    if code is None or participant.recruitment_channel_id is not None:
+        return participant
+    channel = await recruitment.by_code(services.db, code)
+    if channel is None:
+        return participant
+    updated = await participants.set_recruitment_channel(
+        services.db, participant.telegram_user_id, channel.id, services.clock()
+    )
+    return updated or participant

@@ -10,7 +10,8 @@ from bot.participants import Participant, Role, Status
 from storage.db import Database
 
 COLUMNS = (
-    "id, telegram_user_id, chat_id, role, language, language_chosen, status, created_at, updated_at"
+    "id, telegram_user_id, chat_id, role, language, language_chosen, status, created_at, "
+    "updated_at, recruitment_channel_id"
 )
 
 
@@ -25,6 +26,7 @@ def _participant(row: aiosqlite.Row) -> Participant:
         status=Status(row["status"]),
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
+        recruitment_channel_id=row["recruitment_channel_id"],
     )
 
 
@@ -96,6 +98,24 @@ async def set_role(
     db: Database, telegram_user_id: int, role: Role, now: datetime
 ) -> Participant | None:
     return await _update(db, telegram_user_id, "role = ?", (role.value,), now)
+
+
+async def set_recruitment_channel(
+    db: Database, telegram_user_id: int, channel_id: int, now: datetime
+) -> Participant | None:
+    """Record the channel someone first came through; a later link does not replace it."""
+    return await _update(
+        db,
+        telegram_user_id,
+        "recruitment_channel_id = COALESCE(recruitment_channel_id, ?)",
+        (channel_id,),
+        now,
+    )
+
+
+async def by_id(db: Database, participant_id: int) -> Participant | None:
+    row = await db.fetch_one(f"SELECT {COLUMNS} FROM participants WHERE id = ?", (participant_id,))
+    return _participant(row) if row else None
 
 
 async def mark_unreachable(

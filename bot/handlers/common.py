@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
@@ -12,6 +20,7 @@ from bot.registration import Contact, identify
 from bot.services import Services
 
 SERVICES_KEY = "services"
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
 def services_of(holder: ContextTypes.DEFAULT_TYPE | Application) -> Services:
@@ -45,9 +54,7 @@ async def remove_buttons(query: CallbackQuery) -> None:
             raise
 
 
-async def send(
-    update: Update, text: str, reply_markup: InlineKeyboardMarkup | None = None
-) -> Message:
+async def send(update: Update, text: str, reply_markup: ReplyMarkup | None = None) -> Message:
     """Send a message into the chat the update came from."""
     chat = update.effective_chat
     assert chat is not None

@@ -15,6 +15,7 @@ from telegram.ext import (
 )
 
 from bot import registration
+from bot.handlers import questionnaire, review
 from bot.handlers.common import participant_of, send, services_of, tr
 from bot.handlers.start import send_step
 from bot.participants import OnboardingStep
@@ -41,6 +42,18 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             command=html.escape(t.isolate(command))
         ),
     )
+
+
+async def route_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A message that is no command: a coordinator's note, an answer, or else a pointer on."""
+    for handle in (review.note_reply, questionnaire.answer_message):
+        if await handle(update, context):
+            return
+    message = update.effective_message
+    if message is not None and message.text is not None:
+        await unexpected_text(update, context)
+    else:
+        await unsupported_message(update, context)
 
 
 async def unexpected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -94,7 +107,6 @@ GUARDS = [TypeHandler(Update, ignore_non_private)]
 HANDLERS = [
     MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited_message),
     MessageHandler(filters.COMMAND, unknown_command),
-    MessageHandler(filters.TEXT, unexpected_text),
-    MessageHandler(filters.ALL, unsupported_message),
+    MessageHandler(filters.ALL, route_message),
     CallbackQueryHandler(stale_button),
 ]

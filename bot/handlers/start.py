@@ -5,21 +5,31 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import registration
+from bot import registration, review, runs
+from bot.handlers import questionnaire
 from bot.handlers.common import contact_of, participant_of, remove_buttons, send, services_of, tr
 from bot.handlers.keyboards import LANGUAGE_PATTERN, ROLE_PATTERN, language_keyboard, role_keyboard
 from bot.handlers.menu import publish_chat_menu
+from bot.handlers.review import mentor_status_text
 from bot.handlers.texts import command_list, help_text, registered_text
 from bot.participants import OnboardingStep, Participant, Role
+from bot.screening import QUESTIONNAIRE as SCREENING
 
 PRIVATE = filters.ChatType.PRIVATE
+Context = ContextTypes.DEFAULT_TYPE
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greet the person and take them to the next step of the first conversation."""
-    participant, step = await registration.start(services_of(context), contact_of(update))
+async def start(update: Update, context: Context) -> None:
+    """Greet the person and take them to the next step: a link's channel is noted first."""
+    services = services_of(context)
+    participant, step = await registration.start(services, contact_of(update))
+    if context.args:
+        participant = await registration.attach_channel(services, participant, context.args[0])
     if step is OnboardingStep.COORDINATOR:
         await publish_chat_menu(context.bot, participant)
+    if step is OnboardingStep.WELCOME_BACK:
+        await welcome_back(update, context, participant)
+        return
     await send_step(update, participant, step)
 
 
@@ -39,7 +49,7 @@ async def send_step(update: Update, participant: Participant, step: OnboardingSt
             reply_markup=language_keyboard(),
         )
     elif step is OnboardingStep.CHOOSE_ROLE:
-        await ask_role(update, participant)
+        await send(update, t.gettext("What brings you here?"), reply_markup=role_keyboard(t))
     elif step is OnboardingStep.COORDINATOR:
         await send(
             update,
@@ -47,24 +57,36 @@ async def send_step(update: Update, participant: Participant, step: OnboardingSt
             + "\n\n"
             + command_list(t, Role.COORDINATOR),
         )
-    else:
-        assert participant.role is not None
-        await send(
-            update,
-            t.gettext("Welcome back!")
-            + " "
-            + registered_text(t, participant.role)
-            + "\n\n"
-            + t.gettext("Type /help to see what I can do."),
-        )
 
 
-async def ask_role(update: Update, participant: Participant) -> None:
+async def welcome_back(update: Update, context: Context, participant: Participant) -> None:
+    """A known mentor or mentee: go on with what they were doing, or say where things stand."""
     t = tr(participant)
-    await send(update, t.gettext("What brings you here?"), reply_markup=role_keyboard(t))
+    services = services_of(context)
+    assert participant.role is not None
+    run = await runs.open_run(services, participant)
+    if run is not None:
+        await send(update, t.gettext("Welcome back! Let us go on where you left off."))
+        await questionnaire.ask(update, context, participant, run)
+        return
+    if participant.role is Role.MENTOR:
+        screening = await review.screening_of(services, participant)
+        if screening is None:
+            await questionnaire.begin(update, context, participant, SCREENING)
+            return
+        await send(update, t.gettext("Welcome back!") + " " + mentor_status_text(t, screening))
+        return
+    await send(
+        update,
+        t.gettext("Welcome back!")
+        + " "
+        + registered_text(t, participant.role)
+        + "\n\n"
+        + t.gettext("Type /help to see what I can do."),
+    )
 
 
-async def choose_language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def choose_language_command(update: Update, context: Context) -> None:
     """/language: offer the three languages, each named in itself."""
     participant = await participant_of(update, context)
     await send(
@@ -74,25 +96,29 @@ async def choose_language_command(update: Update, context: ContextTypes.DEFAULT_
     )
 
 
-async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A language button: store the choice, confirm it in that language, go on."""
+async def language_chosen(update: Update, context: Context) -> None:
+    """A language button: store the choice, confirm it in that language, go on from there."""
     query = update.callback_query
     assert query is not None and context.match is not None
     services = services_of(context)
-    contact = contact_of(update)
-    participant = await registration.choose_language(services, contact, context.match.group(1))
+    participant = await registration.choose_language(
+        services, contact_of(update), context.match.group(1)
+    )
     await query.answer()
     await remove_buttons(query)
-    t = tr(participant)
-    await send(update, t.gettext("OK, I will write to you in English."))
+    await send(update, tr(participant).gettext("OK, I will write to you in English."))
     await publish_chat_menu(context.bot, participant)
+    run = await runs.open_run(services, participant)
+    if run is not None:
+        await questionnaire.ask(update, context, participant, run)
+        return
     step = registration.onboarding_step_of(services, participant)
     if step is OnboardingStep.CHOOSE_ROLE:
-        await ask_role(update, participant)
+        await send_step(update, participant, step)
 
 
-async def role_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A role button: store the role once, then tell the person what happens next."""
+async def role_chosen(update: Update, context: Context) -> None:
+    """A role button: store the role once, then begin what that role does first."""
     query = update.callback_query
     assert query is not None and context.match is not None
     services = services_of(context)
@@ -118,26 +144,28 @@ async def role_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             + t.gettext("If this is wrong, please tell the coordinator."),
         )
         return
-    await send(
-        update, next_step_text(participant) + "\n\n" + t.gettext("Type /help to see what I can do.")
-    )
-
-
-def next_step_text(participant: Participant) -> str:
-    t = tr(participant)
     if participant.role is Role.MENTOR:
-        return t.gettext(
-            "Thank you for wanting to help! As a mentor you share what you know about your "
-            "field and about finding work in Denmark. The programme's coordinator will contact "
-            "you about the next step."
+        await send(
+            update,
+            t.gettext(
+                "Thank you for wanting to help! As a mentor you share what you know about your "
+                "field and about finding work in Denmark."
+            ),
         )
-    return t.gettext(
-        "Welcome! A mentor is a volunteer who works in the field you want to work in. The "
-        "programme's coordinator will contact you about the next step."
+        await questionnaire.begin(update, context, participant, SCREENING)
+        return
+    await send(
+        update,
+        t.gettext(
+            "Welcome! A mentor is a volunteer who works in the field you want to work in. The "
+            "programme's coordinator will contact you about the next step."
+        )
+        + "\n\n"
+        + t.gettext("Type /help to see what I can do."),
     )
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     """/help: what the bot can do for this person's role."""
     participant = await participant_of(update, context)
     await send(update, help_text(tr(participant), participant.role))

@@ -1,0 +1,194 @@
+"""How a question, an answer, a problem and the summary look in the chat."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from bot.questionnaire import (
+    NO,
+    YES,
+    Answer,
+    Invalid,
+    Kind,
+    Problem,
+    Question,
+    Run,
+    load_fields,
+)
+
+# Callback data: q1:<run id>:<question id, or - for the summary>:<action>[:<argument>]
+QUESTION_PATTERN = r"^q1:(\d+):([a-z_]+|-):([a-z]+)(?::([A-Za-z0-9_]+))?$"
+SUMMARY = "-"
+SHORT_ANSWER = 300
+TICK = "✓ "
+
+
+def data(run: Run, action: str, argument: str = "", position: str | None = None) -> str:
+    where = position if position is not None else (run.current or SUMMARY)
+    return f"q1:{run.id}:{where}:{action}" + (f":{argument}" if argument else "")
+
+
+def question_text(
+    t: Translator, question: Question, number: int, total: int, current: Answer | None
+) -> str:
+    header = t.gettext("Question {number} of {total}").format(
+        number=t.number(number), total=t.number(total)
+    )
+    text = f"<i>{header}</i>\n\n{escape(t.gettext(question.text))}"
+    if current is not None and question.kind in (Kind.TEXT, Kind.NUMBER):
+        your_answer = t.gettext("Your answer now: {answer}").format(
+            answer=escape(short(display(t, question, current)))
+        )
+        text += f"\n\n{your_answer}"
+    if not question.required:
+        text += "\n\n" + t.gettext("You can skip this question.")
+    return text
+
+
+def question_keyboard(
+    t: Translator, run: Run, question: Question, has_previous: bool
+) -> InlineKeyboardMarkup:
+    rows: list[list[InlineKeyboardButton]] = []
+    if question.kind is Kind.YES_NO:
+        rows.append(
+            [
+                InlineKeyboardButton(t.gettext("Yes"), callback_data=data(run, "o", YES)),
+                InlineKeyboardButton(t.gettext("No"), callback_data=data(run, "o", NO)),
+            ]
+        )
+    elif question.kind is Kind.SINGLE:
+        rows += [
+            [InlineKeyboardButton(t.gettext(o.label), callback_data=data(run, "o", o.id))]
+            for o in question.options
+        ]
+    elif question.kind is Kind.MULTI:
+        rows += [
+            [
+                InlineKeyboardButton(
+                    (TICK if o.id in run.selection else "") + t.gettext(o.label),
+                    callback_data=data(run, "t", o.id),
+                )
+            ]
+            for o in question.options
+        ]
+        rows.append([InlineKeyboardButton(t.gettext("Done"), callback_data=data(run, "d"))])
+    rows.append(navigation(t, run, question, has_previous))
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def navigation(
+    t: Translator, run: Run, question: Question, has_previous: bool
+) -> list[InlineKeyboardButton]:
+    row = []
+    if has_previous:
+        row.append(
+            InlineKeyboardButton(t.pgettext("button", "‹ Back"), callback_data=data(run, "b"))
+        )
+    if question.id in run.answers:
+        row.append(InlineKeyboardButton(t.gettext("Keep my answer"), callback_data=data(run, "k")))
+    elif not question.required:
+        row.append(InlineKeyboardButton(t.gettext("Skip ›"), callback_data=data(run, "s")))
+    return row
+
+
+def display(t: Translator, question: Question, value: Answer) -> str:
+    """An answer as a person reads it, in their language."""
+    if value is None:
+        return t.gettext("(skipped)")
+    if question.kind is Kind.NUMBER and isinstance(value, int):
+        return t.number(value)
+    if question.kind is Kind.YES_NO:
+        return t.gettext("Yes") if value == YES else t.gettext("No")
+    if question.kind is Kind.SINGLE and isinstance(value, str):
+        option = question.option(value)
+        return t.gettext(option.label) if option else value
+    if question.kind is Kind.MULTI and isinstance(value, tuple):
+        labels = [question.option(v) for v in value]
+        return ", ".join(t.gettext(o.label) for o in labels if o is not None)
+    return str(value)
+
+
+def short(text: str, limit: int = SHORT_ANSWER) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def answered_text(t: Translator, original_html: str, question: Question, value: Answer) -> str:
+    """The question's message once answered: the question, and the answer under it."""
+    return f"{original_html}\n\n{TICK}<b>{escape(short(display(t, question, value)))}</b>"
+
+
+def answer_lines(
+    t: Translator, answers: list[tuple[Question, Answer]], limit: int | None = SHORT_ANSWER
+) -> list[str]:
+    lines = []
+    for question, value in answers:
+        shown = display(t, question, value)
+        shown = short(shown, limit) if limit else shown
+        lines.append(f"<b>{escape(t.gettext(question.label))}</b>: {escape(t.isolate(shown))}")
+    return lines
+
+
+def summary_text(t: Translator, answers: list[tuple[Question, Answer]]) -> str:
+    intro = t.gettext("Here are your answers. Check them, then send them, or change an answer.")
+    return intro + "\n\n" + "\n".join(answer_lines(t, answers))
+
+
+def summary_keyboard(t: Translator, run: Run) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t.gettext("Send my answers"), callback_data=data(run, "send"))],
+            [InlineKeyboardButton(t.gettext("Change an answer"), callback_data=data(run, "edit"))],
+            [InlineKeyboardButton(t.pgettext("button", "‹ Back"), callback_data=data(run, "b"))],
+        ]
+    )
+
+
+def change_keyboard(t: Translator, run: Run, asked: list[Question]) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(t.gettext(q.label), callback_data=data(run, "c", q.id))]
+        for q in asked
+    ]
+    rows.append(
+        [InlineKeyboardButton(t.gettext("‹ Back to the summary"), callback_data=data(run, "sum"))]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def problem_text(t: Translator, problem: Invalid) -> str:
+    """Why an answer was not taken, and what to do instead."""
+    limit = t.number(problem.limit) if problem.limit is not None else ""
+    length = t.number(problem.length) if problem.length is not None else ""
+    messages = {
+        Problem.EMPTY: t.gettext("Please write your answer."),
+        Problem.TOO_SHORT: t.gettext(
+            "Please write a bit more: at least {limit} characters."
+        ).format(limit=limit),
+        Problem.TOO_LONG: t.gettext(
+            "Your answer is {length} characters long. Please keep it under {limit}."
+        ).format(length=length, limit=limit),
+        Problem.NOT_A_NUMBER: t.gettext("Please write a number, for example 5."),
+        Problem.TOO_SMALL: t.gettext("Please write a number of at least {limit}.").format(
+            limit=limit
+        ),
+        Problem.TOO_LARGE: t.gettext("Please write a number of at most {limit}.").format(
+            limit=limit
+        ),
+        Problem.NOT_CONTACT: t.gettext(
+            "That does not look like a phone number or an e-mail. Please write it again."
+        ),
+        Problem.USE_BUTTONS: t.gettext("Please choose with the buttons under the question."),
+        Problem.UNKNOWN_OPTION: t.gettext("Please choose with the buttons under the question."),
+        Problem.NOTHING_CHOSEN: t.gettext("Please choose at least one, then press Done."),
+        Problem.REQUIRED: t.gettext("This question must be answered."),
+        Problem.MUST_AGREE: "",
+    }
+    return messages[problem.problem]
+
+
+def field_label(t: Translator, field_id: str | None) -> str:
+    """A professional field's name in the reader's language."""
+    field = next((f for f in load_fields() if f.id == field_id), None)
+    return t.gettext(field.label) if field else "?"

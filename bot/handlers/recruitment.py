@@ -1,0 +1,83 @@
+"""Recruitment links: a coordinator names a channel and gets a link to share."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.ext import CommandHandler, ContextTypes, filters
+
+from bot import recruitment as channels
+from bot.handlers.common import send, services_of, tr
+from bot.handlers.coordinator import coordinator_only
+from bot.participants import Participant
+from storage import recruitment as store
+
+MAX_LISTED = 50
+
+
+@coordinator_only
+async def new_link_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, participant: Participant
+) -> None:
+    """/newlink <name>: a deep link that records who came through it."""
+    t = tr(participant)
+    name = channels.clean_name(" ".join(context.args or []))
+    if name is None:
+        await send(
+            update,
+            t.gettext(
+                "Write the channel's name after the command, for example: "
+                "/newlink Novo Nordisk intranet"
+            ),
+        )
+        return
+    services = services_of(context)
+    channel = await store.create_channel(
+        services.db,
+        code=channels.new_code(),
+        name=name,
+        created_by=participant.telegram_user_id,
+        now=services.clock(),
+    )
+    link = channels.deep_link(context.bot.username, channel)
+    await send(
+        update,
+        t.gettext(
+            "Here is the link for {name}:\n{link}\n\nEveryone who starts the bot through it is "
+            "counted for this channel. /links shows the results."
+        ).format(name=escape(t.isolate(name)), link=link),
+    )
+
+
+@coordinator_only
+async def links_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, participant: Participant
+) -> None:
+    """/links: every recruitment channel with its link and who came through it."""
+    t = tr(participant)
+    counts = await store.counts(services_of(context).db)
+    if not counts:
+        await send(
+            update, t.gettext("There are no recruitment links yet. Create one with /newlink.")
+        )
+        return
+    title = t.gettext("Recruitment links")
+    lines = [f"<b>{title}</b>"]
+    for count in counts[:MAX_LISTED]:
+        lines.append(
+            t.gettext("{name}: {mentors} mentors, {mentees} mentees, {others} undecided").format(
+                name=escape(t.isolate(count.channel.name)),
+                mentors=t.number(count.mentors),
+                mentees=t.number(count.mentees),
+                others=t.number(count.others),
+            )
+        )
+        lines.append(channels.deep_link(context.bot.username, count.channel))
+    await send(update, "\n".join(lines))
+
+
+HANDLERS = [
+    CommandHandler("newlink", new_link_command, filters=filters.ChatType.PRIVATE),
+    CommandHandler("links", links_command, filters=filters.ChatType.PRIVATE),
+]
