@@ -240,9 +240,9 @@ async def take(
     assert question is not None
     result = await runs.answer(services_of(context), participant, run, value)
     if isinstance(result, Invalid):
-        if result.problem is Problem.MUST_AGREE:
+        if result.problem is Problem.MUST_AGREE and question.refusal:
             await query.answer()
-            await send(update, t.gettext(question.refusal or ""))
+            await send(update, t.gettext(question.refusal))
         else:
             await query.answer(view.problem_text(t, result), show_alert=True)
         return
