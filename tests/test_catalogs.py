@@ -77,6 +77,8 @@ def test_arabic_is_arabic() -> None:
         if not message.id:
             continue
         for text in translations(message):
+            # Commands, the bot's name and Danish names in brackets may stay in Latin letters.
             bare = PLACEHOLDER.sub("", text).replace("Mentorbro", "")
+            bare = re.sub(r"\([^)]*\)|/\w+", "", bare)
             assert ARABIC_LETTER.search(bare), key(message.id)
-            assert not LATIN_WORD.search(re.sub(r"/\w+", "", bare)), key(message.id)
+            assert not LATIN_WORD.search(bare), key(message.id)
