@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,15 +18,29 @@ TOKEN = "123456789:TESTtokenTESTtokenTESTtokenTESTtok"
 COORDINATOR_ID = 900001
 
 
+class FakeClock:
+    """The bot's clock, moved by the test: no test waits for real hours."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **duration: float) -> None:
+        self.now += timedelta(**duration)
+
+
 class RunningBot:
     """The real Application, started and stopped as run_polling does, but in the test's loop."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        self.clock = FakeClock()
         self.application: Application | None = None
 
     async def start(self) -> None:
-        application = build_application(self.config)
+        application = build_application(self.config, clock=self.clock)
         await application.initialize()
         assert application.post_init is not None
         await application.post_init(application)
@@ -51,6 +66,12 @@ class RunningBot:
     async def restart(self) -> None:
         await self.stop()
         await self.start()
+
+    async def run_job(self, name: str) -> None:
+        """Run a scheduled job now, as the JobQueue would when its time comes."""
+        assert self.application is not None and self.application.job_queue is not None
+        (job,) = self.application.job_queue.get_jobs_by_name(name)
+        await job.run(self.application)
 
 
 @pytest.fixture

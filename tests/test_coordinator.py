@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.handlers.common import services_of
 from tests.conftest import COORDINATOR_ID
-from tests.test_first_conversation import onboard
+from tests.scenarios import onboard
 
 
 async def test_a_coordinator_is_greeted_with_the_coordinator_commands(emulator, bot) -> None:

@@ -8,6 +8,7 @@ from bot.handlers.common import services_of
 from bot.participants import Role, Status
 from storage import participants
 from tests.conftest import COORDINATOR_ID
+from tests.scenarios import onboard
 
 # What a person reads, written out by hand for each language.
 SCRIPT = {
@@ -53,20 +54,6 @@ async def stored(bot, user_id: int):
 
 def buttons(message) -> list[str]:
     return [button.text for row in message.buttons for button in row]
-
-
-async def onboard(emulator, user_id: int, language: str, role: str):
-    """Go through /start, the language and the role; returns the user."""
-    user = emulator.user(user_id, first_name="Test", language_code=language)
-    await user.send("/start")
-    await user.next_message()
-    await user.press(SCRIPT[language]["button"])
-    await user.next_message()
-    await user.next_message()
-    await user.press(SCRIPT[language][role])
-    # A mentor hears thanks, the screening's introduction and its first question.
-    await user.next_messages(3 if role == "mentor" else 1)
-    return user
 
 
 @pytest.mark.parametrize("language", ["da", "en", "ar"])

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_first_conversation import onboard
-
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
-
-
-def visible(text: str) -> str:
-    """The text without the invisible direction marks that keep inserted words in place."""
-    return text.translate(BIDI_CONTROLS)
+from tests.scenarios import onboard, visible
 
 
 async def test_an_unknown_command_points_to_help(emulator, bot) -> None:

@@ -265,11 +265,11 @@ async def note_reply(update: Update, context: Context) -> bool:
     )
     if record is None:
         return False
-    participant = await participant_of(update, context)
-    await send(update, tr(participant).gettext("Note saved."))
     screening = await review.view_of(services, record.run_id)
     if screening is not None:
         await refresh_reviews(context.bot, services, screening)
+    participant = await participant_of(update, context)
+    await send(update, tr(participant).gettext("Note saved."))
     return True
 
 

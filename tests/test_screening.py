@@ -1,0 +1,256 @@
+"""The mentor screening as mentors and coordinators live it, through the emulator."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.handlers.common import services_of
+from bot.i18n import translator
+from bot.questionnaire import load
+from tests.conftest import COORDINATOR_ID, RunningBot
+from tests.scenarios import MENTOR_ANSWERS, answer_until, onboard, question_in, visible
+
+SECOND_COORDINATOR = 900002
+# Every question but the one asked only of those who speak "other languages".
+ASKED = [
+    question.id for question in load("screening").questions if question.id != "languages_other"
+]
+ENGLISH_QUESTIONS = [question.text for question in load("screening").questions]
+ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+
+
+async def db_rows(bot: RunningBot, sql: str, *params: object) -> list:
+    return await services_of(bot.application).db.fetch_all(sql, params)
+
+
+async def coordinator_ready(emulator, user_id: int = COORDINATOR_ID, name: str = "Karen"):
+    coordinator = emulator.user(user_id, first_name=name, language_code="en")
+    await coordinator.send("/start")
+    await coordinator.next_message()
+    return coordinator
+
+
+async def submitted_screening(emulator, user_id: int, language: str = "en"):
+    """A mentor who has sent the screening; returns the mentor."""
+    mentor = await onboard(emulator, user_id, language, "mentor")
+    await answer_until(mentor, language, MENTOR_ANSWERS)
+    await mentor.press(translator(language).gettext("Send my answers"))
+    await mentor.next_message()
+    return mentor
+
+
+@pytest.mark.parametrize("language", ["da", "en", "ar"])
+async def test_a_full_screening_reaches_the_coordinator(emulator, bot, language) -> None:
+    coordinator = await coordinator_ready(emulator)
+    t = translator(language)
+    mentor = await onboard(emulator, 5001, language, "mentor")
+
+    asked = await answer_until(mentor, language, MENTOR_ANSWERS)
+    assert asked == ASKED
+    summary = mentor.last
+    assert summary.text.startswith(
+        t.gettext("Here are your answers. Check them, then send them, or change an answer.")
+    )
+    assert "Amal Hassan" in summary.text and "Aarhus" in summary.text
+
+    await mentor.press(t.gettext("Send my answers"))
+    thanks = await mentor.next_message()
+    assert thanks.text.startswith(t.gettext("Thank you! Your answers have been sent"))
+
+    review = await coordinator.next_message()
+    lines = review.text.splitlines()
+    assert lines[0] == "New mentor screening"
+    assert "Status: waiting for a decision" in lines
+    for expected in [
+        "Name: Amal Hassan",
+        "Field: Health care (doctor, nurse, pharmacy, laboratory)",
+        "Years of experience: 12",
+        "Employer: (skipped)",
+        "Languages: Danish, Arabic",
+        "Region: Central Jutland (Midtjylland)",
+        "Number of mentees: 2",
+        "Heard about the programme: A friend or colleague",
+        "Phone or e-mail: +45 12 34 56 78",
+    ]:
+        assert expected in visible(review.text)
+    assert review.button_texts == ["Call for interview", "Approve", "Reject"]
+
+    if language != "en":
+        for message in mentor.messages:
+            assert not any(english in (message.text or "") for english in ENGLISH_QUESTIONS)
+    if language == "ar":
+        assert all(ARABIC_LETTER.search(message.text or "") for message in mentor.messages)
+    answers = await db_rows(bot, "SELECT question_id FROM answers")
+    assert {row["question_id"] for row in answers} == set(ASKED)
+
+
+async def test_a_restart_in_the_middle_keeps_every_answer(emulator, bot) -> None:
+    mentor = await onboard(emulator, 5002, "en", "mentor")
+    await answer_until(mentor, "en", MENTOR_ANSWERS, stop_before="languages")
+    await bot.restart()
+
+    await mentor.send("/start")
+    assert (await mentor.next_message()).text == "Welcome back! Let us go on where you left off."
+    assert question_in((await mentor.next_message()).text, "en").id == "languages"
+
+    asked = await answer_until(mentor, "en", MENTOR_ANSWERS)
+    assert asked[0] == "languages"
+    summary = mentor.last.text
+    for expected in ["Name: Amal Hassan", "Years of experience: 12", "Employer: (skipped)"]:
+        assert expected in visible(summary)
+
+
+async def test_back_skip_and_changing_answers_from_the_summary(emulator, bot) -> None:
+    mentor = await onboard(emulator, 5003, "en", "mentor")
+    await answer_until(mentor, "en", MENTOR_ANSWERS, stop_before="years")
+
+    await mentor.press("‹ Back")
+    assert question_in((await mentor.next_message()).text, "en").id == "field"
+    await mentor.press("Keep my answer")
+    assert question_in((await mentor.next_message()).text, "en").id == "years"
+
+    await answer_until(mentor, "en", MENTOR_ANSWERS)
+    summary = mentor.last
+    assert "Employer: (skipped)" in visible(summary.text)
+
+    await mentor.press("Change an answer")
+    await mentor.wait_for_edit(summary)
+    await mentor.press("Municipality")
+    again = await mentor.next_message()
+    assert "Your answer now: Aarhus" in again.text
+    await mentor.send("Silkeborg")
+    summary = await mentor.next_message()
+    assert "Municipality: Silkeborg" in visible(summary.text)
+
+    await mentor.press("Change an answer")
+    await mentor.wait_for_edit(summary)
+    await mentor.press("Mentor or volunteer before")
+    await mentor.next_message()
+    await mentor.press("No")
+    summary = await mentor.next_message()
+    assert "Earlier mentoring or volunteering" not in summary.text
+
+    await mentor.press("Send my answers")
+    await mentor.next_message()
+    kept = await db_rows(bot, "SELECT value FROM answers WHERE question_id = 'municipality'")
+    assert kept[0]["value"] == '"Silkeborg"'
+
+
+@pytest.mark.parametrize(
+    ("button", "mentor_hears", "status"),
+    [
+        ("Approve", "Good news: you are approved as a volunteer mentor!", "approved"),
+        ("Reject", "Thank you for wanting to be a mentor.", "rejected"),
+        ("Call for interview", "The coordinator would like to talk with you", "interview"),
+    ],
+)
+async def test_each_decision_reaches_the_mentor(emulator, bot, button, mentor_hears, status):
+    coordinator = await coordinator_ready(emulator)
+    mentor = await submitted_screening(emulator, 5004)
+    review = await coordinator.next_message()
+
+    await coordinator.press(button, message=review)
+    assert (await mentor.next_message()).text.startswith(mentor_hears)
+    prompt = await coordinator.next_message()
+    assert prompt.text.startswith(f"Saved: {button}.")
+    rows = await db_rows(bot, "SELECT status FROM screenings")
+    assert rows[0]["status"] == status
+    decided = await db_rows(bot, "SELECT decision, coordinator_id FROM screening_decisions")
+    assert [tuple(row) for row in decided] == [(status, COORDINATOR_ID)]
+
+    await coordinator.send("Strong candidate, speaks Arabic.", reply_to=prompt)
+    assert (await coordinator.next_message()).text == "Note saved."
+    notes = await db_rows(bot, "SELECT note FROM screening_decisions")
+    assert notes[0]["note"] == "Strong candidate, speaks Arabic."
+    assert "Note: Strong candidate, speaks Arabic." in visible(
+        coordinator.message(review.message_id).text
+    )
+
+
+async def test_the_mentor_course_makes_an_approved_mentor_ready(emulator, bot) -> None:
+    coordinator = await coordinator_ready(emulator)
+    mentor = await submitted_screening(emulator, 5005, language="da")
+    review = await coordinator.next_message()
+    await coordinator.press("Approve", message=review)
+    await mentor.next_message()
+    await coordinator.next_message()
+    assert coordinator.message(review.message_id).button_texts == ["Mentor course done"]
+
+    await coordinator.press("Mentor course done", message=review)
+    ready = await mentor.next_message()
+    assert ready.text == translator("da").gettext(
+        "The coordinator has noted that you have done the mentor course. You are now ready "
+        "to be matched with a mentee. We will write to you when we have a match."
+    )
+    rows = await db_rows(bot, "SELECT status, course_done_at FROM screenings")
+    assert rows[0]["status"] == "approved" and rows[0]["course_done_at"] is not None
+    assert coordinator.message(review.message_id).button_texts == []
+
+
+async def test_a_mentor_cannot_approve_and_nothing_changes(emulator, bot) -> None:
+    await coordinator_ready(emulator)
+    mentor = await submitted_screening(emulator, 5006)
+    (run,) = await db_rows(bot, "SELECT run_id FROM screenings")
+    await mentor.press_data(mentor.last, f"rv1:{run['run_id']}:approved")
+    answer = await mentor.next_callback_answer()
+    assert answer.text == "Only the programme's coordinators can do this."
+    rows = await db_rows(bot, "SELECT status FROM screenings")
+    assert rows[0]["status"] == "pending"
+    assert await db_rows(bot, "SELECT * FROM screening_decisions") == []
+
+
+@pytest.fixture
+async def two_coordinators(make_config) -> AsyncIterator[RunningBot]:
+    running = RunningBot(make_config(coordinator_ids=f"{COORDINATOR_ID},{SECOND_COORDINATOR}"))
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def test_two_coordinators_approving_at_once_give_one_decision(
+    emulator, two_coordinators
+) -> None:
+    karen = await coordinator_ready(emulator, COORDINATOR_ID, "Karen")
+    omar = await coordinator_ready(emulator, SECOND_COORDINATOR, "Omar")
+    mentor = await submitted_screening(emulator, 5007)
+    karens, omars = await karen.next_message(), await omar.next_message()
+
+    await karen.press("Approve", message=karens)
+    await omar.press("Approve", message=omars)
+    assert (await karen.next_callback_answer()).text == "Saved."
+    assert (await omar.next_callback_answer()).text == "Already decided: Approve by Karen."
+
+    decisions = await db_rows(two_coordinators, "SELECT * FROM screening_decisions")
+    assert len(decisions) == 1
+    await mentor.next_message()
+    await karen.next_message()  # "Saved: Approve."; a barrier before counting
+    approvals = [m for m in mentor.messages if m.text.startswith("Good news")]
+    assert len(approvals) == 1
+    shown = omar.message(omars.message_id)
+    assert "Status: approved, mentor course not done yet" in shown.text
+    assert "Approve: Karen" in visible(shown.text)
+    assert shown.button_texts == ["Mentor course done"]
+
+
+async def test_pending_lists_the_screenings_and_opens_one(emulator, bot) -> None:
+    coordinator = await coordinator_ready(emulator)
+    await submitted_screening(emulator, 5008)
+    await coordinator.next_message()
+    await coordinator.send("/pending")
+    listing = await coordinator.next_message()
+    assert "Amal Hassan – Health care" in visible(listing.text)
+    assert "Status: waiting for a decision" in listing.text
+    await coordinator.press("Open 1")
+    opened = await coordinator.next_message()
+    assert opened.text.startswith("Mentor screening")
+    assert opened.button_texts == ["Call for interview", "Approve", "Reject"]
+
+
+async def test_pending_is_for_coordinators_only(emulator, bot) -> None:
+    mentor = await onboard(emulator, 5009, "en", "mentor")
+    await mentor.send("/pending")
+    refusal = await mentor.next_message()
+    assert refusal.text == "Sorry, only the programme's coordinators can use this command."
