@@ -10,11 +10,20 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.config import Config
-from bot.handlers import coordinator, fallback, questionnaire, recruitment, review, start
+from bot.handlers import (
+    coordinator,
+    fallback,
+    intake,
+    questionnaire,
+    recruitment,
+    review,
+    start,
+)
 from bot.handlers.common import SERVICES_KEY, services_of
 from bot.handlers.errors import on_error
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.handlers.reminders import remind_idle_questionnaires
+from bot.mentees import INTAKE
 from bot.screening import QUESTIONNAIRE as SCREENING
 from bot.services import Clock, Services, utc_now
 from storage import open_database
@@ -63,6 +72,7 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
 
 def register_handlers(application: Application) -> None:
     questionnaire.ON_SUBMIT[SCREENING] = review.screening_submitted
+    questionnaire.ON_SUBMIT[INTAKE] = intake.intake_submitted
     application.add_handlers(fallback.GUARDS, group=GUARD_GROUP)
     application.add_handlers(
         [
@@ -70,6 +80,7 @@ def register_handlers(application: Application) -> None:
             *coordinator.HANDLERS,
             *review.HANDLERS,
             *recruitment.HANDLERS,
+            *intake.HANDLERS,
             *questionnaire.HANDLERS,
             *fallback.HANDLERS,
         ]

@@ -19,11 +19,12 @@ HELP = Command("help", N_("What I can do for you"))
 LANGUAGE = Command("language", N_("Change language"))
 PARTICIPANTS = Command("participants", N_("Overview of the participants"))
 PENDING = Command("pending", N_("Screenings waiting for a decision"))
+INVITE = Command("invite", N_("Invitation link for a referred mentee"))
 NEW_LINK = Command("newlink", N_("Create a recruitment link"))
 LINKS = Command("links", N_("Recruitment links and their results"))
 
 EVERYONE = (START, HELP, LANGUAGE)
-COORDINATOR_ONLY = (PENDING, PARTICIPANTS, NEW_LINK, LINKS)
+COORDINATOR_ONLY = (PENDING, INVITE, PARTICIPANTS, NEW_LINK, LINKS)
 
 
 def commands_for(role: Role | None) -> tuple[Command, ...]:

@@ -47,8 +47,9 @@ async def onboard(
     await user.press(LANGUAGE_NAMES[language])
     await user.next_messages(2)
     await user.press(translator(language).gettext(ROLE_BUTTONS[role]))
-    # A mentor hears thanks, the screening's introduction and its first question.
-    await user.next_messages(3 if role == "mentor" else 1)
+    # A mentor hears thanks, the screening's introduction and its first question; a mentee
+    # a welcome and the first message about mentoring.
+    await user.next_messages(3 if role == "mentor" else 2)
     return user
 
 

@@ -37,11 +37,11 @@ async def test_a_mentor_who_came_through_a_link_is_not_asked_how(emulator, bot) 
     await mentor.press("Send my answers")
     await mentor.next_message()
     review = await coordinator.next_message()
-    assert "Came through: Novo Nordisk intranet" in visible(review.text)
+    assert "Came through the link: Novo Nordisk intranet" in visible(review.text)
 
     await coordinator.send("/links")
     listing = visible((await coordinator.next_message()).text)
-    assert "Novo Nordisk intranet: 1 mentors, 0 mentees, 0 undecided" in listing
+    assert "Novo Nordisk intranet: mentors 1, mentees 0, no role yet 0" in listing
     assert payload in listing
 
 

@@ -72,7 +72,7 @@ async def test_a_full_screening_reaches_the_coordinator(emulator, bot, language)
         "Languages: Danish, Arabic",
         "Region: Central Jutland (Midtjylland)",
         "Number of mentees: 2",
-        "Heard about the programme: A friend or colleague",
+        "How they heard about the programme: A friend or colleague",
         "Phone or e-mail: +45 12 34 56 78",
     ]:
         assert expected in visible(review.text)
@@ -127,7 +127,7 @@ async def test_back_skip_and_changing_answers_from_the_summary(emulator, bot) ->
 
     await mentor.press("Change an answer")
     await mentor.wait_for_edit(summary)
-    await mentor.press("Mentor or volunteer before")
+    await mentor.press("Earlier mentor or volunteer work")
     await mentor.next_message()
     await mentor.press("No")
     summary = await mentor.next_message()
@@ -140,14 +140,21 @@ async def test_back_skip_and_changing_answers_from_the_summary(emulator, bot) ->
 
 
 @pytest.mark.parametrize(
-    ("button", "mentor_hears", "status"),
+    ("button", "saved", "mentor_hears", "status"),
     [
-        ("Approve", "Good news: you are approved as a volunteer mentor!", "approved"),
-        ("Reject", "Thank you for wanting to be a mentor.", "rejected"),
-        ("Call for interview", "The coordinator would like to talk with you", "interview"),
+        ("Approve", "Approved", "Good news: you are approved as a volunteer mentor!", "approved"),
+        ("Reject", "Rejected", "Thank you for wanting to be a mentor.", "rejected"),
+        (
+            "Call for interview",
+            "Called for interview",
+            "The coordinator would like to talk with you",
+            "interview",
+        ),
     ],
 )
-async def test_each_decision_reaches_the_mentor(emulator, bot, button, mentor_hears, status):
+async def test_each_decision_reaches_the_mentor(
+    emulator, bot, button, saved, mentor_hears, status
+) -> None:
     coordinator = await coordinator_ready(emulator)
     mentor = await submitted_screening(emulator, 5004)
     review = await coordinator.next_message()
@@ -155,7 +162,7 @@ async def test_each_decision_reaches_the_mentor(emulator, bot, button, mentor_he
     await coordinator.press(button, message=review)
     assert (await mentor.next_message()).text.startswith(mentor_hears)
     prompt = await coordinator.next_message()
-    assert prompt.text.startswith(f"Saved: {button}.")
+    assert prompt.text.startswith(f"Saved: {saved}.")
     rows = await db_rows(bot, "SELECT status FROM screenings")
     assert rows[0]["status"] == status
     decided = await db_rows(bot, "SELECT decision, coordinator_id FROM screening_decisions")
@@ -221,7 +228,7 @@ async def test_two_coordinators_approving_at_once_give_one_decision(
     await karen.press("Approve", message=karens)
     await omar.press("Approve", message=omars)
     assert (await karen.next_callback_answer()).text == "Saved."
-    assert (await omar.next_callback_answer()).text == "Already decided: Approve by Karen."
+    assert (await omar.next_callback_answer()).text == "Already decided: Approved by Karen."
 
     decisions = await db_rows(two_coordinators, "SELECT * FROM screening_decisions")
     assert len(decisions) == 1
@@ -231,7 +238,7 @@ async def test_two_coordinators_approving_at_once_give_one_decision(
     assert len(approvals) == 1
     shown = omar.message(omars.message_id)
     assert "Status: approved, mentor course not done yet" in shown.text
-    assert "Approve: Karen" in visible(shown.text)
+    assert "Approved: Karen" in visible(shown.text)
     assert shown.button_texts == ["Mentor course done"]
 
 

@@ -47,7 +47,10 @@ async def test_an_answer_over_the_limit_is_refused_with_the_limit(emulator, bot)
     mentor = await mentor_at(emulator, 6004, "motivation")
     await mentor.send("I want to help. " * 300)
     problem = await mentor.next_message()
-    assert problem.text == "Your answer is 4,799 characters long. Please keep it under 1,500."
+    assert (
+        problem.text
+        == "Your answer is 4,799 characters long. Please shorten it to 1,500 characters or fewer."
+    )
     await mentor.send("Too short")
     assert (await mentor.next_message()).text == "Please write a bit more: at least 30 characters."
     assert "motivation" not in await answers_of(bot)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import COORDINATOR_ID
 from tests.scenarios import onboard, visible
+
+
+async def coordinator(emulator, language: str):
+    """A coordinator: the one person with no question open, whom the fallbacks answer."""
+    user = emulator.user(COORDINATOR_ID, language_code=language)
+    await user.send("/start")
+    await user.next_message()
+    return user
 
 
 async def test_an_unknown_command_points_to_help(emulator, bot) -> None:
@@ -26,21 +35,21 @@ async def test_an_unknown_command_is_answered_in_arabic(emulator, bot) -> None:
 
 @pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "document", "location", "contact"])
 async def test_media_gets_an_explanation_in_the_persons_language(emulator, bot, kind) -> None:
-    user = await onboard(emulator, 3003, "da", "mentee")
+    user = await coordinator(emulator, "da")
     await getattr(user, f"send_{kind}")()
     answer = await user.next_message()
     assert answer.text.startswith("Jeg kan kun læse beskeder med tekst")
 
 
 async def test_text_when_nothing_is_asked_points_to_help(emulator, bot) -> None:
-    user = await onboard(emulator, 3004, "en", "mentee")
+    user = await coordinator(emulator, "en")
     await user.send("x" * 4096)
     answer = await user.next_message()
     assert answer.text.startswith("I am not waiting for an answer from you right now.")
 
 
 async def test_an_edited_message_is_explained(emulator, bot) -> None:
-    user = await onboard(emulator, 3005, "en", "mentee")
+    user = await coordinator(emulator, "en")
     sent = await user.send("hello")
     await user.next_message()
     await user.edit(sent, "hello again")

@@ -167,7 +167,8 @@ def problem_text(t: Translator, problem: Invalid) -> str:
             "Please write a bit more: at least {limit} characters."
         ).format(limit=limit),
         Problem.TOO_LONG: t.gettext(
-            "Your answer is {length} characters long. Please keep it under {limit}."
+            "Your answer is {length} characters long. Please shorten it to {limit} characters "
+            "or fewer."
         ).format(length=length, limit=limit),
         Problem.NOT_A_NUMBER: t.gettext("Please write a number, for example 5."),
         Problem.TOO_SMALL: t.gettext("Please write a number of at least {limit}.").format(

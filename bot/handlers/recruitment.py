@@ -66,7 +66,7 @@ async def links_command(
     lines = [f"<b>{title}</b>"]
     for count in counts[:MAX_LISTED]:
         lines.append(
-            t.gettext("{name}: {mentors} mentors, {mentees} mentees, {others} undecided").format(
+            t.gettext("{name}: mentors {mentors}, mentees {mentees}, no role yet {others}").format(
                 name=escape(t.isolate(count.channel.name)),
                 mentors=t.number(count.mentors),
                 mentees=t.number(count.mentees),

@@ -90,7 +90,7 @@ def status_text(t: Translator, screening: ScreeningView, *, new: bool) -> str:
     )
     if screening.channel:
         lines.append(
-            t.gettext("Came through: {channel}").format(
+            t.gettext("Came through the link: {channel}").format(
                 channel=escape(t.isolate(screening.channel))
             )
         )
@@ -98,7 +98,7 @@ def status_text(t: Translator, screening: ScreeningView, *, new: bool) -> str:
     lines.append(f'<a href="tg://user?id={screening.mentor.telegram_user_id}">{chat_link}</a>')
     for decision in screening.decisions:
         line = t.gettext("{decision}: {name}, {date}").format(
-            decision=decision_label(t, decision.decision),
+            decision=decided_label(t, decision.decision),
             name=escape(t.isolate(decision.coordinator_name)),
             date=t.date(decision.decided_at.date(), "medium"),
         )
@@ -125,6 +125,17 @@ def decision_label(t: Translator, decision: Decision) -> str:
         Decision.INTERVIEW: t.gettext("Call for interview"),
         Decision.APPROVED: t.gettext("Approve"),
         Decision.REJECTED: t.gettext("Reject"),
+        Decision.COURSE_DONE: t.gettext("Mentor course done"),
+    }
+    return labels[decision]
+
+
+def decided_label(t: Translator, decision: Decision) -> str:
+    """A decision as it stands in the history: "Approved", not the button's "Approve"."""
+    labels = {
+        Decision.INTERVIEW: t.gettext("Called for interview"),
+        Decision.APPROVED: t.gettext("Approved"),
+        Decision.REJECTED: t.gettext("Rejected"),
         Decision.COURSE_DONE: t.gettext("Mentor course done"),
     }
     return labels[decision]
@@ -190,7 +201,7 @@ async def on_decision(update: Update, context: Context) -> None:
         text = t.gettext("This was already decided.")
         if earlier is not None:
             text = t.gettext("Already decided: {decision} by {name}.").format(
-                decision=decision_label(t, earlier.decision), name=earlier.coordinator_name
+                decision=decided_label(t, earlier.decision), name=earlier.coordinator_name
             )
         await query.answer(text, show_alert=True)
         return
@@ -199,7 +210,7 @@ async def on_decision(update: Update, context: Context) -> None:
     prompt = await send(
         update,
         t.gettext("Saved: {decision}. To add a note, reply to this message with it.").format(
-            decision=decision_label(t, decision)
+            decision=decided_label(t, decision)
         ),
         reply_markup=ForceReply(input_field_placeholder=t.gettext("Note (optional)")),
     )

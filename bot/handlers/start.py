@@ -5,30 +5,35 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import registration, review, runs
+from bot import intake, registration, review, runs
+from bot.handlers import intake as intake_handlers
 from bot.handlers import questionnaire
 from bot.handlers.common import contact_of, participant_of, remove_buttons, send, services_of, tr
 from bot.handlers.keyboards import LANGUAGE_PATTERN, ROLE_PATTERN, language_keyboard, role_keyboard
 from bot.handlers.menu import publish_chat_menu
 from bot.handlers.review import mentor_status_text
 from bot.handlers.texts import command_list, help_text, registered_text
+from bot.mentees import introduction_finished
 from bot.participants import OnboardingStep, Participant, Role
 from bot.screening import QUESTIONNAIRE as SCREENING
+from bot.services import Services
 
 PRIVATE = filters.ChatType.PRIVATE
 Context = ContextTypes.DEFAULT_TYPE
 
 
 async def start(update: Update, context: Context) -> None:
-    """Greet the person and take them to the next step: a link's channel is noted first."""
+    """Greet the person and take them to the next step; a link's channel or invitation first."""
     services = services_of(context)
     participant, step = await registration.start(services, contact_of(update))
     if context.args:
         participant = await registration.attach_channel(services, participant, context.args[0])
+        participant = await intake.accept_invitation(services, participant, context.args[0])
+        step = registration.onboarding_step_of(services, participant)
     if step is OnboardingStep.COORDINATOR:
         await publish_chat_menu(context.bot, participant)
     if step is OnboardingStep.WELCOME_BACK:
-        await welcome_back(update, context, participant)
+        await carry_on(update, context, participant, returning=True)
         return
     await send_step(update, participant, step)
 
@@ -59,31 +64,34 @@ async def send_step(update: Update, participant: Participant, step: OnboardingSt
         )
 
 
-async def welcome_back(update: Update, context: Context, participant: Participant) -> None:
-    """A known mentor or mentee: go on with what they were doing, or say where things stand."""
+async def carry_on(
+    update: Update, context: Context, participant: Participant, *, returning: bool
+) -> None:
+    """Take a mentor or mentee on from where they are: an open questionnaire, the first one,
+    the introduction, or where their application stands."""
     t = tr(participant)
     services = services_of(context)
-    assert participant.role is not None
+    welcome = t.gettext("Welcome back!") + " " if returning else ""
     run = await runs.open_run(services, participant)
-    if run is not None:
+    if returning and (run is not None or await in_introduction(services, participant)):
         await send(update, t.gettext("Welcome back! Let us go on where you left off."))
+    if run is not None:
         await questionnaire.ask(update, context, participant, run)
-        return
-    if participant.role is Role.MENTOR:
+    elif participant.role is Role.MENTOR:
         screening = await review.screening_of(services, participant)
         if screening is None:
             await questionnaire.begin(update, context, participant, SCREENING)
-            return
-        await send(update, t.gettext("Welcome back!") + " " + mentor_status_text(t, screening))
-        return
-    await send(
-        update,
-        t.gettext("Welcome back!")
-        + " "
-        + registered_text(t, participant.role)
-        + "\n\n"
-        + t.gettext("Type /help to see what I can do."),
-    )
+        else:
+            await send(update, welcome + mentor_status_text(t, screening))
+    elif await intake.intake_of(services, participant) is None:
+        await intake_handlers.show_introduction(update, context, participant)
+    else:
+        await send(update, welcome + intake_handlers.mentee_status_text(t))
+
+
+async def in_introduction(services: Services, participant: Participant) -> bool:
+    step = await intake.current_introduction_step(services, participant)
+    return step is not None and not introduction_finished(step)
 
 
 async def choose_language_command(update: Update, context: Context) -> None:
@@ -108,13 +116,11 @@ async def language_chosen(update: Update, context: Context) -> None:
     await remove_buttons(query)
     await send(update, tr(participant).gettext("OK, I will write to you in English."))
     await publish_chat_menu(context.bot, participant)
-    run = await runs.open_run(services, participant)
-    if run is not None:
-        await questionnaire.ask(update, context, participant, run)
-        return
     step = registration.onboarding_step_of(services, participant)
     if step is OnboardingStep.CHOOSE_ROLE:
         await send_step(update, participant, step)
+    elif step is OnboardingStep.WELCOME_BACK:
+        await carry_on(update, context, participant, returning=False)
 
 
 async def role_chosen(update: Update, context: Context) -> None:
@@ -152,17 +158,9 @@ async def role_chosen(update: Update, context: Context) -> None:
                 "field and about finding work in Denmark."
             ),
         )
-        await questionnaire.begin(update, context, participant, SCREENING)
-        return
-    await send(
-        update,
-        t.gettext(
-            "Welcome! A mentor is a volunteer who works in the field you want to work in. The "
-            "programme's coordinator will contact you about the next step."
-        )
-        + "\n\n"
-        + t.gettext("Type /help to see what I can do."),
-    )
+    else:
+        await send(update, t.gettext("Welcome! First, a few short messages about mentoring."))
+    await carry_on(update, context, participant, returning=False)
 
 
 async def help_command(update: Update, context: Context) -> None:

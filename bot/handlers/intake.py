@@ -1,0 +1,191 @@
+"""Mentees: the invitation link, the introduction with Next buttons, and the intake."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot import intake, registration
+from bot.handlers import questionnaire
+from bot.handlers import questions as view
+from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
+from bot.handlers.coordinator import coordinator_only
+from bot.handlers.review import split
+from bot.i18n import Translator, translator
+from bot.mentees import (
+    INTAKE,
+    INTRODUCTION,
+    Intake,
+    Referral,
+    introduction_finished,
+    invitation_link,
+)
+from bot.participants import Participant, Role
+from bot.questionnaire import Answer, Question, Run
+from bot.runs import facts_of, summary
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+NEXT_PATTERN = r"^in1:(\d+)$"
+
+
+async def show_introduction(update: Update, context: Context, participant: Participant) -> None:
+    """The introduction step the mentee is at, or the intake once it is read."""
+    step = await intake.introduction_step(services_of(context), participant)
+    if introduction_finished(step):
+        await questionnaire.begin(update, context, participant, INTAKE)
+        return
+    await send_introduction_step(update, participant, step)
+
+
+async def introduction_message(update: Update, context: Context) -> bool:
+    """A message while the mentee reads the introduction: show the step and its button again.
+    False when the person is not in the introduction."""
+    participant = await participant_of(update, context)
+    if participant.role is not Role.MENTEE:
+        return False
+    step = await intake.current_introduction_step(services_of(context), participant)
+    if step is None or introduction_finished(step):
+        return False
+    await send(update, tr(participant).gettext("Please press the button under the message."))
+    await send_introduction_step(update, participant, step)
+    return True
+
+
+async def send_introduction_step(update: Update, participant: Participant, step: int) -> None:
+    t = tr(participant)
+    header = t.gettext("About mentoring ({number} of {total})").format(
+        number=t.number(step + 1), total=t.number(len(INTRODUCTION))
+    )
+    last = step + 1 == len(INTRODUCTION)
+    label = t.gettext("Start the questions ›") if last else t.gettext("Next ›")
+    await send(
+        update,
+        f"<i>{header}</i>\n\n{t.gettext(INTRODUCTION[step])}",
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=f"in1:{step}")]]
+        ),
+    )
+
+
+async def on_next(update: Update, context: Context) -> None:
+    """Next under an introduction message: the following one, or the intake after the last."""
+    query = update.callback_query
+    assert query is not None and context.match is not None
+    participant = await participant_of(update, context)
+    services = services_of(context)
+    moved = None
+    if participant.role is Role.MENTEE:
+        moved = await intake.next_introduction_step(
+            services, participant, int(context.match.group(1))
+        )
+    if moved is None:
+        await query.answer(tr(participant).gettext("This button is no longer active."))
+        await remove_buttons(query)
+        return
+    await query.answer()
+    await remove_buttons(query)
+    if introduction_finished(moved):
+        await questionnaire.begin(update, context, participant, INTAKE)
+    else:
+        await send_introduction_step(update, participant, moved)
+
+
+async def intake_submitted(
+    update: Update, context: Context, participant: Participant, run: Run
+) -> None:
+    """The mentee pressed Send: put them on the list for matching and tell the coordinators."""
+    services = services_of(context)
+    t = tr(participant)
+    filed = await intake.submit(services, run)
+    if filed is None:
+        await send(update, t.gettext("Your answers have already been sent."))
+        return
+    await send(update, mentee_status_text(t, thanks=True))
+    referral = await intake.referral_of(services, participant)
+    answers = summary(run, await facts_of(services, participant))
+    for coordinator_id in sorted(services.config.coordinator_ids):
+        language = await registration.language_of(services, coordinator_id)
+        text = ready_text(translator(language), participant, filed, referral, answers)
+        await notify(context.bot, coordinator_id, text)
+
+
+def ready_text(
+    t: Translator,
+    mentee: Participant,
+    filed: Intake,
+    referral: Referral | None,
+    answers: list[tuple[Question, Answer]],
+) -> str:
+    title = t.gettext("A mentee is ready for matching")
+    if referral is None:
+        came = t.gettext("Came without an invitation link")
+    elif referral.municipality:
+        came = t.gettext("Came through an invitation from {municipality}").format(
+            municipality=escape(t.isolate(referral.municipality))
+        )
+    else:
+        came = t.gettext("Came through an invitation link")
+    chat_link = t.gettext("Open the chat with the mentee")
+    lines = [
+        f"<b>{title}</b>",
+        came,
+        t.gettext("Sent: {date}").format(date=t.date(filed.submitted_at.date())),
+        f'<a href="tg://user?id={mentee.telegram_user_id}">{chat_link}</a>',
+        "",
+        *view.answer_lines(t, answers, limit=None),
+    ]
+    return "\n".join(lines)
+
+
+async def notify(bot: Bot, chat_id: int, text: str) -> None:
+    try:
+        for part in split(text):
+            await bot.send_message(chat_id, part)
+    except (Forbidden, BadRequest) as error:
+        log.info("a coordinator could not be notified: %s", error.message)
+
+
+def mentee_status_text(t: Translator, *, thanks: bool = False) -> str:
+    """Where a mentee stands once the intake is sent."""
+    status = t.gettext(
+        "The coordinator is now looking for a mentor for you. That can take some weeks. I will "
+        "write to you here when there is news."
+    )
+    if thanks:
+        return t.gettext("Thank you! Your answers have been sent.") + " " + status
+    return status
+
+
+@coordinator_only
+async def invite_command(update: Update, context: Context, participant: Participant) -> None:
+    """/invite [municipality]: a personal link for one referred mentee."""
+    services = services_of(context)
+    t = tr(participant)
+    referral = await intake.invite(
+        services, participant.telegram_user_id, " ".join(context.args or [])
+    )
+    link = invitation_link(context.bot.username, referral)
+    if referral.municipality:
+        intro = t.gettext("Here is a personal invitation link for a mentee from {municipality}:")
+        intro = intro.format(municipality=escape(t.isolate(referral.municipality)))
+    else:
+        intro = t.gettext("Here is a personal invitation link for a mentee:")
+    await send(
+        update,
+        f"{intro}\n{link}\n\n"
+        + t.gettext(
+            "Send it to the mentee. It works for one person: the first who opens it. They "
+            "choose their language, read about mentoring and answer the intake."
+        ),
+    )
+
+
+HANDLERS = [
+    CommandHandler("invite", invite_command, filters=filters.ChatType.PRIVATE),
+    CallbackQueryHandler(on_next, pattern=NEXT_PATTERN),
+]
