@@ -37,6 +37,34 @@ def visible(text: str | None) -> str:
     return (text or "").translate(BIDI_CONTROLS)
 
 
+MENTEE_ANSWERS: dict[str, object] = {
+    "consent": "yes",
+    "name": "Yusuf Ali",
+    "field": "it",
+    "education": "Bachelor in computer science, Damascus University",
+    "experience": "Five years as a web developer in Syria",
+    "danish": "everyday",
+    "languages": ("ar", "en"),
+    "region": "hovedstaden",
+    "municipality": "København",
+    "goal": "job",
+    "frequency": "weekly",
+    "mode": "in_person",
+    "contact": "+45 87 65 43 21",
+}
+
+
+async def read_introduction(user: SimulatedUser, language: str) -> None:
+    """Press Next under each message about mentoring until the intake's first question."""
+    t = translator(language)
+    start_questions = t.gettext("Start the questions ›")
+    while start_questions not in user.last.button_texts:
+        await user.press(t.gettext("Next ›"))
+        await user.next_message()
+    await user.press(start_questions)
+    await user.next_messages(2)  # the intake's introduction and its first question
+
+
 async def onboard(
     emulator: BotApiEmulator, user_id: int, language: str, role: str
 ) -> SimulatedUser:
@@ -53,10 +81,10 @@ async def onboard(
     return user
 
 
-def question_in(text: str, language: str) -> Question | None:
-    """Which screening question a message asks, by its text in the person's language."""
+def question_in(text: str, language: str, questionnaire: str = "screening") -> Question | None:
+    """Which question a message asks, by its text in the person's language."""
     t = translator(language)
-    for question in load("screening").questions:
+    for question in load(questionnaire).questions:
         if t.gettext(question.text) in text:
             return question
     return None
@@ -88,12 +116,16 @@ async def answer(user: SimulatedUser, language: str, question: Question, value: 
 
 
 async def answer_until(
-    user: SimulatedUser, language: str, answers: dict[str, object], stop_before: str | None = None
+    user: SimulatedUser,
+    language: str,
+    answers: dict[str, object],
+    stop_before: str | None = None,
+    questionnaire: str = "screening",
 ) -> list[str]:
     """Answer question after question until the summary (or `stop_before`); returns the ids."""
     asked = []
     while True:
-        question = question_in(user.last.text or "", language)
+        question = question_in(user.last.text or "", language, questionnaire)
         if question is None or question.id == stop_before:
             return asked
         asked.append(question.id)

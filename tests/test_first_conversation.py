@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.handlers.common import services_of
+from bot.i18n import translator
 from bot.participants import Role, Status
 from storage import participants
 from tests.conftest import COORDINATOR_ID
@@ -20,7 +21,7 @@ SCRIPT = {
         "mentor": "Jeg vil være frivillig mentor",
         "mentee": "Jeg søger en mentor",
         "mentor_next": "Tak, fordi du vil hjælpe!",
-        "mentee_next": "Velkommen! En mentor er en frivillig",
+        "mentee_next": "MENTEE_NEXT_DA",
         "welcome_back": "Velkommen tilbage!",
     },
     "en": {
@@ -31,7 +32,7 @@ SCRIPT = {
         "mentor": "I want to volunteer as a mentor",
         "mentee": "I am looking for a mentor",
         "mentor_next": "Thank you for wanting to help!",
-        "mentee_next": "Welcome! A mentor is a volunteer",
+        "mentee_next": "Welcome! First, a few short messages about mentoring.",
         "welcome_back": "Welcome back!",
     },
     "ar": {
@@ -42,7 +43,7 @@ SCRIPT = {
         "mentor": "أريد أن أتطوع مرشدًا",
         "mentee": "أبحث عن مرشد",
         "mentor_next": "شكرًا لرغبتك في المساعدة!",
-        "mentee_next": "أهلًا بك! المرشد متطوع",
+        "mentee_next": "MENTEE_NEXT_AR",
         "welcome_back": "أهلًا بعودتك!",
     },
 }
@@ -107,8 +108,10 @@ async def test_language_command_switches_at_any_time(emulator, bot) -> None:
     assert offer.text == SCRIPT["da"]["which_language"]
     await user.press("English", message=offer)
     assert (await user.next_message()).text == SCRIPT["en"]["confirmed"]
+    about = await user.next_message()
+    assert about.text.startswith("About mentoring (1 of 8)")  # the introduction, now in English
     await user.send("/start")
-    assert (await user.next_message()).text.startswith(SCRIPT["en"]["welcome_back"])
+    assert (await user.next_message()).text == "Welcome back! Let us go on where you left off."
     assert (await stored(bot, 1004)).role is Role.MENTEE
 
 
@@ -116,10 +119,10 @@ async def test_after_a_restart_the_person_is_not_asked_again(emulator, bot) -> N
     user = await onboard(emulator, 1005, "ar", "mentee")
     await bot.restart()
     await user.send("/start")
-    welcome = await user.next_message()
+    welcome, about = await user.next_messages(2)
     assert welcome.text.startswith(SCRIPT["ar"]["welcome_back"])
-    assert "باحثًا عن مرشد" in welcome.text
     assert welcome.buttons == []
+    assert about.button_texts == [translator("ar").gettext("Next ›")]  # no language or role
 
 
 async def test_a_half_done_first_conversation_continues_after_a_restart(emulator, bot) -> None:
