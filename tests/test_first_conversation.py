@@ -21,7 +21,7 @@ SCRIPT = {
         "mentor": "Jeg vil være frivillig mentor",
         "mentee": "Jeg søger en mentor",
         "mentor_next": "Tak, fordi du vil hjælpe!",
-        "mentee_next": "MENTEE_NEXT_DA",
+        "mentee_next": "Velkommen! Først får du nogle korte beskeder",
         "welcome_back": "Velkommen tilbage!",
     },
     "en": {
@@ -43,7 +43,7 @@ SCRIPT = {
         "mentor": "أريد أن أتطوع مرشدًا",
         "mentee": "أبحث عن مرشد",
         "mentor_next": "شكرًا لرغبتك في المساعدة!",
-        "mentee_next": "MENTEE_NEXT_AR",
+        "mentee_next": "أهلًا بك! أولًا، إليك بعض الرسائل القصيرة",
         "welcome_back": "أهلًا بعودتك!",
     },
 }

@@ -58,7 +58,10 @@ async def test_a_full_screening_reaches_the_coordinator(emulator, bot, language)
 
     await mentor.press(t.gettext("Send my answers"))
     thanks = await mentor.next_message()
-    assert thanks.text.startswith(t.gettext("Thank you! Your answers have been sent"))
+    assert thanks.text == t.gettext(
+        "Thank you! Your answers have been sent to the programme's coordinator, who will "
+        "get back to you."
+    )
 
     review = await coordinator.next_message()
     lines = review.text.splitlines()
@@ -72,7 +75,7 @@ async def test_a_full_screening_reaches_the_coordinator(emulator, bot, language)
         "Languages: Danish, Arabic",
         "Region: Central Jutland (Midtjylland)",
         "Number of mentees: 2",
-        "How they heard about the programme: A friend or colleague",
+        "Heard about the programme through: A friend or colleague",
         "Phone or e-mail: +45 12 34 56 78",
     ]:
         assert expected in visible(review.text)
