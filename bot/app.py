@@ -14,6 +14,8 @@ from bot.handlers import (
     coordinator,
     fallback,
     intake,
+    matching,
+    pairs,
     questionnaire,
     recruitment,
     review,
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 3
 GUARD_GROUP = -1
 REMINDER_SCAN_INTERVAL = timedelta(minutes=15)
+PAIR_SCAN_INTERVAL = timedelta(hours=1)
 
 
 def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
@@ -81,6 +84,8 @@ def register_handlers(application: Application) -> None:
             *review.HANDLERS,
             *recruitment.HANDLERS,
             *intake.HANDLERS,
+            *matching.HANDLERS,
+            *pairs.HANDLERS,
             *questionnaire.HANDLERS,
             *fallback.HANDLERS,
         ]
@@ -97,6 +102,13 @@ def schedule_jobs(application: Application) -> None:
         first=timedelta(minutes=1),
         name="questionnaire-reminders",
         job_kwargs={"id": "questionnaire-reminders", "replace_existing": True},
+    )
+    application.job_queue.run_repeating(
+        pairs.follow_up_pairs,
+        interval=PAIR_SCAN_INTERVAL,
+        first=timedelta(minutes=2),
+        name="pair-follow-up",
+        job_kwargs={"id": "pair-follow-up", "replace_existing": True},
     )
 
 

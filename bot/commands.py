@@ -20,11 +20,13 @@ LANGUAGE = Command("language", N_("Change language"))
 PARTICIPANTS = Command("participants", N_("Overview of the participants"))
 PENDING = Command("pending", N_("Screenings waiting for a decision"))
 INVITE = Command("invite", N_("Invitation link for a referred mentee"))
+MATCH = Command("match", N_("Match a waiting mentee with a mentor"))
+PAIRS = Command("pairs", N_("Active pairs: pause, resume or end"))
 NEW_LINK = Command("newlink", N_("Create a recruitment link"))
 LINKS = Command("links", N_("Recruitment links and their results"))
 
 EVERYONE = (START, HELP, LANGUAGE)
-COORDINATOR_ONLY = (PENDING, INVITE, PARTICIPANTS, NEW_LINK, LINKS)
+COORDINATOR_ONLY = (MATCH, PAIRS, PENDING, INVITE, PARTICIPANTS, NEW_LINK, LINKS)
 
 
 def commands_for(role: Role | None) -> tuple[Command, ...]:

@@ -29,6 +29,7 @@ MENTOR_ANSWERS: dict[str, object] = {
     "volunteering": "Homework café for children in Gellerup, two years.",
     "heard_from": "friend",
     "contact": "+45 12 34 56 78",
+    "share_contact": "yes",
 }
 
 
@@ -51,6 +52,7 @@ MENTEE_ANSWERS: dict[str, object] = {
     "frequency": "weekly",
     "mode": "in_person",
     "contact": "+45 87 65 43 21",
+    "share_contact": "yes",
 }
 
 

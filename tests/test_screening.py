@@ -33,10 +33,12 @@ async def coordinator_ready(emulator, user_id: int = COORDINATOR_ID, name: str =
     return coordinator
 
 
-async def submitted_screening(emulator, user_id: int, language: str = "en"):
+async def submitted_screening(
+    emulator, user_id: int, language: str = "en", answers: dict[str, object] = MENTOR_ANSWERS
+):
     """A mentor who has sent the screening; returns the mentor."""
     mentor = await onboard(emulator, user_id, language, "mentor")
-    await answer_until(mentor, language, MENTOR_ANSWERS)
+    await answer_until(mentor, language, answers)
     await mentor.press(translator(language).gettext("Send my answers"))
     await mentor.next_message()
     return mentor

@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot import registration
-from bot.handlers import intake, questionnaire, review
+from bot.handlers import intake, pairs, questionnaire, review
 from bot.handlers.common import participant_of, send, services_of, tr
 from bot.handlers.start import send_step
 from bot.participants import OnboardingStep
@@ -46,7 +46,12 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def route_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A message that is no command: a note, an answer, the introduction, or a pointer on."""
-    for handle in (review.note_reply, questionnaire.answer_message, intake.introduction_message):
+    for handle in (
+        review.note_reply,
+        pairs.job_reply,
+        questionnaire.answer_message,
+        intake.introduction_message,
+    ):
         if await handle(update, context):
             return
     message = update.effective_message
