@@ -33,6 +33,7 @@ from bot.services import Services
 from storage import pairs as store
 
 SUGGESTIONS = 5
+JOB_PROMPT = "job"
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,19 @@ async def profile_answers(services: Services, participant_id: int, side: Side) -
     """A side's questionnaire answers, from which the other side is shown only a few."""
     questionnaire = SCREENING if side is Side.MENTOR else INTAKE
     return await store.answers_of(services.db, participant_id, questionnaire)
+
+
+async def remember_job_prompt(
+    services: Services, chat_id: int, message_id: int, pair: Pair
+) -> None:
+    """The message a coordinator answers with the job's details of an ended pair."""
+    await store.add_prompt(services.db, chat_id, message_id, JOB_PROMPT, pair.id, services.clock())
+
+
+async def pair_of_job_prompt(services: Services, chat_id: int, message_id: int) -> int | None:
+    """The pair whose job details a reply to this message gives, if it is such a prompt."""
+    asked = await store.prompt(services.db, chat_id, message_id)
+    return asked[1] if asked and asked[0] == JOB_PROMPT else None
 
 
 def _options(value: Answer) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from bot.participants import (
     onboarding_step,
     self_chosen_roles,
 )
-from bot.recruitment import code_from_payload
+from bot.recruitment import Channel, ChannelCount, code_from_payload, new_code
 from bot.services import Services
 from storage import participants, recruitment
 
@@ -102,6 +102,11 @@ def _needs_refresh(known: Participant, contact: Contact, coordinator: bool) -> b
     )
 
 
+async def participant(services: Services, participant_id: int) -> Participant | None:
+    """A participant by the programme's own id (not the Telegram id)."""
+    return await participants.by_id(services.db, participant_id)
+
+
 async def language_of(services: Services, telegram_user_id: int) -> str:
     """The language someone chose, or the default for someone the bot has not met."""
     known = await participants.get(services.db, telegram_user_id)
@@ -120,3 +125,15 @@ async def attach_channel(services: Services, participant: Participant, payload: 
         services.db, participant.telegram_user_id, channel.id, services.clock()
     )
     return updated or participant
+
+
+async def create_channel(services: Services, name: str, coordinator_id: int) -> Channel:
+    """A recruitment channel with an unguessable code for its deep link."""
+    return await recruitment.create_channel(
+        services.db, code=new_code(), name=name, created_by=coordinator_id, now=services.clock()
+    )
+
+
+async def channel_results(services: Services) -> list[ChannelCount]:
+    """Every recruitment channel with the people who came through it."""
+    return await recruitment.counts(services.db)

@@ -22,7 +22,6 @@ from bot.participants import Participant
 from bot.questionnaire import Answer, load
 from bot.screening import QUESTIONNAIRE as SCREENING
 from bot.services import Services
-from storage import participants as participant_store
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -187,7 +186,7 @@ async def send_proposal(
 ) -> None:
     """Ask one side, in their language, with a short profile of the other."""
     person_id = pair.mentor_id if side is Side.MENTOR else pair.mentee_id
-    person = await participant_store.by_id(services.db, person_id)
+    person = await registration.participant(services, person_id)
     if person is None:
         return
     t = translator(person.language)
@@ -321,7 +320,7 @@ async def announce_pair(bot: Bot, services: Services, pair: Pair) -> None:
     mentor = await matchmaking.profile_answers(services, pair.mentor_id, Side.MENTOR)
     mentee = await matchmaking.profile_answers(services, pair.mentee_id, Side.MENTEE)
     for person_id, other in ((pair.mentor_id, mentee), (pair.mentee_id, mentor)):
-        person = await participant_store.by_id(services.db, person_id)
+        person = await registration.participant(services, person_id)
         if person is None:
             continue
         t = translator(person.language)
@@ -371,7 +370,7 @@ def _introduce_note(t: Translator, mentor: dict[str, Answer], mentee: dict[str, 
 
 async def announce_decline(bot: Bot, services: Services, pair: Pair, decliner_id: int) -> None:
     """A No: the other side hears it gently, the coordinators hear who and why."""
-    other = await participant_store.by_id(services.db, pair.other(decliner_id))
+    other = await registration.participant(services, pair.other(decliner_id))
     if other is not None:
         t = translator(other.language)
         await deliver(

@@ -9,7 +9,7 @@ from html import escape
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import matchmaking
+from bot import matchmaking, registration
 from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
 from bot.handlers.coordinator import coordinator_only
 from bot.handlers.matching import (
@@ -24,15 +24,12 @@ from bot.i18n import Translator, translator
 from bot.pairs import JOB_OUTCOMES, Outcome, Pair, PairStatus, Side, parse_job_details, waiting_for
 from bot.participants import Participant
 from bot.services import Services
-from storage import pairs as pair_store
-from storage import participants as participant_store
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 MEETINGS_PER_MONTH = (1, 2, 3, 4)
 AGREED_MONTHS = (4, 6, 9, 12)
 PAUSES = (14, 30, 61, 91)
-JOB_PROMPT = "job"
 MAX_LISTED = 30
 
 
@@ -110,7 +107,7 @@ async def settle_agreement(
     if agreement.settled is not None:
         settled_per_month, until = agreement.settled
         for person_id in (pair.mentor_id, pair.mentee_id):
-            person = await participant_store.by_id(services.db, person_id)
+            person = await registration.participant(services, person_id)
             if person is None:
                 continue
             pt = translator(person.language)
@@ -357,13 +354,8 @@ async def on_end(update: Update, context: Context) -> None:
             ),
             ForceReply(input_field_placeholder="1.2.2027, 37, yes"),
         )
-        await pair_store.add_prompt(
-            services.db,
-            coordinator.chat_id,
-            prompt.message_id,
-            JOB_PROMPT,
-            pair.id,
-            services.clock(),
+        await matchmaking.remember_job_prompt(
+            services, coordinator.chat_id, prompt.message_id, pair
         )
 
 
@@ -393,10 +385,10 @@ async def job_reply(update: Update, context: Context) -> bool:
     services = services_of(context)
     if not services.is_coordinator(user.id):
         return False
-    asked = await pair_store.prompt(
-        services.db, message.chat_id, message.reply_to_message.message_id
+    pair_id = await matchmaking.pair_of_job_prompt(
+        services, message.chat_id, message.reply_to_message.message_id
     )
-    if asked is None or asked[0] != JOB_PROMPT:
+    if pair_id is None:
         return False
     coordinator = await participant_of(update, context)
     t = tr(coordinator)
@@ -407,7 +399,7 @@ async def job_reply(update: Update, context: Context) -> bool:
             t.gettext("I could not read that. Please reply again like this: 1.2.2027, 37, yes"),
         )
         return True
-    await matchmaking.record_job(services, asked[1], coordinator.id, details)
+    await matchmaking.record_job(services, pair_id, coordinator.id, details)
     await send(update, t.gettext("The job is saved."))
     return True
 
@@ -417,7 +409,7 @@ async def tell_both(
 ) -> None:
     """One message to mentor and mentee, each in their own language."""
     for person_id in (pair.mentor_id, pair.mentee_id):
-        person = await participant_store.by_id(services.db, person_id)
+        person = await registration.participant(services, person_id)
         if person is not None:
             await deliver(bot, services, person, render(translator(person.language)), None)
 

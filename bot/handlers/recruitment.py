@@ -8,10 +8,10 @@ from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot import recruitment as channels
+from bot import registration
 from bot.handlers.common import send, services_of, tr
 from bot.handlers.coordinator import coordinator_only
 from bot.participants import Participant
-from storage import recruitment as store
 
 MAX_LISTED = 50
 
@@ -33,13 +33,7 @@ async def new_link_command(
         )
         return
     services = services_of(context)
-    channel = await store.create_channel(
-        services.db,
-        code=channels.new_code(),
-        name=name,
-        created_by=participant.telegram_user_id,
-        now=services.clock(),
-    )
+    channel = await registration.create_channel(services, name, participant.telegram_user_id)
     link = channels.deep_link(context.bot.username, channel)
     await send(
         update,
@@ -56,7 +50,7 @@ async def links_command(
 ) -> None:
     """/links: every recruitment channel with its link and who came through it."""
     t = tr(participant)
-    counts = await store.counts(services_of(context).db)
+    counts = await registration.channel_results(services_of(context))
     if not counts:
         await send(
             update, t.gettext("There are no recruitment links yet. Create one with /newlink.")
