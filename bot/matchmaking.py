@@ -23,6 +23,7 @@ from bot.pairs import (
     Pair,
     PairStatus,
     Side,
+    agreed_period_over,
     agreed_until,
     proposal_lapsed,
     proposal_needs_reminder,
@@ -274,6 +275,24 @@ async def profile_answers(services: Services, participant_id: int, side: Side) -
     """A side's questionnaire answers, from which the other side is shown only a few."""
     questionnaire = SCREENING if side is Side.MENTOR else INTAKE
     return await store.answers_of(services.db, participant_id, questionnaire)
+
+
+async def closings_due(services: Services) -> list[Pair]:
+    """Active pairs whose agreed period is over and who were not asked yet how to close."""
+    today = services.clock().date()
+    due = []
+    for pair in await store.with_status(services.db, PairStatus.ACTIVE):
+        if pair.agreed_until and agreed_period_over(
+            pair, today, await store.events(services.db, pair.id)
+        ):
+            due.append(pair)
+    return due
+
+
+async def record_closing(
+    services: Services, pair: Pair, actor_id: int | None, event: str, detail: str | None = None
+) -> None:
+    await store.record_event(services.db, pair.id, event, actor_id, detail, services.clock())
 
 
 async def remember_job_prompt(

@@ -132,6 +132,19 @@ def _days_in_month(year: int, month: int) -> int:
     return (following - timedelta(days=1)).day
 
 
+CLOSING_ASKED = "closing_asked"
+
+
+def agreed_period_over(pair: Pair, today: date, events: list[PairEvent]) -> bool:
+    """An active pair past its agreed end that has not yet been asked how to close."""
+    return (
+        pair.status is PairStatus.ACTIVE
+        and pair.agreed_until is not None
+        and pair.agreed_until < today
+        and not any(event.event == CLOSING_ASKED for event in events)
+    )
+
+
 YES_WORDS = frozenset({"yes", "ja", "نعم", "y", "j"})
 NO_WORDS = frozenset({"no", "nej", "لا", "n"})
 

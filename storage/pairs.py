@@ -325,6 +325,13 @@ def _pair(row: aiosqlite.Row) -> Pair:
     )
 
 
+async def record_event(
+    db: Database, pair_id: int, event: str, actor_id: int | None, detail: str | None, now: datetime
+) -> None:
+    async with db.transaction() as conn:
+        await _event(conn, pair_id, event, actor_id, detail, now.isoformat())
+
+
 async def add_prompt(
     db: Database, chat_id: int, message_id: int, kind: str, subject_id: int, now: datetime
 ) -> None:

@@ -273,3 +273,28 @@ async def test_nobody_answers_or_runs_matching_for_someone_else(emulator, bot) -
     )
     (after,) = await rows(bot, "SELECT status, mentor_answer, mentee_answer FROM pairs")
     assert tuple(after) == ("proposed", None, None)
+
+
+async def test_the_agreed_end_brings_a_closing_conversation(emulator, bot) -> None:
+    coordinator, mentor, mentee = await matched(emulator)
+    for person in (mentor, mentee):
+        await person.press("We have met")
+        await person.next_message()
+        await person.press("1 time a month")
+        await person.wait_for_edit(person.last)
+        await person.press("4 months")
+    await mentor.wait_for(lambda user: "saved" in (user.messages[-1].text or ""), 5, "agreement")
+
+    bot.clock.advance(days=120)
+    await bot.run_job("pair-follow-up")
+    await bot.run_job("pair-follow-up")
+    asked = [m for m in mentee.messages if m.text.startswith("The period you agreed on")]
+    assert len(asked) == 1 and asked[0].button_texts == ["We want to go on", "We are done"]
+    await mentee.press("We are done", message=asked[0])
+    assert (await mentee.wait_for_messages(len(mentee.messages) + 1))[-1].text == (
+        "Thank you! The coordinator will talk with you about it."
+    )
+    told = visible((await coordinator.next_message()).text)
+    assert told == "Amal Hassan – Yusuf Ali: the agreed period is over. The mentee is done."
+    events = [e["detail"] for e in await rows(bot, "SELECT detail FROM pair_events")]
+    assert "done" in events

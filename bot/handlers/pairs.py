@@ -21,7 +21,16 @@ from bot.handlers.matching import (
     tell_coordinators,
 )
 from bot.i18n import Translator, translator
-from bot.pairs import JOB_OUTCOMES, Outcome, Pair, PairStatus, Side, parse_job_details, waiting_for
+from bot.pairs import (
+    CLOSING_ASKED,
+    JOB_OUTCOMES,
+    Outcome,
+    Pair,
+    PairStatus,
+    Side,
+    parse_job_details,
+    waiting_for,
+)
 from bot.participants import Participant
 from bot.services import Services
 
@@ -429,12 +438,86 @@ async def follow_up_pairs(context: Context) -> None:
         lapsed = await matchmaking.lapse(services, pair)
         if lapsed is not None:
             await announce_lapse(context.bot, services, lapsed)
+    for pair in await matchmaking.closings_due(services):
+        await ask_how_to_close(context.bot, services, pair)
     today = services.clock().date()
     for pair, _ in await matchmaking.open_pairs(services):
         if pair.status is PairStatus.PAUSED and pair.resume_on and pair.resume_on <= today:
             resumed = await matchmaking.resume(services, pair.id, None)
             if resumed is not None:
                 await tell_both(context.bot, services, resumed, resumed_text)
+
+
+async def ask_how_to_close(bot: Bot, services: Services, pair: Pair) -> None:
+    """The agreed period is over: both say whether they go on or are done."""
+    await matchmaking.record_closing(services, pair, None, CLOSING_ASKED)
+    for person_id in (pair.mentor_id, pair.mentee_id):
+        person = await registration.participant(services, person_id)
+        if person is None:
+            continue
+        t = translator(person.language)
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        t.gettext("We want to go on"), callback_data=f"cl1:{pair.id}:on"
+                    )
+                ],
+                [
+                    InlineKeyboardButton(
+                        t.gettext("We are done"), callback_data=f"cl1:{pair.id}:done"
+                    )
+                ],
+            ]
+        )
+        await deliver(
+            bot,
+            services,
+            person,
+            t.gettext(
+                "The period you agreed on as a pair is over. Thank you for your time together! "
+                "Do you want to go on, or are you done?"
+            ),
+            keyboard,
+        )
+
+
+async def on_closing(update: Update, context: Context) -> None:
+    """Go on, or done: recorded, and the coordinators decide what happens to the pair."""
+    query = update.callback_query
+    assert query is not None and context.match is not None
+    participant = await participant_of(update, context)
+    services = services_of(context)
+    t = tr(participant)
+    pair = await matchmaking.pair_for(services, int(context.match.group(1)), participant.id)
+    if pair is None or pair.status is not PairStatus.ACTIVE:
+        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
+        await remove_buttons(query)
+        return
+    go_on = context.match.group(2) == "on"
+    await matchmaking.record_closing(
+        services, pair, participant.id, "closing_answer", "go_on" if go_on else "done"
+    )
+    await query.answer()
+    await remove_buttons(query)
+    await send(update, t.gettext("Thank you! The coordinator will talk with you about it."))
+    by_mentor = pair.side_of(participant.id) is Side.MENTOR
+    names = await pair_names(services, pair)
+    await tell_coordinators(
+        context.bot,
+        services,
+        lambda ct: closing_text(ct, by_mentor=by_mentor, go_on=go_on).format(names=escape(names)),
+    )
+
+
+def closing_text(t: Translator, *, by_mentor: bool, go_on: bool) -> str:
+    if by_mentor and go_on:
+        return t.gettext("{names}: the agreed period is over. The mentor wants to go on.")
+    if by_mentor:
+        return t.gettext("{names}: the agreed period is over. The mentor is done.")
+    if go_on:
+        return t.gettext("{names}: the agreed period is over. The mentee wants to go on.")
+    return t.gettext("{names}: the agreed period is over. The mentee is done.")
 
 
 async def announce_lapse(bot: Bot, services: Services, pair: Pair) -> None:
@@ -462,6 +545,7 @@ HANDLERS = [
     CommandHandler("pairs", pairs_command, filters=filters.ChatType.PRIVATE),
     CallbackQueryHandler(on_agreement, pattern=r"^ag1:(\d+)(?::(\d))?(?::(\d{1,2}))?$"),
     CallbackQueryHandler(on_pair, pattern=r"^po1:(\d+)$"),
+    CallbackQueryHandler(on_closing, pattern=r"^cl1:(\d+):(on|done)$"),
     CallbackQueryHandler(on_pause_menu, pattern=r"^pu1:(\d+)$"),
     CallbackQueryHandler(on_pause, pattern=r"^pp1:(\d+):(14|30|61|91)$"),
     CallbackQueryHandler(on_resume, pattern=r"^pr1:(\d+)$"),
