@@ -22,11 +22,12 @@ PENDING = Command("pending", N_("Screenings waiting for a decision"))
 INVITE = Command("invite", N_("Invitation link for a referred mentee"))
 MATCH = Command("match", N_("Match a waiting mentee with a mentor"))
 PAIRS = Command("pairs", N_("Active pairs: pause, resume or end"))
+MENTORS = Command("mentors", N_("Ready mentors and how many mentees they take"))
 NEW_LINK = Command("newlink", N_("Create a recruitment link"))
 LINKS = Command("links", N_("Recruitment links and their results"))
 
 EVERYONE = (START, HELP, LANGUAGE)
-COORDINATOR_ONLY = (MATCH, PAIRS, PENDING, INVITE, PARTICIPANTS, NEW_LINK, LINKS)
+COORDINATOR_ONLY = (MATCH, PAIRS, MENTORS, PENDING, INVITE, PARTICIPANTS, NEW_LINK, LINKS)
 
 
 def commands_for(role: Role | None) -> tuple[Command, ...]:

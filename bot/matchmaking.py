@@ -53,8 +53,9 @@ class Agreement:
 
 
 def mentor_profile(
-    participant_id: int, answers: dict[str, Answer], open_pairs: int
+    participant_id: int, answers: dict[str, Answer], open_pairs: int, capacity: int | None = None
 ) -> MentorProfile:
+    """A mentor as matching sees them; the coordinator's capacity wins over the screening's."""
     return MentorProfile(
         participant_id=participant_id,
         field=str(answers.get("field", "")),
@@ -63,7 +64,7 @@ def mentor_profile(
         municipality=normalise_municipality(str(answers.get("municipality", ""))),
         frequency=str(answers.get("frequency", "")),
         mode=str(answers.get("mode", "")),
-        capacity=int(answers.get("capacity") or 1),  # type: ignore[arg-type]
+        capacity=capacity if capacity is not None else _number(answers.get("capacity"), 1),
         active_pairs=open_pairs,
         ready=True,
     )
@@ -92,7 +93,7 @@ async def suggestions(services: Services, mentee_id: int) -> list[Suggestion] | 
     mentee = next((m for m in await waiting(services) if m.participant_id == mentee_id), None)
     if mentee is None:
         return None
-    mentors = [mentor_profile(*row) for row in await store.ready_mentors(services.db)]
+    mentors = [profile for profile, _ in await ready_mentors(services)]
     return rank(mentee_profile(mentee_id, mentee.answers), mentors, load_fields(), SUGGESTIONS)
 
 
@@ -102,12 +103,7 @@ async def propose(
     """Propose a mentor for a mentee, if the mentee still waits and the mentor has room."""
     mentee = next((m for m in await waiting(services) if m.participant_id == mentee_id), None)
     mentor = next(
-        (
-            mentor_profile(*row)
-            for row in await store.ready_mentors(services.db)
-            if row[0] == mentor_id
-        ),
-        None,
+        (p for p, _ in await ready_mentors(services) if p.participant_id == mentor_id), None
     )
     if mentee is None or mentor is None or not is_available(mentor):
         return None
@@ -277,6 +273,24 @@ async def profile_answers(services: Services, participant_id: int, side: Side) -
     return await store.answers_of(services.db, participant_id, questionnaire)
 
 
+async def ready_mentors(services: Services) -> list[tuple[MentorProfile, dict[str, Answer]]]:
+    """Every mentor ready for matching, full or not, with their screening answers."""
+    return [
+        (mentor_profile(pid, answers, open_pairs, capacity), answers)
+        for pid, answers, open_pairs, capacity in await store.ready_mentors(services.db)
+    ]
+
+
+async def set_capacity(
+    services: Services, mentor_id: int, capacity: int, coordinator_id: int
+) -> MentorProfile | None:
+    """How many mentees a ready mentor takes, as the coordinator sets it."""
+    if not any(profile.participant_id == mentor_id for profile, _ in await ready_mentors(services)):
+        return None
+    await store.set_capacity(services.db, mentor_id, capacity, coordinator_id, services.clock())
+    return next(p for p, _ in await ready_mentors(services) if p.participant_id == mentor_id)
+
+
 async def closings_due(services: Services) -> list[Pair]:
     """Active pairs whose agreed period is over and who were not asked yet how to close."""
     today = services.clock().date()
@@ -306,6 +320,10 @@ async def pair_of_job_prompt(services: Services, chat_id: int, message_id: int) 
     """The pair whose job details a reply to this message gives, if it is such a prompt."""
     asked = await store.prompt(services.db, chat_id, message_id)
     return asked[1] if asked and asked[0] == JOB_PROMPT else None
+
+
+def _number(value: Answer, default: int) -> int:
+    return value if isinstance(value, int) else default
 
 
 def _options(value: Answer) -> tuple[str, ...]:

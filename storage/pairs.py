@@ -221,17 +221,34 @@ async def set_agreement(
         await _event(conn, pair_id, "agreed", None, f"{per_month}/{until}", now.isoformat())
 
 
-async def ready_mentors(db: Database) -> list[tuple[int, dict[str, Answer], int]]:
-    """(participant id, screening answers, open pairs) of every mentor ready for matching."""
+async def ready_mentors(db: Database) -> list[tuple[int, dict[str, Answer], int, int | None]]:
+    """(participant id, screening answers, open pairs, the coordinator's capacity if set) of
+    every mentor ready for matching."""
     rows = await db.fetch_all(
-        "SELECT s.participant_id, s.run_id, "
+        "SELECT s.participant_id, s.run_id, c.capacity, "
         f"  (SELECT COUNT(*) FROM pairs p WHERE p.mentor_id = s.participant_id "
         f"   AND p.status IN {OPEN}) AS open_pairs "
         "FROM screenings s JOIN participants m ON m.id = s.participant_id "
-        "WHERE s.status = 'approved' AND s.course_done_at IS NOT NULL AND m.status = 'active'"
+        "LEFT JOIN mentor_capacity c ON c.participant_id = s.participant_id "
+        "WHERE s.status = 'approved' AND s.course_done_at IS NOT NULL AND m.status = 'active' "
+        "ORDER BY s.participant_id"
     )
     answers = await _answers(db, [row["run_id"] for row in rows])
-    return [(r["participant_id"], answers[r["run_id"]], r["open_pairs"]) for r in rows]
+    return [
+        (r["participant_id"], answers[r["run_id"]], r["open_pairs"], r["capacity"]) for r in rows
+    ]
+
+
+async def set_capacity(
+    db: Database, participant_id: int, capacity: int, set_by: int, now: datetime
+) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO mentor_capacity (participant_id, capacity, set_by, set_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (participant_id) DO UPDATE SET "
+            "capacity = excluded.capacity, set_by = excluded.set_by, set_at = excluded.set_at",
+            (participant_id, capacity, set_by, now.isoformat()),
+        )
 
 
 async def waiting_mentees(db: Database) -> list[tuple[int, datetime, dict[str, Answer]]]:

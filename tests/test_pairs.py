@@ -298,3 +298,27 @@ async def test_the_agreed_end_brings_a_closing_conversation(emulator, bot) -> No
     assert told == "Amal Hassan – Yusuf Ali: the agreed period is over. The mentee is done."
     events = [e["detail"] for e in await rows(bot, "SELECT detail FROM pair_events")]
     assert "done" in events
+
+
+async def test_a_coordinator_sets_how_many_mentees_a_mentor_takes(emulator, bot) -> None:
+    coordinator = await coordinator_ready(emulator)
+    await ready_mentor(emulator, coordinator, 9001)
+    await waiting_mentee(emulator, coordinator, 9002)
+    await coordinator.send("/mentors")
+    listing = visible((await coordinator.next_message()).text)
+    assert (
+        "1. Amal Hassan – Health care (doctor, nurse, pharmacy, laboratory) – 0 of 2 mentees"
+        in (listing)
+    )
+    await coordinator.press("1")
+    await coordinator.next_message()
+    await coordinator.press("0")
+    saved = visible((await coordinator.next_message()).text)
+    assert saved == "Saved: Amal Hassan can have 0 mentees at the same time."
+
+    await coordinator.send("/match")
+    await coordinator.next_message()
+    await coordinator.press("1")
+    assert (await coordinator.next_message()).text == "No ready mentor has room right now."
+    (row,) = await rows(bot, "SELECT capacity FROM mentor_capacity")
+    assert row["capacity"] == 0

@@ -165,6 +165,73 @@ async def on_propose(update: Update, context: Context) -> None:
     await send(update, t.gettext("The proposal is sent to both. I will tell you their answers."))
 
 
+@coordinator_only
+async def mentors_command(update: Update, context: Context, participant: Participant) -> None:
+    """/mentors: ready mentors, how many mentees they have and take; the capacity can be set."""
+    t = tr(participant)
+    mentors = await matchmaking.ready_mentors(services_of(context))
+    if not mentors:
+        await send(update, t.gettext("No mentors are ready for matching yet."))
+        return
+    title = t.gettext("Mentors ready for matching")
+    lines = [f"<b>{title}</b>"]
+    buttons = []
+    for number, (profile, answers) in enumerate(mentors[:MAX_LISTED], start=1):
+        load_text = t.gettext("{taken} of {capacity} mentees").format(
+            taken=t.number(profile.active_pairs), capacity=t.number(profile.capacity)
+        )
+        lines.append(
+            f"{t.number(number)}. {escape(t.isolate(full_name(answers)))} – "
+            f"{escape(view.field_label(t, profile.field))} – {load_text}"
+        )
+        buttons.append(
+            InlineKeyboardButton(t.number(number), callback_data=f"mc1:{profile.participant_id}")
+        )
+    rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
+    await send(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def on_capacity(update: Update, context: Context) -> None:
+    """A mentor from /mentors: choose how many mentees they take (0: none for now)."""
+    query = update.callback_query
+    assert query is not None and context.match is not None
+    coordinator = await coordinator_pressing(update, context)
+    if coordinator is None:
+        return
+    services = services_of(context)
+    t = tr(coordinator)
+    mentor_id, chosen = int(context.match.group(1)), context.match.group(2)
+    answers = await matchmaking.profile_answers(services, mentor_id, Side.MENTOR)
+    name = escape(t.isolate(full_name(answers)))
+    if chosen is None:
+        await query.answer()
+        await send(
+            update,
+            t.gettext("How many mentees can {name} have at the same time?").format(name=name),
+            InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(t.number(n), callback_data=f"mc1:{mentor_id}:{n}")
+                        for n in range(6)
+                    ]
+                ]
+            ),
+        )
+        return
+    profile = await matchmaking.set_capacity(services, mentor_id, int(chosen), coordinator.id)
+    if profile is None:
+        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
+        return
+    await query.answer(t.gettext("Saved."))
+    await remove_buttons(query)
+    await send(
+        update,
+        t.gettext("Saved: {name} can have {capacity} mentees at the same time.").format(
+            name=name, capacity=t.number(profile.capacity)
+        ),
+    )
+
+
 async def coordinator_pressing(update: Update, context: Context) -> Participant | None:
     """The coordinator pressing a button; anyone else is told no, and None returned."""
     participant = await participant_of(update, context)
@@ -453,6 +520,8 @@ def first_name(answers: dict[str, Answer]) -> str:
 
 HANDLERS = [
     CommandHandler("match", match_command, filters=filters.ChatType.PRIVATE),
+    CommandHandler("mentors", mentors_command, filters=filters.ChatType.PRIVATE),
+    CallbackQueryHandler(on_capacity, pattern=r"^mc1:(\d+)(?::(\d))?$"),
     CallbackQueryHandler(on_mentee, pattern=r"^mt1:(\d+)$"),
     CallbackQueryHandler(on_propose, pattern=r"^mp1:(\d+):(\d+)$"),
     CallbackQueryHandler(on_answer, pattern=r"^pa1:(\d+):(y|n)$"),

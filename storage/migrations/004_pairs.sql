@@ -64,3 +64,11 @@ CREATE TABLE reply_prompts (
     created_at TEXT NOT NULL,
     PRIMARY KEY (chat_id, message_id)
 );
+
+-- A coordinator's own setting of how many mentees a mentor takes; wins over the screening.
+CREATE TABLE mentor_capacity (
+    participant_id INTEGER PRIMARY KEY REFERENCES participants (id) ON DELETE CASCADE,
+    capacity       INTEGER NOT NULL CHECK (capacity BETWEEN 0 AND 10),
+    set_by         INTEGER NOT NULL,   -- the coordinator's participant id
+    set_at         TEXT NOT NULL
+);
