@@ -181,7 +181,7 @@ async def test_a_coordinator_ends_a_pair_with_a_job(emulator, bot) -> None:
     coordinator, mentor, mentee = await matched(emulator)
     await coordinator.send("/pairs")
     listing = visible((await coordinator.next_message()).text)
-    assert "1. Amal Hassan – Yusuf Ali – 0 days – last activity 0 days ago" in listing
+    assert "1. Amal Hassan – Yusuf Ali – together 0 days – last activity 0 days ago" in listing
     await coordinator.press("1")
     card = await coordinator.next_message()
     assert card.button_texts == ["Pause", "End"]

@@ -255,7 +255,7 @@ async def test_pending_lists_the_screenings_and_opens_one(emulator, bot) -> None
     listing = await coordinator.next_message()
     assert "Amal Hassan – Health care" in visible(listing.text)
     assert "Status: waiting for a decision" in listing.text
-    await coordinator.press("Open 1")
+    await coordinator.press("1")
     opened = await coordinator.next_message()
     assert opened.text.startswith("Mentor screening")
     assert opened.button_texts == ["Call for interview", "Approve", "Reject"]

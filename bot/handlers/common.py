@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import (
     CallbackQuery,
     ForceReply,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     ReplyKeyboardMarkup,
@@ -20,6 +21,8 @@ from bot.registration import Contact, identify
 from bot.services import Services
 
 SERVICES_KEY = "services"
+LIST_LIMIT = 30
+BUTTONS_PER_ROW = 5
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
@@ -59,3 +62,20 @@ async def send(update: Update, text: str, reply_markup: ReplyMarkup | None = Non
     chat = update.effective_chat
     assert chat is not None
     return await chat.send_message(text, reply_markup=reply_markup)
+
+
+async def send_numbered_list(
+    update: Update, t: Translator, title: str, entries: list[tuple[str, str]]
+) -> None:
+    """A titled, numbered list with a numbered button per entry (its callback data) to open it."""
+    lines = [f"<b>{title}</b>"]
+    buttons = []
+    for number, (line, callback_data) in enumerate(entries[:LIST_LIMIT], start=1):
+        lines.append(f"{t.number(number)}. {line}")
+        buttons.append(InlineKeyboardButton(t.number(number), callback_data=callback_data))
+    if len(entries) > LIST_LIMIT:
+        lines.append(
+            t.gettext("…and {count} more.").format(count=t.number(len(entries) - LIST_LIMIT))
+        )
+    rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+    await send(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))

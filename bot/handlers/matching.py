@@ -12,7 +12,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, fil
 
 from bot import matchmaking, registration
 from bot.handlers import questions as view
-from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
+from bot.handlers.common import (
+    participant_of,
+    remove_buttons,
+    send,
+    send_numbered_list,
+    services_of,
+    tr,
+)
 from bot.handlers.coordinator import coordinator_only
 from bot.i18n import Translator, translator
 from bot.matching import Reason, ReasonKind, Suggestion
@@ -25,8 +32,8 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
-MAX_LISTED = 20
-# What each side is shown of the other in a proposal (the questionnaires say so to them).
+# What each side is shown of the other in a proposal; the share_contact question of each
+# questionnaire names exactly these, so keep the two in step.
 MENTOR_SHOWN = ("job_title", "field", "languages", "municipality")
 MENTEE_SHOWN = ("field", "danish", "languages", "municipality", "goal")
 
@@ -43,24 +50,19 @@ async def match_command(update: Update, context: Context, participant: Participa
     if not waiting:
         await send(update, t.gettext("No mentees are waiting for a mentor."))
         return
-    title = t.gettext("Mentees waiting for a mentor")
-    lines = [f"<b>{title}</b>"]
-    buttons = []
     now = services.clock()
-    for number, mentee in enumerate(waiting[:MAX_LISTED], start=1):
+    entries = []
+    for mentee in waiting:
         days = (now - mentee.since).days
         waited = t.ngettext("waiting {days} day", "waiting {days} days", days).format(
             days=t.number(days)
         )
-        lines.append(
-            f"{t.number(number)}. {escape(t.isolate(full_name(mentee.answers)))} – "
+        line = (
+            f"{escape(t.isolate(full_name(mentee.answers)))} – "
             f"{escape(view.field_label(t, str(mentee.answers.get('field'))))} – {waited}"
         )
-        buttons.append(
-            InlineKeyboardButton(t.number(number), callback_data=f"mt1:{mentee.participant_id}")
-        )
-    rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
-    await send(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+        entries.append((line, f"mt1:{mentee.participant_id}"))
+    await send_numbered_list(update, t, t.gettext("Mentees waiting for a mentor"), entries)
 
 
 async def on_mentee(update: Update, context: Context) -> None:
@@ -128,7 +130,7 @@ def reason_text(t: Translator, reason: Reason) -> str:
     if reason.kind is ReasonKind.SAME_REGION:
         return t.gettext("same region: {region}").format(region=option_label(t, "region", value))
     if reason.kind is ReasonKind.SAME_FREQUENCY:
-        return t.gettext("same rhythm: {frequency}").format(
+        return t.gettext("same meeting frequency: {frequency}").format(
             frequency=option_label(t, "frequency", value)
         )
     return t.gettext("can meet: {mode}").format(mode=option_label(t, "mode", value))
@@ -173,22 +175,17 @@ async def mentors_command(update: Update, context: Context, participant: Partici
     if not mentors:
         await send(update, t.gettext("No mentors are ready for matching yet."))
         return
-    title = t.gettext("Mentors ready for matching")
-    lines = [f"<b>{title}</b>"]
-    buttons = []
-    for number, (profile, answers) in enumerate(mentors[:MAX_LISTED], start=1):
+    entries = []
+    for profile, answers in mentors:
         load_text = t.gettext("{taken} of {capacity} mentees").format(
             taken=t.number(profile.active_pairs), capacity=t.number(profile.capacity)
         )
-        lines.append(
-            f"{t.number(number)}. {escape(t.isolate(full_name(answers)))} – "
+        line = (
+            f"{escape(t.isolate(full_name(answers)))} – "
             f"{escape(view.field_label(t, profile.field))} – {load_text}"
         )
-        buttons.append(
-            InlineKeyboardButton(t.number(number), callback_data=f"mc1:{profile.participant_id}")
-        )
-    rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
-    await send(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+        entries.append((line, f"mc1:{profile.participant_id}"))
+    await send_numbered_list(update, t, t.gettext("Mentors ready for matching"), entries)
 
 
 async def on_capacity(update: Update, context: Context) -> None:
@@ -432,7 +429,9 @@ async def announce_pair(bot: Bot, services: Services, pair: Pair) -> None:
 def _introduce_note(t: Translator, mentor: dict[str, Answer], mentee: dict[str, Answer]) -> str:
     if mentor.get("share_contact") == "yes" and mentee.get("share_contact") == "yes":
         return ""
-    return "\n" + t.gettext("Not both shared their contact: please put them in touch.")
+    return "\n" + t.gettext(
+        "Not both agreed to share their contact details: please put them in touch."
+    )
 
 
 async def announce_decline(bot: Bot, services: Services, pair: Pair, decliner_id: int) -> None:

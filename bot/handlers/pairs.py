@@ -10,7 +10,14 @@ from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import matchmaking, registration
-from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
+from bot.handlers.common import (
+    participant_of,
+    remove_buttons,
+    send,
+    send_numbered_list,
+    services_of,
+    tr,
+)
 from bot.handlers.coordinator import coordinator_only
 from bot.handlers.matching import (
     coordinator_pressing,
@@ -39,7 +46,6 @@ Context = ContextTypes.DEFAULT_TYPE
 MEETINGS_PER_MONTH = (1, 2, 3, 4)
 AGREED_MONTHS = (4, 6, 9, 12)
 PAUSES = (14, 30, 61, 91)
-MAX_LISTED = 30
 
 
 # -- the mentoring agreement -------------------------------------------------------------------
@@ -135,16 +141,17 @@ async def settle_agreement(
         await send(
             update,
             t.gettext(
-                "Thank you. {name} remembers it differently. The coordinator will talk with you "
+                "Thank you. {name} gave a different answer. The coordinator will talk with you "
                 "both."
             ).format(name=name),
         )
+        names = await pair_names(services, pair)
         await tell_coordinators(
             context.bot,
             services,
             lambda ct: ct.gettext(
-                "A pair does not agree on their agreement (pair {pair}): please talk with them."
-            ).format(pair=ct.number(pair.id)),
+                "{names} gave different answers about their agreement: please talk with them."
+            ).format(names=escape(names)),
         )
     else:
         await send(update, t.gettext("Thank you! I will ask {name} too.").format(name=name))
@@ -162,23 +169,23 @@ async def pairs_command(update: Update, context: Context, participant: Participa
     if not found:
         await send(update, t.gettext("There are no active pairs yet."))
         return
-    title = t.gettext("Pairs")
-    lines = [f"<b>{title}</b>"]
-    buttons = []
     now = services.clock()
-    for number, (pair, activity) in enumerate(found[:MAX_LISTED], start=1):
+    entries = []
+    for pair, activity in found:
         names = await pair_names(services, pair)
         age = (now - (pair.started_at or pair.proposed_at)).days
         last = (now - activity).days if activity else age
-        line = t.gettext("{names} – {age} days – last activity {last} days ago").format(
-            names=escape(names), age=t.number(age), last=t.number(last)
+        line = t.gettext("{names} – together {age} – last activity {last} ago").format(
+            names=escape(names), age=days_text(t, age), last=days_text(t, last)
         )
         if pair.status is PairStatus.PAUSED and pair.resume_on:
             line += " – " + t.gettext("paused until {date}").format(date=t.date(pair.resume_on))
-        lines.append(f"{t.number(number)}. {line}")
-        buttons.append(InlineKeyboardButton(t.number(number), callback_data=f"po1:{pair.id}"))
-    rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
-    await send(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+        entries.append((line, f"po1:{pair.id}"))
+    await send_numbered_list(update, t, t.gettext("Pairs"), entries)
+
+
+def days_text(t: Translator, days: int) -> str:
+    return t.ngettext("{n} day", "{n} days", days).format(n=t.number(days))
 
 
 async def pair_names(services: Services, pair: Pair) -> str:
@@ -207,9 +214,11 @@ async def pair_card(services: Services, t: Translator, pair: Pair) -> str:
     lines = [f"<b>{names}</b>", status_text(t, pair)]
     if pair.meetings_per_month and pair.agreed_until:
         lines.append(
-            t.gettext("Agreement: {n} a month until {date}").format(
-                n=t.number(pair.meetings_per_month), date=t.date(pair.agreed_until)
-            )
+            t.ngettext(
+                "Agreement: {n} meeting a month until {date}",
+                "Agreement: {n} meetings a month until {date}",
+                pair.meetings_per_month,
+            ).format(n=t.number(pair.meetings_per_month), date=t.date(pair.agreed_until))
         )
     return "\n".join(lines)
 
@@ -241,7 +250,7 @@ def outcome_label(t: Translator, outcome: Outcome) -> str:
         Outcome.SUBSIDISED_JOB: t.gettext("Job with wage subsidy (løntilskud)"),
         Outcome.IGU: t.gettext("Integration basic education (IGU)"),
         Outcome.INTERNSHIP: t.gettext("Company internship (virksomhedspraktik)"),
-        Outcome.EDUCATION: t.gettext("Education"),
+        Outcome.EDUCATION: t.pgettext("outcome", "Education"),
         Outcome.OTHER_PROGRESS: t.gettext("Other progress"),
         Outcome.DROPPED_OUT: t.gettext("Dropped out"),
         Outcome.MOVED_AWAY: t.gettext("Moved away"),
@@ -292,8 +301,8 @@ async def on_pause(update: Update, context: Context) -> None:
             services,
             pair,
             lambda t: t.gettext(
-                "The coordinator has paused your mentorship until {date}. The check-ins stop "
-                "until then."
+                "The coordinator has paused your mentorship until {date}. Until then, we will not "
+                "ask how it is going."
             ).format(date=t.date(resume_on)),
         )
 
@@ -361,7 +370,7 @@ async def on_end(update: Update, context: Context) -> None:
                 "Reply to this message with the job's start date, hours a week, and whether it "
                 "fits the mentee's education, like this: 1.2.2027, 37, yes"
             ),
-            ForceReply(input_field_placeholder="1.2.2027, 37, yes"),
+            ForceReply(input_field_placeholder=t.gettext("1.2.2027, 37, yes")),
         )
         await matchmaking.remember_job_prompt(
             services, coordinator.chat_id, prompt.message_id, pair
@@ -405,7 +414,10 @@ async def job_reply(update: Update, context: Context) -> bool:
     if details is None:
         await send(
             update,
-            t.gettext("I could not read that. Please reply again like this: 1.2.2027, 37, yes"),
+            t.gettext(
+                "I could not read that. Please reply to my question above again, like this: "
+                "1.2.2027, 37, yes"
+            ),
         )
         return True
     await matchmaking.record_job(services, pair_id, coordinator.id, details)

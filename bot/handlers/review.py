@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, fil
 
 from bot import registration, review
 from bot.handlers import questions as view
-from bot.handlers.common import participant_of, send, services_of, tr
+from bot.handlers.common import participant_of, send, send_numbered_list, services_of, tr
 from bot.handlers.coordinator import coordinator_only
 from bot.i18n import Translator, translator
 from bot.participants import Participant
@@ -26,7 +26,6 @@ Context = ContextTypes.DEFAULT_TYPE
 DECISION_PATTERN = r"^rv1:(\d+):(interview|approved|rejected|course_done)$"
 OPEN_PATTERN = r"^rvo1:(\d+)$"
 MESSAGE_LIMIT = 4096
-MAX_LISTED = 30
 
 
 async def screening_submitted(
@@ -293,28 +292,16 @@ async def pending_command(update: Update, context: Context, participant: Partici
     if not waiting:
         await send(update, t.gettext("No screenings are waiting for you."))
         return
-    title = t.gettext("Screenings waiting")
-    lines = [f"<b>{title}</b>"]
-    buttons = []
-    for number, item in enumerate(waiting[:MAX_LISTED], start=1):
+    entries = []
+    for item in waiting:
         field = view.field_label(t, item.field)
-        lines.append(
-            f"{t.number(number)}. {escape(t.isolate(item.name or '?'))} – {escape(field)} – "
+        line = (
+            f"{escape(t.isolate(item.name or '?'))} – {escape(field)} – "
             f"{t.date(item.screening.submitted_at.date(), 'medium')} – "
             f"{status_label(t, item.screening)}"
         )
-        buttons.append(
-            InlineKeyboardButton(
-                t.gettext("Open {number}").format(number=t.number(number)),
-                callback_data=f"rvo1:{item.screening.run_id}",
-            )
-        )
-    if len(waiting) > MAX_LISTED:
-        lines.append(
-            t.gettext("…and {count} more.").format(count=t.number(len(waiting) - MAX_LISTED))
-        )
-    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    await send(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+        entries.append((line, f"rvo1:{item.screening.run_id}"))
+    await send_numbered_list(update, t, t.gettext("Screenings waiting"), entries)
 
 
 async def on_open(update: Update, context: Context) -> None:
