@@ -11,6 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.config import Config
 from bot.handlers import (
+    checkins,
     coordinator,
     fallback,
     intake,
@@ -38,6 +39,7 @@ RATE_LIMIT_RETRIES = 3
 GUARD_GROUP = -1
 REMINDER_SCAN_INTERVAL = timedelta(minutes=15)
 PAIR_SCAN_INTERVAL = timedelta(hours=1)
+CHECKIN_WAVE_INTERVAL = timedelta(minutes=1)
 
 
 def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
@@ -86,6 +88,7 @@ def register_handlers(application: Application) -> None:
             *intake.HANDLERS,
             *matching.HANDLERS,
             *pairs.HANDLERS,
+            *checkins.HANDLERS,
             *questionnaire.HANDLERS,
             *fallback.HANDLERS,
         ]
@@ -109,6 +112,13 @@ def schedule_jobs(application: Application) -> None:
         first=timedelta(minutes=2),
         name="pair-follow-up",
         job_kwargs={"id": "pair-follow-up", "replace_existing": True},
+    )
+    application.job_queue.run_repeating(
+        checkins.checkin_wave,
+        interval=CHECKIN_WAVE_INTERVAL,
+        first=timedelta(seconds=10),
+        name="checkin-wave",
+        job_kwargs={"id": "checkin-wave", "replace_existing": True},
     )
 
 

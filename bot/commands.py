@@ -23,11 +23,25 @@ INVITE = Command("invite", N_("Invitation link for a referred mentee"))
 MATCH = Command("match", N_("Match a waiting mentee with a mentor"))
 PAIRS = Command("pairs", N_("Active pairs: pause, resume or end"))
 MENTORS = Command("mentors", N_("Ready mentors and how many mentees they take"))
+JOURNAL = Command("journal", N_("Read a pair's journal"))
+NOTE = Command("note", N_("Write a note in a pair's journal"))
+PAUSE = Command("pause", N_("Take a break from the check-ins"))
 NEW_LINK = Command("newlink", N_("Create a recruitment link"))
 LINKS = Command("links", N_("Recruitment links and their results"))
 
-EVERYONE = (START, HELP, LANGUAGE)
-COORDINATOR_ONLY = (MATCH, PAIRS, MENTORS, PENDING, INVITE, PARTICIPANTS, NEW_LINK, LINKS)
+EVERYONE = (START, HELP, LANGUAGE, PAUSE)
+COORDINATOR_ONLY = (
+    MATCH,
+    PAIRS,
+    JOURNAL,
+    NOTE,
+    MENTORS,
+    PENDING,
+    INVITE,
+    PARTICIPANTS,
+    NEW_LINK,
+    LINKS,
+)
 
 
 def commands_for(role: Role | None) -> tuple[Command, ...]:

@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +29,9 @@ class Config:
     default_language: str
     bot_api_base_url: str | None
     log_level: int
+    checkin_every_days: int = 14
+    checkin_window: tuple[time, time] = (time(10), time(18))
+    checkin_weekends: bool = False
 
     @property
     def bot_api_base_file_url(self) -> str | None:
@@ -48,6 +52,9 @@ def load_config(env: Mapping[str, str]) -> Config:
         default_language=_language(env.get("DEFAULT_LANGUAGE", "").strip() or "da"),
         bot_api_base_url=_base_url(env.get("BOT_API_BASE_URL", "").strip()),
         log_level=_log_level(env.get("LOG_LEVEL", "").strip() or "INFO"),
+        checkin_every_days=_days(env.get("CHECKIN_EVERY_DAYS", "").strip() or "14"),
+        checkin_window=_window(env.get("CHECKIN_WINDOW", "").strip() or "10:00-18:00"),
+        checkin_weekends=_flag("CHECKIN_WEEKENDS", env.get("CHECKIN_WEEKENDS", "").strip()),
     )
 
 
@@ -102,6 +109,36 @@ def _base_url(value: str) -> str | None:
             f"e.g. http://localhost:8081/bot (the token is appended); got {value!r}"
         )
     return value
+
+
+def _days(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 90:
+        raise ConfigError(
+            f"CHECKIN_EVERY_DAYS must be a number of days from 1 to 90; got {value!r}"
+        )
+    return int(value)
+
+
+def _window(value: str) -> tuple[time, time]:
+    match = re.match(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$", value)
+    try:
+        assert match is not None
+        start = time(int(match.group(1)), int(match.group(2)))
+        end = time(int(match.group(3)), int(match.group(4)))
+        assert start < end
+    except (AssertionError, ValueError) as error:
+        raise ConfigError(
+            f"CHECKIN_WINDOW must be a daytime span like 10:00-18:00; got {value!r}"
+        ) from error
+    return start, end
+
+
+def _flag(name: str, value: str) -> bool:
+    if value.lower() in ("", "false", "no", "0"):
+        return False
+    if value.lower() in ("true", "yes", "1"):
+        return True
+    raise ConfigError(f"{name} must be true or false; got {value!r}")
 
 
 def _log_level(value: str) -> int:

@@ -34,7 +34,6 @@ from bot.services import Services
 from storage import pairs as store
 
 SUGGESTIONS = 5
-JOB_PROMPT = "job"
 
 
 @dataclass(frozen=True)
@@ -309,17 +308,17 @@ async def record_closing(
     await store.record_event(services.db, pair.id, event, actor_id, detail, services.clock())
 
 
-async def remember_job_prompt(
-    services: Services, chat_id: int, message_id: int, pair: Pair
+async def remember_prompt(
+    services: Services, chat_id: int, message_id: int, kind: str, pair: Pair
 ) -> None:
-    """The message a coordinator answers with the job's details of an ended pair."""
-    await store.add_prompt(services.db, chat_id, message_id, JOB_PROMPT, pair.id, services.clock())
+    """A message a coordinator answers by replying (a job's details, a journal note)."""
+    await store.add_prompt(services.db, chat_id, message_id, kind, pair.id, services.clock())
 
 
-async def pair_of_job_prompt(services: Services, chat_id: int, message_id: int) -> int | None:
-    """The pair whose job details a reply to this message gives, if it is such a prompt."""
+async def prompted_pair(services: Services, chat_id: int, message_id: int, kind: str) -> int | None:
+    """The pair a reply to this message is about, if the message asked for that kind."""
     asked = await store.prompt(services.db, chat_id, message_id)
-    return asked[1] if asked and asked[0] == JOB_PROMPT else None
+    return asked[1] if asked and asked[0] == kind else None
 
 
 def _number(value: Answer, default: int) -> int:

@@ -16,6 +16,9 @@ def test_defaults_with_only_a_token() -> None:
     assert config.default_language == "da"
     assert config.bot_api_base_url is None
     assert config.log_level == 20
+    assert config.checkin_every_days == 14
+    assert [str(moment) for moment in config.checkin_window] == ["10:00:00", "18:00:00"]
+    assert config.checkin_weekends is False
 
 
 def test_every_variable_is_read() -> None:
@@ -55,6 +58,9 @@ def test_missing_token_says_how_to_get_one() -> None:
         ("DEFAULT_LANGUAGE", "de"),
         ("BOT_API_BASE_URL", "http://localhost:8081"),
         ("LOG_LEVEL", "LOUD"),
+        ("CHECKIN_EVERY_DAYS", "0"),
+        ("CHECKIN_WINDOW", "18:00-10:00"),
+        ("CHECKIN_WEEKENDS", "sometimes"),
     ],
 )
 def test_a_malformed_value_names_its_variable(variable: str, value: str) -> None:

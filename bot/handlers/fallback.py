@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot import registration
-from bot.handlers import intake, pairs, questionnaire, review
+from bot.handlers import checkins, intake, pairs, questionnaire, review
 from bot.handlers.common import participant_of, send, services_of, tr
 from bot.handlers.start import send_step
 from bot.participants import OnboardingStep
@@ -49,6 +49,8 @@ async def route_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     for handle in (
         review.note_reply,
         pairs.job_reply,
+        checkins.note_reply,
+        checkins.answer_message,
         questionnaire.answer_message,
         intake.introduction_message,
     ):

@@ -46,6 +46,7 @@ Context = ContextTypes.DEFAULT_TYPE
 MEETINGS_PER_MONTH = (1, 2, 3, 4)
 AGREED_MONTHS = (4, 6, 9, 12)
 PAUSES = (14, 30, 61, 91)
+JOB_PROMPT = "job"
 
 
 # -- the mentoring agreement -------------------------------------------------------------------
@@ -372,8 +373,8 @@ async def on_end(update: Update, context: Context) -> None:
             ),
             ForceReply(input_field_placeholder=t.gettext("1.2.2027, 37, yes")),
         )
-        await matchmaking.remember_job_prompt(
-            services, coordinator.chat_id, prompt.message_id, pair
+        await matchmaking.remember_prompt(
+            services, coordinator.chat_id, prompt.message_id, JOB_PROMPT, pair
         )
 
 
@@ -403,8 +404,8 @@ async def job_reply(update: Update, context: Context) -> bool:
     services = services_of(context)
     if not services.is_coordinator(user.id):
         return False
-    pair_id = await matchmaking.pair_of_job_prompt(
-        services, message.chat_id, message.reply_to_message.message_id
+    pair_id = await matchmaking.prompted_pair(
+        services, message.chat_id, message.reply_to_message.message_id, JOB_PROMPT
     )
     if pair_id is None:
         return False

@@ -1,0 +1,153 @@
+"""Following pairs up: scheduling check-ins, taking the answers, and the journal."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot.checkins import REMIND_AFTER, CheckIn, Window, cadence_days, next_due
+from bot.pairs import PairStatus, Side
+from bot.participants import Participant
+from bot.questionnaire import Answer, Invalid, Question, load, toggle
+from bot.services import Services
+from storage import checkins as store
+from storage import pairs as pair_store
+from storage.checkins import JournalEntry
+
+WAVE_SIZE = 500
+JOURNAL_PAGE = 10
+
+
+def window(services: Services) -> Window:
+    start, end = services.config.checkin_window
+    return Window(start, end, services.config.checkin_weekends, services.config.timezone)
+
+
+async def schedule_missing(services: Services) -> int:
+    """Give each person of each active pair their next check-in; rows are the schedule."""
+    now = services.clock()
+    missing = await store.unscheduled_sides(services.db)
+    for pair_id, participant_id, side, per_month, started, last_due in missing:
+        every = cadence_days(per_month, services.config.checkin_every_days)
+        due = next_due(last_due or started, every, window(services))
+        await store.schedule(services.db, pair_id, participant_id, side, due, now)
+    return len(missing)
+
+
+async def to_send(services: Services) -> list[CheckIn]:
+    return await store.to_send(services.db, services.clock(), WAVE_SIZE)
+
+
+async def begin_sending(services: Services, check_in: CheckIn) -> bool:
+    """Record a check-in as being sent before it is sent; a paused person's waits instead."""
+    until = await store.paused_until(services.db, check_in.participant_id)
+    if until is not None and until >= services.clock().date():
+        resume = datetime.combine(until + timedelta(days=1), window(services).start)
+        await store.postpone(
+            services.db,
+            check_in.id,
+            window(services).place(resume.replace(tzinfo=services.config.timezone)),
+        )
+        return False
+    first = load(check_in.questionnaire).questions[0]
+    return await store.begin_sending(services.db, check_in, first.id, services.clock())
+
+
+async def mark_sent(services: Services, check_in: CheckIn) -> None:
+    await store.mark_sent(services.db, check_in.id, services.clock())
+
+
+async def get(services: Services, check_in_id: int) -> CheckIn | None:
+    return await store.get(services.db, check_in_id)
+
+
+async def awaiting_message(services: Services, participant: Participant) -> CheckIn | None:
+    return await store.awaiting_message(services.db, participant.id)
+
+
+def current_question(check_in: CheckIn) -> Question | None:
+    if check_in.current is None:
+        return None
+    return load(check_in.questionnaire).question(check_in.current)
+
+
+async def answer(
+    services: Services, check_in: CheckIn, value: Answer | Invalid, voice_file_id: str | None = None
+) -> CheckIn | Invalid | None:
+    """Store the answer to the current question; None if the check-in had moved on."""
+    if isinstance(value, Invalid):
+        return value
+    assert check_in.current is not None
+    answers = {**check_in.answers, check_in.current: value}
+    following = load(check_in.questionnaire).next_unanswered(answers, {})
+    moved = await store.record_step(
+        services.db,
+        check_in,
+        answers,
+        following.id if following else None,
+        services.clock(),
+        voice_file_id,
+    )
+    return await store.get(services.db, check_in.id) if moved else None
+
+
+async def tick(services: Services, check_in: CheckIn, option_id: str) -> CheckIn | None:
+    question = current_question(check_in)
+    assert question is not None
+    selection = toggle(question, check_in.selection, option_id)
+    if not await store.save_selection(services.db, check_in, selection):
+        return None
+    return await store.get(services.db, check_in.id)
+
+
+async def reminders_due(services: Services) -> list[CheckIn]:
+    return await store.reminders_due(services.db, services.clock() - REMIND_AFTER)
+
+
+async def mark_reminded(services: Services, check_in: CheckIn) -> None:
+    await store.mark_reminded(services.db, check_in.id, services.clock())
+
+
+async def pause_own(services: Services, participant: Participant, days: int) -> date | None:
+    """Pause one's own check-ins; None when the person is in no active pair."""
+    pairs = [
+        pair
+        for pair in await pair_store.open_pairs_of(services.db, participant.id)
+        if pair.status is PairStatus.ACTIVE
+    ]
+    if not pairs:
+        return None
+    until = services.clock().date() + timedelta(days=days)
+    side = pairs[0].side_of(participant.id) or Side.MENTEE
+    await store.pause(
+        services.db, participant.id, until, [p.id for p in pairs], side, services.clock()
+    )
+    return until
+
+
+async def unreachable(services: Services, check_in: CheckIn) -> None:
+    """The person blocked the bot: journaled for the coordinator; the prompt counts as sent."""
+    await store.add_journal(
+        services.db,
+        check_in.pair_id,
+        check_in.participant_id,
+        check_in.side.value,
+        "unreachable",
+        services.clock(),
+    )
+    await store.mark_sent(services.db, check_in.id, services.clock())
+
+
+async def add_note(services: Services, pair_id: int, coordinator: Participant, text: str) -> None:
+    await store.add_journal(
+        services.db, pair_id, coordinator.id, "coordinator", "note", services.clock(), text=text
+    )
+
+
+async def journal_page(
+    services: Services, pair_id: int, page: int
+) -> tuple[list[JournalEntry], int]:
+    """One page of a pair's journal (page 0 is the oldest) and the number of pages."""
+    entries, total = await store.journal_page(
+        services.db, pair_id, page * JOURNAL_PAGE, JOURNAL_PAGE
+    )
+    return entries, max(1, -(-total // JOURNAL_PAGE))

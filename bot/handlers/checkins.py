@@ -1,0 +1,440 @@
+"""Check-ins on the phone: the wave that sends them, the answers, /pause, /journal, /note."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot import followup, matchmaking, registration
+from bot.checkins import CheckIn, CheckInStatus
+from bot.handlers import questions as view
+from bot.handlers.common import (
+    participant_of,
+    remove_buttons,
+    send,
+    send_numbered_list,
+    services_of,
+    tr,
+)
+from bot.handlers.coordinator import coordinator_only
+from bot.handlers.matching import coordinator_pressing, full_name, tell_coordinators
+from bot.handlers.pairs import pair_names
+from bot.i18n import Translator, translator
+from bot.pairs import Side
+from bot.participants import Participant
+from bot.questionnaire import Invalid, Kind, Question, choose, finish_multi, load, parse_text, skip
+from bot.services import Services
+from storage.checkins import JournalEntry
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+NOTE_PROMPT = "note"
+PAUSE_DAYS = (7, 14, 30)
+
+
+# -- sending -----------------------------------------------------------------------------------
+
+
+async def checkin_wave(context: Context) -> None:
+    """Schedule what is missing; inside the daytime window send what is due (and what a crash
+    left half-sent) and the one reminder of check-ins unanswered for 48 hours."""
+    services = services_of(context.application)
+    await followup.schedule_missing(services)
+    if followup.window(services).contains(services.clock()):
+        await send_due(context.bot, services)
+        # Again, so each check-in just sent has its successor scheduled in the same wave.
+        await followup.schedule_missing(services)
+
+
+async def send_due(bot: Bot, services: Services) -> None:
+    """Everything due, batch after batch, as fast as the rate limiter lets it out."""
+    while batch := await followup.to_send(services):
+        progressed = False
+        for check_in in batch:
+            if not await followup.begin_sending(services, check_in):
+                progressed = True  # postponed for a pause: it left the due list
+                continue
+            fresh = await followup.get(services, check_in.id)
+            if fresh is not None and await send_question(bot, services, fresh, opening=True):
+                await followup.mark_sent(services, fresh)
+            after = await followup.get(services, check_in.id)
+            progressed = progressed or after is None or after.status is not CheckInStatus.PENDING
+        if not progressed:  # what is left cannot be sent now; the next wave tries again
+            return
+    for check_in in await followup.reminders_due(services):
+        await send_question(bot, services, check_in, reminder=True)
+        await followup.mark_reminded(services, check_in)
+
+
+async def send_question(
+    bot: Bot,
+    services: Services,
+    check_in: CheckIn,
+    *,
+    opening: bool = False,
+    reminder: bool = False,
+) -> bool:
+    """The check-in's current question to its person, in their language. False if it could not
+    be delivered for now (it stays pending and goes out with the next wave)."""
+    person = await registration.participant(services, check_in.participant_id)
+    question = followup.current_question(check_in)
+    if person is None or question is None:
+        return False
+    t = translator(person.language)
+    text = escape(t.gettext(question.text))
+    if opening:
+        text = t.gettext(load(check_in.questionnaire).intro) + "\n\n" + text
+    if reminder:
+        text = t.gettext("A reminder: I would like to hear how it goes.") + "\n\n" + text
+    try:
+        await bot.send_message(person.chat_id, text, reply_markup=keyboard(t, check_in, question))
+    except Forbidden:
+        await registration.mark_unreachable(services, person.telegram_user_id)
+        await followup.unreachable(services, check_in)
+        return False
+    except TelegramError as error:
+        log.warning("check-in %s not sent: %s", check_in.id, type(error).__name__)
+        return False
+    return True
+
+
+def keyboard(t: Translator, check_in: CheckIn, question: Question) -> InlineKeyboardMarkup | None:
+    def data(action: str, argument: str = "") -> str:
+        return f"ci1:{check_in.id}:{question.id}:{action}" + (f":{argument}" if argument else "")
+
+    rows = []
+    if question.kind is Kind.SINGLE:
+        rows = [
+            [InlineKeyboardButton(t.gettext(o.label), callback_data=data("o", o.id))]
+            for o in question.options
+        ]
+    elif question.kind is Kind.MULTI:
+        rows = [
+            [
+                InlineKeyboardButton(
+                    (view.TICK if o.id in check_in.selection else "") + t.gettext(o.label),
+                    callback_data=data("t", o.id),
+                )
+            ]
+            for o in question.options
+        ]
+        rows.append([InlineKeyboardButton(t.gettext("Done"), callback_data=data("d"))])
+    if not question.required and question.kind is not Kind.MULTI:
+        rows.append([InlineKeyboardButton(t.gettext("Skip ›"), callback_data=data("s"))])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+# -- answering ---------------------------------------------------------------------------------
+
+
+async def on_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and context.match is not None
+    check_id, question_id, action, argument = context.match.groups()
+    participant = await participant_of(update, context)
+    services = services_of(context)
+    t = tr(participant)
+    check_in = await followup.get(services, int(check_id))
+    if (
+        check_in is None
+        or check_in.participant_id != participant.id
+        or check_in.current != question_id
+    ):
+        await query.answer(t.gettext("This button is no longer active."))
+        await remove_buttons(query)
+        return
+    question = followup.current_question(check_in)
+    assert question is not None
+    if action == "t":
+        ticked = await followup.tick(services, check_in, argument or "")
+        await query.answer()
+        if ticked is not None:
+            await query.edit_message_reply_markup(keyboard(t, ticked, question))
+        return
+    if action == "o":
+        value = choose(question, argument or "")
+    elif action == "d":
+        value = finish_multi(question, check_in.selection)
+    else:
+        value = skip(question)
+    result = await followup.answer(services, check_in, value)
+    if isinstance(result, Invalid):
+        await query.answer(view.problem_text(t, result), show_alert=True)
+        return
+    await query.answer()
+    await remove_buttons(query)
+    if result is not None:
+        await after_answer(update, context, participant, result)
+
+
+async def answer_message(update: Update, context: Context) -> bool:
+    """A message while a check-in waits for a typed answer (a voice message is a note too).
+    False when no check-in waits for this person."""
+    participant = await participant_of(update, context)
+    services = services_of(context)
+    check_in = await followup.awaiting_message(services, participant)
+    if check_in is None:
+        return False
+    question = followup.current_question(check_in)
+    message = update.effective_message
+    assert question is not None and message is not None
+    t = tr(participant)
+    if question.kind not in (Kind.TEXT, Kind.NUMBER):
+        await send(update, t.gettext("Please choose with the buttons under the question."))
+        await send_question(context.bot, services, check_in)
+        return True
+    if message.voice is not None and question.id == "note":
+        result = await followup.answer(services, check_in, None, message.voice.file_id)
+    elif message.text is not None:
+        result = await followup.answer(services, check_in, parse_text(question, message.text))
+    else:
+        await send(update, t.gettext("Please write your answer, or send a voice message."))
+        return True
+    if isinstance(result, Invalid):
+        await send(update, view.problem_text(t, result))
+    elif result is not None:
+        await after_answer(update, context, participant, result)
+    return True
+
+
+async def after_answer(
+    update: Update, context: Context, participant: Participant, check_in: CheckIn
+) -> None:
+    """The next question, or thanks; a wish to hear from the coordinator reaches them."""
+    services = services_of(context)
+    if check_in.current is not None:
+        await send_question(context.bot, services, check_in)
+        return
+    t = tr(participant)
+    await send(update, t.gettext("Thank you! Your answers are saved for the coordinator."))
+    wish = check_in.answers.get("coordinator")
+    if wish in ("contact", "unsure"):
+        answers = await matchmaking.profile_answers(services, participant.id, check_in.side)
+        name = full_name(answers)
+        by_mentor = check_in.side is Side.MENTOR
+        await tell_coordinators(
+            context.bot,
+            services,
+            lambda ct: wish_text(ct, wish, by_mentor).format(name=escape(name)),
+        )
+
+
+def wish_text(t: Translator, wish: object, by_mentor: bool) -> str:
+    if wish == "contact":
+        if by_mentor:
+            return t.gettext("The mentor {name} asks you to get in touch (check-in).")
+        return t.gettext("The mentee {name} asks you to get in touch (check-in).")
+    if by_mentor:
+        return t.gettext("The mentor {name} feels unsure about the mentorship. Only you see this.")
+    return t.gettext("The mentee {name} feels unsure about the mentorship. Only you see this.")
+
+
+# -- a participant's own pause -----------------------------------------------------------------
+
+
+async def pause_command(update: Update, context: Context) -> None:
+    """/pause: stop one's own check-ins for a while."""
+    participant = await participant_of(update, context)
+    t = tr(participant)
+    labels = {7: t.gettext("1 week"), 14: t.gettext("2 weeks"), 30: t.gettext("1 month")}
+    await send(
+        update,
+        t.gettext("For how long do you want a break from the check-ins?"),
+        InlineKeyboardMarkup(
+            [[InlineKeyboardButton(labels[d], callback_data=f"cp1:{d}")] for d in PAUSE_DAYS]
+        ),
+    )
+
+
+async def on_pause(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and context.match is not None
+    participant = await participant_of(update, context)
+    t = tr(participant)
+    until = await followup.pause_own(services_of(context), participant, int(context.match.group(1)))
+    await query.answer()
+    await remove_buttons(query)
+    if until is None:
+        await send(update, t.gettext("You have no check-ins to pause right now."))
+        return
+    await send(
+        update,
+        t.gettext("Your check-ins are paused until {date}. Have a good break!").format(
+            date=t.date(until)
+        ),
+    )
+
+
+# -- the coordinator's journal -----------------------------------------------------------------
+
+
+@coordinator_only
+async def journal_command(update: Update, context: Context, participant: Participant) -> None:
+    """/journal: choose a pair, then read its journal as a timeline, a page at a time."""
+    await choose_pair(update, context, participant, "jr1:{pair}:-1", t_title="journal")
+
+
+@coordinator_only
+async def note_command(update: Update, context: Context, participant: Participant) -> None:
+    """/note: choose a pair, then write the note as a reply."""
+    await choose_pair(update, context, participant, "nt1:{pair}", t_title="note")
+
+
+async def choose_pair(
+    update: Update, context: Context, participant: Participant, data: str, t_title: str
+) -> None:
+    t = tr(participant)
+    services = services_of(context)
+    found = await matchmaking.open_pairs(services)
+    if not found:
+        await send(update, t.gettext("There are no active pairs yet."))
+        return
+    title = (
+        t.gettext("Whose journal do you want to read?")
+        if t_title == "journal"
+        else t.gettext("Which pair is the note about?")
+    )
+    entries = [
+        (escape(await pair_names(services, pair)), data.format(pair=pair.id)) for pair, _ in found
+    ]
+    await send_numbered_list(update, t, title, entries)
+
+
+async def on_journal(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and context.match is not None
+    coordinator = await coordinator_pressing(update, context)
+    if coordinator is None:
+        return
+    services = services_of(context)
+    t = tr(coordinator)
+    pair_id, page = int(context.match.group(1)), int(context.match.group(2))
+    pair = await matchmaking.get(services, pair_id)
+    if pair is None:
+        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
+        return
+    entries, pages = await followup.journal_page(services, pair_id, max(page, 0))
+    if page < 0:  # the newest page first
+        page = pages - 1
+        entries, pages = await followup.journal_page(services, pair_id, page)
+    await query.answer()
+    header = t.gettext("Journal of {names} (page {page} of {pages})").format(
+        names=escape(await pair_names(services, pair)),
+        page=t.number(page + 1),
+        pages=t.number(pages),
+    )
+    lines = [f"<b>{header}</b>"] + [
+        await entry_text(services, t, pair.mentor_id, entry) for entry in entries
+    ]
+    if not entries:
+        lines.append(t.gettext("Nothing in the journal yet."))
+    navigation = []
+    if page > 0:
+        navigation.append(
+            InlineKeyboardButton(t.gettext("‹ Earlier"), callback_data=f"jr1:{pair_id}:{page - 1}")
+        )
+    if page < pages - 1:
+        navigation.append(
+            InlineKeyboardButton(t.gettext("Later ›"), callback_data=f"jr1:{pair_id}:{page + 1}")
+        )
+    await send(
+        update, "\n\n".join(lines), InlineKeyboardMarkup([navigation]) if navigation else None
+    )
+
+
+async def entry_text(services: Services, t: Translator, mentor_id: int, entry: JournalEntry) -> str:
+    """One journal entry as a coordinator reads it."""
+    when = t.datetime(entry.created_at, services.config.timezone, "short")
+    who = {
+        "mentor": t.gettext("Mentor"),
+        "mentee": t.gettext("Mentee"),
+        "coordinator": t.gettext("Coordinator"),
+        "bot": t.gettext("Mentorbro"),
+    }[entry.role]
+    kinds = {
+        "checkin": t.gettext("check-in"),
+        "note": t.gettext("note"),
+        "missed": t.gettext("did not answer the check-in"),
+        "paused": t.gettext("paused their check-ins until {date}"),
+        "unreachable": t.gettext("has blocked the bot"),
+    }
+    what = kinds.get(entry.kind, entry.kind).format(date=entry.text or "")
+    head = f"<i>{when}</i> – <b>{who}</b>: {what}"
+    details = []
+    if entry.kind == "checkin" and entry.answers:
+        questionnaire = load("checkin_mentor" if entry.role == "mentor" else "checkin_mentee")
+        for question in questionnaire.questions:
+            if question.id in entry.answers and question.id != "note":
+                raw = entry.answers[question.id]
+                value = tuple(raw) if isinstance(raw, list) else raw
+                details.append(
+                    f"{escape(t.gettext(question.label))}: "
+                    f"{escape(view.display(t, question, value))}"
+                )
+    if entry.text and entry.kind in ("checkin", "note"):
+        details.append(escape(entry.text))
+    if entry.voice_file_id:
+        details.append(t.gettext("(a voice message)"))
+    if entry.private:
+        details.append(t.gettext("(private: only coordinators see this)"))
+    return "\n".join([head, *details])
+
+
+async def on_note_pair(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and context.match is not None
+    coordinator = await coordinator_pressing(update, context)
+    if coordinator is None:
+        return
+    services = services_of(context)
+    t = tr(coordinator)
+    pair = await matchmaking.get(services, int(context.match.group(1)))
+    if pair is None:
+        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
+        return
+    await query.answer()
+    prompt = await send(
+        update,
+        t.gettext("Write the note about {names} as a reply to this message.").format(
+            names=escape(await pair_names(services, pair))
+        ),
+        ForceReply(input_field_placeholder=t.gettext("Note")),
+    )
+    await matchmaking.remember_prompt(
+        services, coordinator.chat_id, prompt.message_id, NOTE_PROMPT, pair
+    )
+
+
+async def note_reply(update: Update, context: Context) -> bool:
+    """A coordinator's reply to "Write the note…": a journal entry. False for other messages."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.reply_to_message is None or not message.text:
+        return False
+    services = services_of(context)
+    if not services.is_coordinator(user.id):
+        return False
+    pair_id = await matchmaking.prompted_pair(
+        services, message.chat_id, message.reply_to_message.message_id, NOTE_PROMPT
+    )
+    if pair_id is None:
+        return False
+    coordinator = await participant_of(update, context)
+    await followup.add_note(services, pair_id, coordinator, message.text.strip())
+    await send(update, tr(coordinator).gettext("The note is in the journal."))
+    return True
+
+
+HANDLERS = [
+    CommandHandler("pause", pause_command, filters=filters.ChatType.PRIVATE),
+    CommandHandler("journal", journal_command, filters=filters.ChatType.PRIVATE),
+    CommandHandler("note", note_command, filters=filters.ChatType.PRIVATE),
+    CallbackQueryHandler(on_button, pattern=r"^ci1:(\d+):([a-z_]+):([otds])(?::([a-z_]+))?$"),
+    CallbackQueryHandler(on_pause, pattern=r"^cp1:(7|14|30)$"),
+    CallbackQueryHandler(on_journal, pattern=r"^jr1:(\d+):(-?\d+)$"),
+    CallbackQueryHandler(on_note_pair, pattern=r"^nt1:(\d+)$"),
+]

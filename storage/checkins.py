@@ -1,0 +1,339 @@
+"""Check-in rows and the journal. Each move is a compare-and-set on the row's state."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import aiosqlite
+
+from bot.checkins import CheckIn, CheckInStatus
+from bot.pairs import Side
+from bot.questionnaire import Answer
+from storage.db import Database
+
+COLUMNS = (
+    "id, pair_id, participant_id, side, due_at, status, sent_at, reminded_at, "
+    "current_question, selection, answers"
+)
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: int
+    pair_id: int
+    author_id: int | None
+    role: str
+    kind: str
+    answers: dict[str, Answer] | None
+    text: str | None
+    voice_file_id: str | None
+    private: bool
+    created_at: datetime
+
+
+async def unscheduled_sides(
+    db: Database,
+) -> list[tuple[int, int, Side, int | None, datetime, datetime | None]]:
+    """Each person of an active pair without a check-in ahead: (pair, person, side, meetings a
+    month, pair start, due time of their latest check-in)."""
+    rows = await db.fetch_all(
+        "SELECT p.id AS pair_id, s.participant_id, s.side, p.meetings_per_month, p.started_at, "
+        "  (SELECT MAX(c.due_at) FROM checkins c WHERE c.pair_id = p.id "
+        "   AND c.participant_id = s.participant_id) AS last_due "
+        "FROM pairs p JOIN (SELECT id, mentor_id AS participant_id, 'mentor' AS side FROM pairs "
+        "  UNION ALL SELECT id, mentee_id, 'mentee' FROM pairs) s ON s.id = p.id "
+        "WHERE p.status = 'active' AND NOT EXISTS (SELECT 1 FROM checkins c "
+        "  WHERE c.pair_id = p.id AND c.participant_id = s.participant_id "
+        "  AND c.status = 'scheduled')"
+    )
+    return [
+        (
+            r["pair_id"],
+            r["participant_id"],
+            Side(r["side"]),
+            r["meetings_per_month"],
+            datetime.fromisoformat(r["started_at"]),
+            datetime.fromisoformat(r["last_due"]) if r["last_due"] else None,
+        )
+        for r in rows
+    ]
+
+
+async def schedule(
+    db: Database, pair_id: int, participant_id: int, side: Side, due_at: datetime, now: datetime
+) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT OR IGNORE INTO checkins (pair_id, participant_id, side, due_at, status, "
+            "created_at) VALUES (?, ?, ?, ?, 'scheduled', ?)",
+            (pair_id, participant_id, side.value, _utc(due_at), now.isoformat()),
+        )
+
+
+async def to_send(db: Database, now: datetime, limit: int) -> list[CheckIn]:
+    """Pending check-ins (a send a crash may have cut off) and scheduled ones now due, of
+    active pairs, oldest first."""
+    rows = await db.fetch_all(
+        f"SELECT {', '.join('c.' + c.strip() for c in COLUMNS.split(','))} FROM checkins c "
+        "JOIN pairs p ON p.id = c.pair_id AND p.status = 'active' "
+        "WHERE c.status = 'pending' OR (c.status = 'scheduled' AND c.due_at <= ?) "
+        "ORDER BY c.due_at, c.id LIMIT ?",
+        (now.isoformat(), limit),
+    )
+    return [_checkin(row) for row in rows]
+
+
+async def begin_sending(
+    db: Database, check_in: CheckIn, first_question: str, now: datetime
+) -> bool:
+    """Mark a due check-in pending, and the person's earlier unanswered one missed (journaled),
+    in one transaction. False if it had already left `scheduled`."""
+    stamp = now.isoformat()
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE checkins SET status = 'pending', current_question = ? "
+            "WHERE id = ? AND status = 'scheduled'",
+            (first_question, check_in.id),
+        )
+        if cursor.rowcount != 1:
+            return check_in.status is CheckInStatus.PENDING
+        cursor = await conn.execute(
+            "UPDATE checkins SET status = 'missed' WHERE pair_id = ? AND participant_id = ? "
+            "AND status = 'sent' AND id != ? RETURNING id",
+            (check_in.pair_id, check_in.participant_id, check_in.id),
+        )
+        for missed in await cursor.fetchall():
+            await _journal(
+                conn,
+                check_in.pair_id,
+                check_in.participant_id,
+                check_in.side.value,
+                "missed",
+                stamp,
+                checkin_id=missed["id"],
+            )
+    return True
+
+
+async def mark_sent(db: Database, check_in_id: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE checkins SET status = 'sent', sent_at = COALESCE(sent_at, ?) "
+            "WHERE id = ? AND status = 'pending'",
+            (now.isoformat(), check_in_id),
+        )
+
+
+async def postpone(db: Database, check_in_id: int, due_at: datetime) -> None:
+    """A scheduled check-in of someone who paused: due again when their pause is over."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE checkins SET due_at = ? WHERE id = ? AND status = 'scheduled'",
+            (_utc(due_at), check_in_id),
+        )
+
+
+async def get(db: Database, check_in_id: int) -> CheckIn | None:
+    row = await db.fetch_one(f"SELECT {COLUMNS} FROM checkins WHERE id = ?", (check_in_id,))
+    return _checkin(row) if row else None
+
+
+async def awaiting_message(db: Database, participant_id: int) -> CheckIn | None:
+    """The sent check-in whose current question this person answers by typing, if any."""
+    row = await db.fetch_one(
+        f"SELECT {COLUMNS} FROM checkins WHERE participant_id = ? AND status = 'sent' "
+        "AND current_question IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT 1",
+        (participant_id,),
+    )
+    return _checkin(row) if row else None
+
+
+async def record_step(
+    db: Database,
+    check_in: CheckIn,
+    answers: dict[str, Answer],
+    next_question: str | None,
+    now: datetime,
+    voice_file_id: str | None = None,
+) -> bool:
+    """Store the answers so far and move on; with no next question, file the journal entry
+    too. False if the check-in had moved on already (a second copy, a stale button)."""
+    stamp = now.isoformat()
+    encoded = json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()})
+    finished = next_question is None
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE checkins SET answers = ?, current_question = ?, selection = '[]', "
+            "status = CASE WHEN ? THEN 'answered' ELSE status END, "
+            "answered_at = CASE WHEN ? THEN ? ELSE answered_at END "
+            "WHERE id = ? AND status IN ('pending', 'sent') AND current_question IS ?",
+            (encoded, next_question, finished, finished, stamp, check_in.id, check_in.current),
+        )
+        if cursor.rowcount != 1:
+            return False
+        if finished:
+            note = answers.get("note")
+            await _journal(
+                conn,
+                check_in.pair_id,
+                check_in.participant_id,
+                check_in.side.value,
+                "checkin",
+                stamp,
+                checkin_id=check_in.id,
+                answers=encoded,
+                text=note if isinstance(note, str) else None,
+                voice_file_id=voice_file_id,
+                private=answers.get("coordinator") == "unsure",
+            )
+    return True
+
+
+async def save_selection(db: Database, check_in: CheckIn, selection: tuple[str, ...]) -> bool:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE checkins SET selection = ? WHERE id = ? AND status IN ('pending', 'sent') "
+            "AND current_question IS ?",
+            (json.dumps(list(selection)), check_in.id, check_in.current),
+        )
+        return cursor.rowcount == 1
+
+
+async def reminders_due(db: Database, sent_before: datetime) -> list[CheckIn]:
+    rows = await db.fetch_all(
+        f"SELECT {COLUMNS} FROM checkins WHERE status = 'sent' AND reminded_at IS NULL "
+        "AND sent_at <= ? ORDER BY sent_at",
+        (sent_before.isoformat(),),
+    )
+    return [_checkin(row) for row in rows]
+
+
+async def mark_reminded(db: Database, check_in_id: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE checkins SET reminded_at = ? WHERE id = ?", (now.isoformat(), check_in_id)
+        )
+
+
+async def pause(
+    db: Database, participant_id: int, until: date, pair_ids: list[int], side: Side, now: datetime
+) -> None:
+    """A person's own pause of their check-ins; each of their pairs' journals says so."""
+    stamp = now.isoformat()
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO checkin_pauses (participant_id, until, set_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (participant_id) DO UPDATE SET until = excluded.until, "
+            "set_at = excluded.set_at",
+            (participant_id, until.isoformat(), stamp),
+        )
+        for pair_id in pair_ids:
+            await _journal(
+                conn, pair_id, participant_id, side.value, "paused", stamp, text=until.isoformat()
+            )
+
+
+async def paused_until(db: Database, participant_id: int) -> date | None:
+    row = await db.fetch_one(
+        "SELECT until FROM checkin_pauses WHERE participant_id = ?", (participant_id,)
+    )
+    return date.fromisoformat(row["until"]) if row else None
+
+
+async def add_journal(
+    db: Database,
+    pair_id: int,
+    author_id: int | None,
+    role: str,
+    kind: str,
+    now: datetime,
+    text: str | None = None,
+) -> None:
+    async with db.transaction() as conn:
+        await _journal(conn, pair_id, author_id, role, kind, now.isoformat(), text=text)
+
+
+async def journal_page(
+    db: Database, pair_id: int, offset: int, size: int
+) -> tuple[list[JournalEntry], int]:
+    """Entries of a pair's journal in time order, one page of them, and how many in all."""
+    total_row = await db.fetch_one(
+        "SELECT COUNT(*) AS n FROM journal WHERE pair_id = ?", (pair_id,)
+    )
+    rows = await db.fetch_all(
+        "SELECT id, pair_id, author_id, role, kind, answers, text, voice_file_id, private, "
+        "created_at FROM journal WHERE pair_id = ? ORDER BY id LIMIT ? OFFSET ?",
+        (pair_id, size, offset),
+    )
+    entries = [
+        JournalEntry(
+            id=r["id"],
+            pair_id=r["pair_id"],
+            author_id=r["author_id"],
+            role=r["role"],
+            kind=r["kind"],
+            answers=json.loads(r["answers"]) if r["answers"] else None,
+            text=r["text"],
+            voice_file_id=r["voice_file_id"],
+            private=bool(r["private"]),
+            created_at=datetime.fromisoformat(r["created_at"]),
+        )
+        for r in rows
+    ]
+    return entries, total_row["n"] if total_row else 0
+
+
+async def _journal(
+    conn: aiosqlite.Connection,
+    pair_id: int,
+    author_id: int | None,
+    role: str,
+    kind: str,
+    stamp: str,
+    *,
+    checkin_id: int | None = None,
+    answers: str | None = None,
+    text: str | None = None,
+    voice_file_id: str | None = None,
+    private: bool = False,
+) -> None:
+    await conn.execute(
+        "INSERT OR IGNORE INTO journal (pair_id, author_id, role, kind, checkin_id, answers, "
+        "text, voice_file_id, private, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            pair_id,
+            author_id,
+            role,
+            kind,
+            checkin_id,
+            answers,
+            text,
+            voice_file_id,
+            int(private),
+            stamp,
+        ),
+    )
+
+
+def _utc(moment: datetime) -> str:
+    """Due times are compared as text in SQL, so they are all written in UTC."""
+    return moment.astimezone(UTC).isoformat()
+
+
+def _checkin(row: aiosqlite.Row) -> CheckIn:
+    answers = json.loads(row["answers"])
+    return CheckIn(
+        id=row["id"],
+        pair_id=row["pair_id"],
+        participant_id=row["participant_id"],
+        side=Side(row["side"]),
+        due_at=datetime.fromisoformat(row["due_at"]),
+        status=CheckInStatus(row["status"]),
+        sent_at=datetime.fromisoformat(row["sent_at"]) if row["sent_at"] else None,
+        reminded_at=datetime.fromisoformat(row["reminded_at"]) if row["reminded_at"] else None,
+        current=row["current_question"],
+        selection=tuple(json.loads(row["selection"])),
+        answers={k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()},
+    )

@@ -1,0 +1,228 @@
+"""Check-ins: sent on schedule in the daytime, answered in a minute, filed in the journal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot import followup
+from bot.handlers.checkins import send_question
+from bot.handlers.common import services_of
+from storage import checkins as checkin_store
+from tests.conftest import RunningBot
+from tests.scenarios import visible
+from tests.test_pairs import matched
+
+WAVE = "checkin-wave"
+
+
+async def rows(bot: RunningBot, sql: str, *params: object) -> list:
+    return await services_of(bot.application).db.fetch_all(sql, params)
+
+
+async def due_wave(bot: RunningBot, days: float = 14) -> None:
+    bot.clock.advance(days=days)
+    await bot.run_job(WAVE)
+
+
+async def test_both_get_their_check_in_when_it_is_due(emulator, bot) -> None:
+    _, mentor, mentee = await matched(emulator)
+    bot.clock.advance(days=13, hours=23)
+    await bot.run_job(WAVE)
+    due = await rows(bot, "SELECT side, due_at, status FROM checkins ORDER BY side")
+    assert [tuple(r) for r in due] == [
+        ("mentee", "2026-12-07T09:00:00+00:00", "scheduled"),  # 10:00 in Copenhagen
+        ("mentor", "2026-12-07T09:00:00+00:00", "scheduled"),
+    ]
+    await due_wave(bot, days=1 / 24)
+    to_mentor, to_mentee = await mentor.next_message(), await mentee.next_message()
+    assert to_mentor.text.startswith("Time for a short check-in about your mentorship.")
+    assert "Have you met your mentee since the last check-in?" in to_mentor.text
+    assert to_mentor.button_texts == ["Yes, in person", "Yes, online or by phone", "No"]
+    assert "Have you met your mentor since the last time I asked?" in to_mentee.text
+    sent = await rows(bot, "SELECT status FROM checkins WHERE status = 'sent'")
+    assert len(sent) == 2
+    nxt = await rows(bot, "SELECT due_at FROM checkins WHERE status = 'scheduled'")
+    assert {r["due_at"] for r in nxt} == {"2026-12-21T09:00:00+00:00"}
+
+
+async def test_never_at_night(emulator, bot) -> None:
+    bot.clock.now = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # 20:00 in Copenhagen
+    _, mentor, _ = await matched(emulator)
+    seen = len(mentor.messages)
+    await due_wave(bot)
+    due = await rows(bot, "SELECT due_at FROM checkins WHERE side = 'mentor'")
+    assert due[0]["due_at"] == "2026-12-08T09:00:00+00:00"  # next morning, 10:00
+    await mentor.send("/help")
+    await mentor.wait_for_messages(seen + 1)
+    assert not any("Time for a short check-in" in (m.text or "") for m in mentor.messages[seen:])
+
+
+async def answer_mentor(mentor) -> None:
+    for button in ("Yes, in person", "Good", "No, all is fine"):
+        await mentor.press(button)
+        await mentor.next_message()
+    await mentor.send("We practised job interviews.")
+
+
+async def test_answers_by_buttons_text_and_voice_become_journal_entries(emulator, bot) -> None:
+    coordinator, mentor, mentee = await matched(emulator)
+    await due_wave(bot)
+    await mentor.next_message()
+    await mentee.next_message()
+
+    await answer_mentor(mentor)
+    assert (await mentor.next_message()).text == (
+        "Thank you! Your answers are saved for the coordinator."
+    )
+    for button in ("Yes, online or by phone", "Very useful"):
+        await mentee.press(button)
+        await mentee.next_message()
+    shown = mentee.last
+    for option in ("Applied for jobs", "Had a job interview"):
+        await mentee.press(option)
+        await mentee.wait_for_edit(shown)
+        shown = mentee.message(shown.message_id)
+    await mentee.press("Done")
+    assert "How many jobs did you apply for?" in (await mentee.next_message()).text
+    await mentee.send("5")
+    await mentee.next_message()
+    await mentee.press("I feel unsure (only the coordinator sees this)")
+    await mentee.next_message()
+    await mentee.send_voice()
+    assert (await mentee.next_message()).text.startswith("Thank you!")
+    told = visible((await coordinator.next_message()).text)
+    assert told == "The mentee Yusuf Ali feels unsure about the mentorship. Only you see this."
+
+    entries = await rows(
+        bot, "SELECT role, kind, answers, text, voice_file_id, private FROM journal ORDER BY id"
+    )
+    assert [(e["role"], e["kind"]) for e in entries] == [
+        ("mentor", "checkin"),
+        ("mentee", "checkin"),
+    ]
+    assert entries[0]["text"] == "We practised job interviews."
+    assert '"going": "good"' in entries[0]["answers"]
+    assert '"progress": ["applied", "interview"]' in entries[1]["answers"]
+    assert '"applications": 5' in entries[1]["answers"]
+    assert entries[1]["voice_file_id"] and entries[1]["private"] == 1
+    assert not any("feels unsure" in (m.text or "") for m in mentor.messages)  # never the other
+
+
+async def test_one_reminder_after_48_hours_then_missed_when_the_next_is_due(emulator, bot):
+    _, mentor, _ = await matched(emulator)
+    await due_wave(bot)
+    await mentor.next_message()
+    bot.clock.advance(hours=47)
+    await bot.run_job(WAVE)
+    bot.clock.advance(hours=2)
+    await bot.run_job(WAVE)
+    await bot.run_job(WAVE)
+    reminder = await mentor.next_message()
+    assert reminder.text.startswith("A reminder: I would like to hear how it goes.")
+    await due_wave(bot, days=13)
+    assert (await mentor.next_message()).text.startswith("Time for a short check-in")
+    reminders = [m for m in mentor.messages if m.text.startswith("A reminder")]
+    assert len(reminders) == 1
+    missed = await rows(bot, "SELECT role, kind FROM journal WHERE kind = 'missed'")
+    assert [tuple(r) for r in missed] == [("mentor", "missed"), ("mentee", "missed")]
+
+
+async def test_a_check_in_cut_off_by_a_crash_is_sent_after_the_restart(emulator, bot) -> None:
+    _, mentor, mentee = await matched(emulator)
+    bot.clock.advance(days=14)
+    services = services_of(bot.application)
+    await followup.schedule_missing(services)
+    for check_in in await followup.to_send(services):
+        await followup.begin_sending(services, check_in)  # recorded as pending, then "killed"
+    await bot.restart()
+    await bot.run_job(WAVE)
+    assert (await mentor.next_message()).text.startswith("Time for a short check-in")
+    assert (await mentee.next_message()).text.startswith("A few short questions")
+    statuses = await rows(bot, "SELECT status FROM checkins WHERE status != 'scheduled'")
+    assert [r["status"] for r in statuses] == ["sent", "sent"]
+
+
+async def test_an_answer_to_either_copy_of_a_prompt_counts_once(emulator, bot) -> None:
+    _, mentor, _ = await matched(emulator)
+    await due_wave(bot)
+    first = await mentor.next_message()
+    (check_in_row,) = await rows(
+        bot, "SELECT id FROM checkins WHERE side = 'mentor' AND status = 'sent'"
+    )
+    services = services_of(bot.application)
+    check_in = await checkin_store.get(services.db, check_in_row["id"])
+    await send_question(bot.application.bot, services, check_in, opening=True)  # a duplicate
+    second = await mentor.next_message()
+    await mentor.press("Yes, in person", message=first)
+    await mentor.next_message()
+    await mentor.press("Yes, in person", message=second)
+    assert (await mentor.next_callback_answer()).text == "This button is no longer active."
+    for button in ("Good", "No, all is fine"):
+        await mentor.press(button)
+        await mentor.next_message()
+    await mentor.press("Skip ›")
+    await mentor.next_message()
+    assert len(await rows(bot, "SELECT * FROM journal WHERE kind = 'checkin'")) == 1
+
+
+async def test_a_blocked_person_is_marked_unreachable_and_the_other_still_asked(emulator, bot):
+    _, mentor, mentee = await matched(emulator)
+    mentee.block()
+    await due_wave(bot)
+    assert (await mentor.next_message()).text.startswith("Time for a short check-in")
+    journaled = await rows(bot, "SELECT role, kind FROM journal")
+    assert [tuple(r) for r in journaled] == [("mentee", "unreachable")]
+    (person,) = await rows(bot, "SELECT status FROM participants WHERE telegram_user_id = 9002")
+    assert person["status"] == "unreachable"
+
+
+async def test_a_participant_pauses_their_own_check_ins(emulator, bot) -> None:
+    _, mentor, mentee = await matched(emulator)
+    await mentee.send("/pause")
+    await mentee.next_message()
+    await mentee.press("1 month")
+    assert (await mentee.next_message()).text.startswith("Your check-ins are paused until")
+    await due_wave(bot)
+    assert (await mentor.next_message()).text.startswith("Time for a short check-in")
+    (postponed,) = await rows(bot, "SELECT due_at FROM checkins WHERE side = 'mentee'")
+    assert postponed["due_at"] == "2026-12-24T09:00:00+00:00"  # the day after the pause
+    paused = await rows(bot, "SELECT role, kind, text FROM journal")
+    assert [tuple(r) for r in paused] == [("mentee", "paused", "2026-12-23")]
+
+
+async def test_a_coordinator_writes_a_note_and_reads_the_journal_in_pages(emulator, bot) -> None:
+    coordinator, mentor, _ = await matched(emulator)
+    services = services_of(bot.application)
+    (pair,) = await rows(bot, "SELECT id FROM pairs")
+    me = await services.db.fetch_one(
+        "SELECT id FROM participants WHERE telegram_user_id = ?", (coordinator.id,)
+    )
+    for number in range(11):
+        await checkin_store.add_journal(
+            services.db,
+            pair["id"],
+            me["id"],
+            "coordinator",
+            "note",
+            services.clock(),
+            text=f"Old note {number}",
+        )
+
+    await coordinator.send("/note")
+    await coordinator.next_message()
+    await coordinator.press("1")
+    prompt = await coordinator.next_message()
+    await coordinator.send("Called both; they meet on Thursday.", reply_to=prompt)
+    assert (await coordinator.next_message()).text == "The note is in the journal."
+
+    await coordinator.send("/journal")
+    await coordinator.next_message()
+    await coordinator.press("1")
+    newest = visible((await coordinator.next_message()).text)
+    assert newest.startswith("Journal of Amal Hassan – Yusuf Ali (page 2 of 2)")
+    assert "Called both; they meet on Thursday." in newest
+    await coordinator.press("‹ Earlier")
+    oldest = visible((await coordinator.next_message()).text)
+    assert "(page 1 of 2)" in oldest and "Old note 0" in oldest and "Old note 10" not in oldest
+    await mentor.send("/journal")
+    assert (await mentor.next_message()).text.startswith("Sorry, only the programme's")
