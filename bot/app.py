@@ -62,7 +62,11 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
         ApplicationBuilder()
         .token(config.bot_token)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=config.rate_limit_per_second, max_retries=RATE_LIMIT_RETRIES
+            )
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

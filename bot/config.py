@@ -32,6 +32,7 @@ class Config:
     checkin_every_days: int = 14
     checkin_window: tuple[time, time] = (time(10), time(18))
     checkin_weekends: bool = False
+    rate_limit_per_second: int = 30
 
     @property
     def bot_api_base_file_url(self) -> str | None:
@@ -55,6 +56,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         checkin_every_days=_days(env.get("CHECKIN_EVERY_DAYS", "").strip() or "14"),
         checkin_window=_window(env.get("CHECKIN_WINDOW", "").strip() or "10:00-18:00"),
         checkin_weekends=_flag("CHECKIN_WEEKENDS", env.get("CHECKIN_WEEKENDS", "").strip()),
+        rate_limit_per_second=_rate(env.get("RATE_LIMIT_PER_SECOND", "").strip() or "30"),
     )
 
 
@@ -115,6 +117,15 @@ def _days(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 90:
         raise ConfigError(
             f"CHECKIN_EVERY_DAYS must be a number of days from 1 to 90; got {value!r}"
+        )
+    return int(value)
+
+
+def _rate(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 1000:
+        raise ConfigError(
+            f"RATE_LIMIT_PER_SECOND must be a number from 1 to 1000 (30 is Telegram's limit; "
+            f"paid broadcasts allow up to 1000); got {value!r}"
         )
     return int(value)
 

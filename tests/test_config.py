@@ -61,6 +61,7 @@ def test_missing_token_says_how_to_get_one() -> None:
         ("CHECKIN_EVERY_DAYS", "0"),
         ("CHECKIN_WINDOW", "18:00-10:00"),
         ("CHECKIN_WEEKENDS", "sometimes"),
+        ("RATE_LIMIT_PER_SECOND", "5000"),
     ],
 )
 def test_a_malformed_value_names_its_variable(variable: str, value: str) -> None:
