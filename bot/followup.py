@@ -143,6 +143,12 @@ async def add_note(services: Services, pair_id: int, coordinator: Participant, t
     )
 
 
+async def voice_of(services: Services, entry_id: int) -> str | None:
+    """The voice message of a journal entry, for a coordinator to listen to."""
+    found = await store.voice_of(services.db, entry_id)
+    return found[1] if found else None
+
+
 async def journal_page(
     services: Services, pair_id: int, page: int
 ) -> tuple[list[JournalEntry], int]:

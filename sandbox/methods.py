@@ -42,6 +42,7 @@ METHOD_NAMES = (
     "sendMessage",
     "sendDocument",
     "sendPhoto",
+    "sendVoice",
     "sendChatAction",
     "editMessageText",
     "editMessageCaption",
@@ -66,6 +67,7 @@ RATE_LIMITED_METHODS = frozenset(
         "sendMessage",
         "sendDocument",
         "sendPhoto",
+        "sendVoice",
         "editMessageText",
         "editMessageCaption",
         "editMessageReplyMarkup",
@@ -258,6 +260,12 @@ class ApiMethods:
         chat = self._sendable_chat(p)
         stored = self._input_file(p, "photo")
         return self._deliver(chat, {"photo": stored.as_photo(), **self._caption(p)}, p)
+
+    async def send_voice(self, p: Params) -> JsonDict:
+        chat = self._sendable_chat(p)
+        stored = self._input_file(p, "voice")
+        voice = {**stored.as_document(), "duration": int(p.get("duration") or 1)}
+        return self._deliver(chat, {"voice": voice, **self._caption(p)}, p)
 
     def _input_file(self, p: Params, kind: str) -> StoredFile:
         value = p.get(kind)

@@ -285,6 +285,15 @@ async def journal_page(
     return entries, total_row["n"] if total_row else 0
 
 
+async def voice_of(db: Database, entry_id: int) -> tuple[int, str] | None:
+    """(pair id, voice file id) of a journal entry with a voice message."""
+    row = await db.fetch_one(
+        "SELECT pair_id, voice_file_id FROM journal WHERE id = ? AND voice_file_id IS NOT NULL",
+        (entry_id,),
+    )
+    return (row["pair_id"], row["voice_file_id"]) if row else None
+
+
 async def _journal(
     conn: aiosqlite.Connection,
     pair_id: int,

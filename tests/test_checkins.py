@@ -107,6 +107,20 @@ async def test_answers_by_buttons_text_and_voice_become_journal_entries(emulator
     assert entries[1]["voice_file_id"] and entries[1]["private"] == 1
     assert not any("feels unsure" in (m.text or "") for m in mentor.messages)  # never the other
 
+    await coordinator.send("/journal")
+    await coordinator.next_message()
+    await coordinator.press("1")
+    page = await coordinator.next_message()
+    text = visible(page.text)
+    assert "Met since the last check-in: Yes, in person" in text
+    assert "We practised job interviews." in text
+    assert "Jobs applied for: 5" in text and "(a voice message)" in text
+    assert "(private: only coordinators see this)" in text
+    (listen,) = [label for label in page.button_texts if label.startswith("Listen")]
+    await coordinator.press(listen, message=page)
+    voice = await coordinator.next_message()
+    assert voice.raw["voice"]["file_id"] == entries[1]["voice_file_id"]
+
 
 async def test_one_reminder_after_48_hours_then_missed_when_the_next_is_due(emulator, bot):
     _, mentor, _ = await matched(emulator)

@@ -513,3 +513,13 @@ async def test_next_callback_answer_is_for_the_latest_press(
     await alice.press("Ok")
     with pytest.raises(AssertionError, match="answer to query"):
         await alice.next_callback_answer(timeout=0.05)
+
+
+async def test_send_voice_forwards_a_users_voice_by_file_id(emulator: BotApiEmulator) -> None:
+    user = emulator.user(4242, first_name="Rana")
+    sent = await user.send_voice()
+    async with Bot(TOKEN, base_url=emulator.base_url, base_file_url=emulator.base_file_url) as bot:
+        message = await bot.send_voice(user.id, sent["voice"]["file_id"])
+    assert message.voice is not None
+    assert message.voice.file_id == sent["voice"]["file_id"]
+    assert user.last.raw["voice"]["file_id"] == sent["voice"]["file_id"]

@@ -327,12 +327,20 @@ async def on_journal(update: Update, context: Context) -> None:
         page=t.number(page + 1),
         pages=t.number(pages),
     )
-    lines = [f"<b>{header}</b>"] + [
-        await entry_text(services, t, pair.mentor_id, entry) for entry in entries
-    ]
+    lines = [f"<b>{header}</b>"] + [entry_text(services, t, entry) for entry in entries]
     if not entries:
         lines.append(t.gettext("Nothing in the journal yet."))
     navigation = []
+    voices = [
+        InlineKeyboardButton(
+            t.gettext("Listen: {time}").format(
+                time=t.datetime(entry.created_at, services.config.timezone, "short")
+            ),
+            callback_data=f"jv1:{entry.id}",
+        )
+        for entry in entries
+        if entry.voice_file_id
+    ]
     if page > 0:
         navigation.append(
             InlineKeyboardButton(t.gettext("‹ Earlier"), callback_data=f"jr1:{pair_id}:{page - 1}")
@@ -341,12 +349,26 @@ async def on_journal(update: Update, context: Context) -> None:
         navigation.append(
             InlineKeyboardButton(t.gettext("Later ›"), callback_data=f"jr1:{pair_id}:{page + 1}")
         )
-    await send(
-        update, "\n\n".join(lines), InlineKeyboardMarkup([navigation]) if navigation else None
-    )
+    rows = [[button] for button in voices] + ([navigation] if navigation else [])
+    await send(update, "\n\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
 
 
-async def entry_text(services: Services, t: Translator, mentor_id: int, entry: JournalEntry) -> str:
+async def on_voice(update: Update, context: Context) -> None:
+    """A coordinator listens to a voice message from the journal."""
+    query = update.callback_query
+    assert query is not None and context.match is not None
+    coordinator = await coordinator_pressing(update, context)
+    if coordinator is None:
+        return
+    voice = await followup.voice_of(services_of(context), int(context.match.group(1)))
+    if voice is None:
+        await query.answer(tr(coordinator).gettext("This button is no longer active."))
+        return
+    await query.answer()
+    await context.bot.send_voice(coordinator.chat_id, voice)
+
+
+def entry_text(services: Services, t: Translator, entry: JournalEntry) -> str:
     """One journal entry as a coordinator reads it."""
     when = t.datetime(entry.created_at, services.config.timezone, "short")
     who = {
@@ -437,4 +459,5 @@ HANDLERS = [
     CallbackQueryHandler(on_pause, pattern=r"^cp1:(7|14|30)$"),
     CallbackQueryHandler(on_journal, pattern=r"^jr1:(\d+):(-?\d+)$"),
     CallbackQueryHandler(on_note_pair, pattern=r"^nt1:(\d+)$"),
+    CallbackQueryHandler(on_voice, pattern=r"^jv1:(\d+)$"),
 ]
