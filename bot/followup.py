@@ -26,8 +26,8 @@ async def schedule_missing(services: Services) -> int:
     """Give each person of each active pair their next check-in; rows are the schedule."""
     now = services.clock()
     missing = await store.unscheduled_sides(services.db)
-    for pair_id, participant_id, side, per_month, started, last_due in missing:
-        every = cadence_days(per_month, services.config.checkin_every_days)
+    for pair_id, participant_id, side, per_month, own, started, last_due in missing:
+        every = own or cadence_days(per_month, services.config.checkin_every_days)
         due = next_due(last_due or started, every, window(services))
         await store.schedule(services.db, pair_id, participant_id, side, due, now)
     return len(missing)
@@ -135,6 +135,13 @@ async def unreachable(services: Services, check_in: CheckIn) -> None:
         services.clock(),
     )
     await store.mark_sent(services.db, check_in.id, services.clock())
+
+
+async def set_cadence(
+    services: Services, pair_id: int, days: int, coordinator: Participant
+) -> None:
+    await store.set_cadence(services.db, pair_id, days, coordinator.id, services.clock())
+    await schedule_missing(services)
 
 
 async def add_note(services: Services, pair_id: int, coordinator: Participant, text: str) -> None:

@@ -70,6 +70,7 @@ class Pair:
     meetings_per_month: int | None
     agreed_until: date | None
     updated_at: datetime
+    checkin_every_days: int | None = None
 
     def side_of(self, participant_id: int) -> Side | None:
         if participant_id == self.mentor_id:

@@ -35,11 +35,12 @@ class JournalEntry:
 
 async def unscheduled_sides(
     db: Database,
-) -> list[tuple[int, int, Side, int | None, datetime, datetime | None]]:
+) -> list[tuple[int, int, Side, int | None, int | None, datetime, datetime | None]]:
     """Each person of an active pair without a check-in ahead: (pair, person, side, meetings a
-    month, pair start, due time of their latest check-in)."""
+    month, the coordinator's cadence, pair start, due time of their latest check-in)."""
     rows = await db.fetch_all(
-        "SELECT p.id AS pair_id, s.participant_id, s.side, p.meetings_per_month, p.started_at, "
+        "SELECT p.id AS pair_id, s.participant_id, s.side, p.meetings_per_month, "
+        "  p.checkin_every_days, p.started_at, "
         "  (SELECT MAX(c.due_at) FROM checkins c WHERE c.pair_id = p.id "
         "   AND c.participant_id = s.participant_id) AS last_due "
         "FROM pairs p JOIN (SELECT id, mentor_id AS participant_id, 'mentor' AS side FROM pairs "
@@ -54,6 +55,7 @@ async def unscheduled_sides(
             r["participant_id"],
             Side(r["side"]),
             r["meetings_per_month"],
+            r["checkin_every_days"],
             datetime.fromisoformat(r["started_at"]),
             datetime.fromisoformat(r["last_due"]) if r["last_due"] else None,
         )
@@ -69,6 +71,24 @@ async def schedule(
             "INSERT OR IGNORE INTO checkins (pair_id, participant_id, side, due_at, status, "
             "created_at) VALUES (?, ?, ?, ?, 'scheduled', ?)",
             (pair_id, participant_id, side.value, _utc(due_at), now.isoformat()),
+        )
+
+
+async def set_cadence(db: Database, pair_id: int, days: int, actor_id: int, now: datetime) -> None:
+    """A pair's own check-in cadence; its unsent check-ins are planned again from it."""
+    stamp = now.isoformat()
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE pairs SET checkin_every_days = ?, updated_at = ? WHERE id = ?",
+            (days, stamp, pair_id),
+        )
+        await conn.execute(
+            "DELETE FROM checkins WHERE pair_id = ? AND status = 'scheduled'", (pair_id,)
+        )
+        await conn.execute(
+            "INSERT INTO pair_events (pair_id, event, actor_id, detail, at) "
+            "VALUES (?, 'cadence', ?, ?, ?)",
+            (pair_id, actor_id, str(days), stamp),
         )
 
 

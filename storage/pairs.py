@@ -15,7 +15,7 @@ from storage.db import Database
 PAIR_COLUMNS = (
     "id, mentor_id, mentee_id, status, score, reasons, proposed_at, mentor_answer, "
     "mentee_answer, decline_reason, reminded_at, started_at, resume_on, ended_at, outcome, "
-    "meetings_per_month, agreed_until, updated_at"
+    "meetings_per_month, agreed_until, updated_at, checkin_every_days"
 )
 OPEN = "('proposed', 'active', 'paused')"
 
@@ -339,6 +339,7 @@ def _pair(row: aiosqlite.Row) -> Pair:
         meetings_per_month=row["meetings_per_month"],
         agreed_until=_day(row["agreed_until"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
+        checkin_every_days=row["checkin_every_days"],
     )
 
 

@@ -240,3 +240,22 @@ async def test_a_coordinator_writes_a_note_and_reads_the_journal_in_pages(emulat
     assert "(page 1 of 2)" in oldest and "Old note 0" in oldest and "Old note 10" not in oldest
     await mentor.send("/journal")
     assert (await mentor.next_message()).text.startswith("Sorry, only the programme's")
+
+
+async def test_a_coordinator_changes_a_pairs_check_in_cadence(emulator, bot) -> None:
+    coordinator, _, _ = await matched(emulator)
+    await bot.run_job(WAVE)
+    await coordinator.send("/pairs")
+    await coordinator.next_message()
+    await coordinator.press("1")
+    card = await coordinator.next_message()
+    await coordinator.press("Check-ins", message=card)
+    await coordinator.wait_for_edit(card)
+    await coordinator.press("Every 7 days", message=card)
+    await coordinator.wait_for(
+        lambda user: "every 7 days" in (user.message(card.message_id).text or ""), 5, "the card"
+    )
+    due = await rows(bot, "SELECT due_at FROM checkins WHERE status = 'scheduled'")
+    assert {r["due_at"] for r in due} == {"2026-11-30T09:00:00+00:00"}
+    events = await rows(bot, "SELECT event, detail FROM pair_events WHERE event = 'cadence'")
+    assert [tuple(e) for e in events] == [("cadence", "7")]

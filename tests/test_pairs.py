@@ -184,7 +184,8 @@ async def test_a_coordinator_ends_a_pair_with_a_job(emulator, bot) -> None:
     assert "1. Amal Hassan – Yusuf Ali – together 0 days – last activity 0 days ago" in listing
     await coordinator.press("1")
     card = await coordinator.next_message()
-    assert card.button_texts == ["Pause", "End"]
+    assert card.button_texts == ["Pause", "Check-ins", "End"]
+    assert "Check-ins every 14 days" in card.text
     await coordinator.press("End", message=card)
     await coordinator.wait_for_edit(card)
     await coordinator.press("Ordinary job", message=card)
@@ -214,7 +215,7 @@ async def test_a_paused_pair_resumes_on_its_date(emulator, bot) -> None:
     await coordinator.press("1 month", message=card)
     paused = await mentee.next_message()
     assert paused.text.startswith("The coordinator has paused your mentorship until")
-    assert coordinator.message(card.message_id).button_texts == ["Resume", "End"]
+    assert coordinator.message(card.message_id).button_texts == ["Resume", "Check-ins", "End"]
 
     bot.clock.advance(days=31)
     await bot.run_job("pair-follow-up")

@@ -9,7 +9,8 @@ from html import escape
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import matchmaking, registration
+from bot import followup, matchmaking, registration
+from bot.checkins import cadence_days
 from bot.handlers.common import (
     participant_of,
     remove_buttons,
@@ -46,6 +47,7 @@ Context = ContextTypes.DEFAULT_TYPE
 MEETINGS_PER_MONTH = (1, 2, 3, 4)
 AGREED_MONTHS = (4, 6, 9, 12)
 PAUSES = (14, 30, 61, 91)
+CADENCES = (7, 14, 21, 30)
 JOB_PROMPT = "job"
 
 
@@ -213,6 +215,14 @@ async def on_pair(update: Update, context: Context) -> None:
 async def pair_card(services: Services, t: Translator, pair: Pair) -> str:
     names = escape(await pair_names(services, pair))
     lines = [f"<b>{names}</b>", status_text(t, pair)]
+    every = pair.checkin_every_days or cadence_days(
+        pair.meetings_per_month, services.config.checkin_every_days
+    )
+    lines.append(
+        t.ngettext("Check-ins every {n} day", "Check-ins every {n} days", every).format(
+            n=t.number(every)
+        )
+    )
     if pair.meetings_per_month and pair.agreed_until:
         lines.append(
             t.ngettext(
@@ -241,6 +251,7 @@ def pair_keyboard(t: Translator, pair: Pair) -> InlineKeyboardMarkup | None:
     if pair.status is PairStatus.PAUSED:
         buttons.append(InlineKeyboardButton(t.gettext("Resume"), callback_data=f"pr1:{pair.id}"))
     if pair.status in (PairStatus.ACTIVE, PairStatus.PAUSED):
+        buttons.append(InlineKeyboardButton(t.gettext("Check-ins"), callback_data=f"pk1:{pair.id}"))
         buttons.append(InlineKeyboardButton(t.gettext("End"), callback_data=f"pe1:{pair.id}"))
     return InlineKeyboardMarkup([buttons]) if buttons else None
 
@@ -257,6 +268,36 @@ def outcome_label(t: Translator, outcome: Outcome) -> str:
         Outcome.MOVED_AWAY: t.gettext("Moved away"),
     }
     return labels[outcome]
+
+
+async def on_cadence(update: Update, context: Context) -> None:
+    """How often a pair is asked how it goes: a coordinator's own choice for this pair."""
+    query = update.callback_query
+    assert query is not None and context.match is not None
+    coordinator = await coordinator_pressing(update, context)
+    if coordinator is None:
+        return
+    t = tr(coordinator)
+    pair_id, days = int(context.match.group(1)), context.match.group(2)
+    if days is None:
+        await query.answer()
+        await query.edit_message_reply_markup(
+            InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(
+                            t.ngettext("Every {n} day", "Every {n} days", n).format(n=t.number(n)),
+                            callback_data=f"pk1:{pair_id}:{n}",
+                        )
+                    ]
+                    for n in CADENCES
+                ]
+            )
+        )
+        return
+    services = services_of(context)
+    await followup.set_cadence(services, pair_id, int(days), coordinator)
+    await after_change(update, context, coordinator, await matchmaking.get(services, pair_id))
 
 
 async def on_pause_menu(update: Update, context: Context) -> None:
@@ -560,6 +601,7 @@ HANDLERS = [
     CallbackQueryHandler(on_pair, pattern=r"^po1:(\d+)$"),
     CallbackQueryHandler(on_closing, pattern=r"^cl1:(\d+):(on|done)$"),
     CallbackQueryHandler(on_pause_menu, pattern=r"^pu1:(\d+)$"),
+    CallbackQueryHandler(on_cadence, pattern=r"^pk1:(\d+)(?::(7|14|21|30))?$"),
     CallbackQueryHandler(on_pause, pattern=r"^pp1:(\d+):(14|30|61|91)$"),
     CallbackQueryHandler(on_resume, pattern=r"^pr1:(\d+)$"),
     CallbackQueryHandler(on_end, pattern=r"^pe1:(\d+)(?::([a-z_]+))?$"),

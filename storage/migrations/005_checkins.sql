@@ -49,3 +49,6 @@ CREATE TABLE checkin_pauses (
     until          TEXT NOT NULL,
     set_at         TEXT NOT NULL
 );
+
+-- A coordinator's own check-in cadence for a pair, in days; wins over the agreement's.
+ALTER TABLE pairs ADD COLUMN checkin_every_days INTEGER CHECK (checkin_every_days BETWEEN 1 AND 90);
