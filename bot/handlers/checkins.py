@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from html import escape
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -384,7 +385,10 @@ def entry_text(services: Services, t: Translator, entry: JournalEntry) -> str:
         "paused": t.gettext("paused their check-ins until {date}"),
         "unreachable": t.gettext("has blocked the bot"),
     }
-    what = kinds.get(entry.kind, entry.kind).format(date=entry.text or "")
+    paused_until = (
+        t.date(date.fromisoformat(entry.text)) if entry.kind == "paused" and entry.text else ""
+    )
+    what = kinds.get(entry.kind, entry.kind).format(date=paused_until)
     head = f"<i>{when}</i> – <b>{who}</b>: {what}"
     details = []
     if entry.kind == "checkin" and entry.answers:
