@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from bot import followup
 from bot.handlers.checkins import send_question
 from bot.handlers.common import services_of
+from bot.i18n import translator
+from bot.questionnaire import load
 from storage import checkins as checkin_store
 from tests.conftest import RunningBot
 from tests.scenarios import visible
@@ -259,3 +261,28 @@ async def test_a_coordinator_changes_a_pairs_check_in_cadence(emulator, bot) -> 
     assert {r["due_at"] for r in due} == {"2026-11-30T09:00:00+00:00"}
     events = await rows(bot, "SELECT event, detail FROM pair_events WHERE event = 'cadence'")
     assert [tuple(e) for e in events] == [("cadence", "7")]
+
+
+async def test_each_side_is_asked_in_their_own_language(emulator, bot) -> None:
+    _, mentor, mentee = await matched(emulator)
+    for person, language, other in ((mentee, "العربية", "Amal"), (mentor, "Dansk", "Yusuf")):
+        await person.send("/language")
+        await person.next_message()
+        await person.press(language)
+        _, status = await person.next_messages(2)  # the confirmation, then where they stand
+        assert other in visible(status.text)  # their pair, not their application
+    await mentor.send("/start")
+    welcome = visible((await mentor.next_message()).text)
+    assert welcome == translator("da").gettext("Welcome back!") + " " + translator("da").gettext(
+        "You and {name} are a mentoring pair. I will ask you now and then how it goes; "
+        "/pause gives you a break from that."
+    ).format(name="Yusuf").replace("\u2066", "").replace("\u2069", "")
+    await due_wave(bot)
+    arabic, danish = await mentee.next_message(), await mentor.next_message()
+    ar, da = translator("ar"), translator("da")
+    assert arabic.text.startswith(ar.gettext(load("checkin_mentee").intro))
+    assert ar.gettext("Have you met your mentor since the last time I asked?") in arabic.text
+    assert "Have you met" not in arabic.text
+    assert arabic.button_texts[0] == ar.gettext("Yes, in person")
+    assert danish.text.startswith(da.gettext(load("checkin_mentor").intro))
+    assert "Time for a short check-in" not in danish.text

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import intake, registration, review, runs
+from bot import intake, matchmaking, registration, review, runs
 from bot.handlers import intake as intake_handlers
 from bot.handlers import questionnaire
 from bot.handlers.common import contact_of, participant_of, remove_buttons, send, services_of, tr
 from bot.handlers.keyboards import LANGUAGE_PATTERN, ROLE_PATTERN, language_keyboard, role_keyboard
+from bot.handlers.matching import first_name, send_proposal
 from bot.handlers.menu import publish_chat_menu
 from bot.handlers.review import mentor_status_text
 from bot.handlers.texts import command_list, help_text, registered_text
 from bot.mentees import introduction_finished
+from bot.pairs import Pair, PairStatus, Side
 from bot.participants import OnboardingStep, Participant, Role
 from bot.screening import QUESTIONNAIRE as SCREENING
 from bot.services import Services
@@ -75,8 +79,11 @@ async def carry_on(
     run = await runs.open_run(services, participant)
     if returning and (run is not None or await in_introduction(services, participant)):
         await send(update, t.gettext("Welcome back! Let us go on where you left off."))
+    pair = await matchmaking.open_pair_of(services, participant.id)
     if run is not None:
         await questionnaire.ask(update, context, participant, run)
+    elif pair is not None:
+        await pair_status(update, context, participant, pair, welcome)
     elif participant.role is Role.MENTOR:
         screening = await review.screening_of(services, participant)
         if screening is None:
@@ -87,6 +94,36 @@ async def carry_on(
         await intake_handlers.show_introduction(update, context, participant)
     else:
         await send(update, welcome + intake_handlers.mentee_status_text(t))
+
+
+async def pair_status(
+    update: Update, context: Context, participant: Participant, pair: Pair, welcome: str
+) -> None:
+    """Someone in a proposal or a pair hears about that, not about their application."""
+    services = services_of(context)
+    side = pair.side_of(participant.id)
+    assert side is not None
+    if pair.status is PairStatus.PROPOSED:
+        if pair.answer_of(side) is None:
+            await send_proposal(context.bot, services, pair, side)
+        else:
+            await send(
+                update,
+                welcome
+                + tr(participant).gettext("Thank you! I am waiting for the other person's answer."),
+            )
+        return
+    t = tr(participant)
+    other_side = Side.MENTEE if side is Side.MENTOR else Side.MENTOR
+    other = await matchmaking.profile_answers(services, pair.other(participant.id), other_side)
+    await send(
+        update,
+        welcome
+        + t.gettext(
+            "You and {name} are a mentoring pair. I will ask you now and then how it goes; "
+            "/pause gives you a break from that."
+        ).format(name=escape(t.isolate(first_name(other)))),
+    )
 
 
 async def in_introduction(services: Services, participant: Participant) -> bool:
