@@ -14,6 +14,7 @@ from bot import followup, matchmaking, registration
 from bot.checkins import CheckIn, CheckInStatus
 from bot.handlers import questions as view
 from bot.handlers.common import (
+    coordinator_reply,
     participant_of,
     remove_buttons,
     send,
@@ -437,20 +438,18 @@ async def on_note_pair(update: Update, context: Context) -> None:
 
 async def note_reply(update: Update, context: Context) -> bool:
     """A coordinator's reply to "Write the note…": a journal entry. False for other messages."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None or message.reply_to_message is None or not message.text:
+    reply = coordinator_reply(update, context)
+    if reply is None:
         return False
+    text, replied_to = reply
     services = services_of(context)
-    if not services.is_coordinator(user.id):
-        return False
+    coordinator = await participant_of(update, context)
     pair_id = await matchmaking.prompted_pair(
-        services, message.chat_id, message.reply_to_message.message_id, NOTE_PROMPT
+        services, coordinator.chat_id, replied_to, NOTE_PROMPT
     )
     if pair_id is None:
         return False
-    coordinator = await participant_of(update, context)
-    await followup.add_note(services, pair_id, coordinator, message.text.strip())
+    await followup.add_note(services, pair_id, coordinator, text.strip())
     await send(update, tr(coordinator).gettext("The note is in the journal."))
     return True
 

@@ -79,3 +79,14 @@ async def send_numbered_list(
         )
     rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
     await send(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+
+
+def coordinator_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, int] | None:
+    """(text, id of the message it answers) of a coordinator's text reply; None otherwise."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.reply_to_message is None or not message.text:
+        return None
+    if not services_of(context).is_coordinator(user.id):
+        return None
+    return message.text, message.reply_to_message.message_id

@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, fil
 from bot import followup, matchmaking, registration
 from bot.checkins import cadence_days
 from bot.handlers.common import (
+    coordinator_reply,
     participant_of,
     remove_buttons,
     send,
@@ -438,21 +439,17 @@ async def after_change(
 
 async def job_reply(update: Update, context: Context) -> bool:
     """A coordinator's reply with a job's details. False if the message is no such reply."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None or message.reply_to_message is None or not message.text:
+    reply = coordinator_reply(update, context)
+    if reply is None:
         return False
+    text, replied_to = reply
     services = services_of(context)
-    if not services.is_coordinator(user.id):
-        return False
-    pair_id = await matchmaking.prompted_pair(
-        services, message.chat_id, message.reply_to_message.message_id, JOB_PROMPT
-    )
+    coordinator = await participant_of(update, context)
+    pair_id = await matchmaking.prompted_pair(services, coordinator.chat_id, replied_to, JOB_PROMPT)
     if pair_id is None:
         return False
-    coordinator = await participant_of(update, context)
     t = tr(coordinator)
-    details = parse_job_details(message.text)
+    details = parse_job_details(text)
     if details is None:
         await send(
             update,

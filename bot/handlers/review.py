@@ -11,7 +11,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, fil
 
 from bot import registration, review
 from bot.handlers import questions as view
-from bot.handlers.common import participant_of, send, send_numbered_list, services_of, tr
+from bot.handlers.common import (
+    coordinator_reply,
+    participant_of,
+    send,
+    send_numbered_list,
+    services_of,
+    tr,
+)
 from bot.handlers.coordinator import coordinator_only
 from bot.i18n import Translator, translator
 from bot.participants import Participant
@@ -263,23 +270,19 @@ async def tell_mentor(
 
 async def note_reply(update: Update, context: Context) -> bool:
     """A coordinator's reply to a "Saved" message is the note to that decision."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None or message.reply_to_message is None or not message.text:
+    reply = coordinator_reply(update, context)
+    if reply is None:
         return False
+    text, replied_to = reply
     services = services_of(context)
-    if not services.is_coordinator(user.id):
-        return False
-    record = await review.add_note(
-        services, user.id, message.reply_to_message.message_id, message.text
-    )
+    coordinator = await participant_of(update, context)
+    record = await review.add_note(services, coordinator.telegram_user_id, replied_to, text)
     if record is None:
         return False
     screening = await review.view_of(services, record.run_id)
     if screening is not None:
         await refresh_reviews(context.bot, services, screening)
-    participant = await participant_of(update, context)
-    await send(update, tr(participant).gettext("Note saved."))
+    await send(update, tr(coordinator).gettext("Note saved."))
     return True
 
 
