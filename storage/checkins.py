@@ -164,7 +164,9 @@ async def awaiting_message(db: Database, participant_id: int) -> CheckIn | None:
     """The sent check-in whose current question this person answers by typing, if any."""
     row = await db.fetch_one(
         f"SELECT {COLUMNS} FROM checkins WHERE participant_id = ? AND status = 'sent' "
-        "AND current_question IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT 1",
+        "AND current_question IS NOT NULL "
+        "AND pair_id IN (SELECT id FROM pairs WHERE status = 'active') "
+        "ORDER BY sent_at DESC, id DESC LIMIT 1",
         (participant_id,),
     )
     return _checkin(row) if row else None
@@ -224,7 +226,8 @@ async def save_selection(db: Database, check_in: CheckIn, selection: tuple[str, 
 async def reminders_due(db: Database, sent_before: datetime) -> list[CheckIn]:
     rows = await db.fetch_all(
         f"SELECT {COLUMNS} FROM checkins WHERE status = 'sent' AND reminded_at IS NULL "
-        "AND sent_at <= ? ORDER BY sent_at",
+        "AND sent_at <= ? AND pair_id IN (SELECT id FROM pairs WHERE status = 'active') "
+        "ORDER BY sent_at",
         (sent_before.isoformat(),),
     )
     return [_checkin(row) for row in rows]

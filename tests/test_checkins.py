@@ -286,3 +286,23 @@ async def test_each_side_is_asked_in_their_own_language(emulator, bot) -> None:
     assert arabic.button_texts[0] == ar.gettext("Yes, in person")
     assert danish.text.startswith(da.gettext(load("checkin_mentor").intro))
     assert "Time for a short check-in" not in danish.text
+
+
+async def test_an_ended_pair_gets_no_reminder_and_no_answers_taken(emulator, bot) -> None:
+    coordinator, mentor, _ = await matched(emulator)
+    await due_wave(bot)
+    await mentor.next_message()
+    await coordinator.send("/pairs")
+    await coordinator.next_message()
+    await coordinator.press("1")
+    card = await coordinator.next_message()
+    await coordinator.press("End", message=card)
+    await coordinator.wait_for_edit(card)
+    await coordinator.press("Moved away", message=card)
+    await mentor.next_message()  # "The coordinator has ended your mentorship…"
+    bot.clock.advance(hours=49)
+    await bot.run_job(WAVE)
+    await mentor.send("All good, thanks")
+    answer = await mentor.next_message()
+    assert answer.text.startswith("I am not waiting for an answer from you right now.")
+    assert not any(m.text.startswith("A reminder") for m in mentor.messages)
