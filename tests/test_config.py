@@ -19,6 +19,7 @@ def test_defaults_with_only_a_token() -> None:
     assert config.checkin_every_days == 14
     assert [str(moment) for moment in config.checkin_window] == ["10:00:00", "18:00:00"]
     assert config.checkin_weekends is False
+    assert config.rate_limit_per_second == 29
 
 
 def test_every_variable_is_read() -> None:
