@@ -6,7 +6,14 @@ import logging
 from collections.abc import Callable
 from html import escape
 
-from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import followup, matchmaking, registration
@@ -257,6 +264,16 @@ def pair_keyboard(t: Translator, pair: Pair) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([buttons]) if buttons else None
 
 
+async def show_menu(query: CallbackQuery, options: list[tuple[str, str]]) -> None:
+    """Replace the pressed message's buttons by a menu: one (label, callback data) a row."""
+    await query.answer()
+    await query.edit_message_reply_markup(
+        InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=data)] for label, data in options]
+        )
+    )
+
+
 def outcome_label(t: Translator, outcome: Outcome) -> str:
     labels = {
         Outcome.JOB: t.gettext("Ordinary job"),
@@ -281,19 +298,15 @@ async def on_cadence(update: Update, context: Context) -> None:
     t = tr(coordinator)
     pair_id, days = int(context.match.group(1)), context.match.group(2)
     if days is None:
-        await query.answer()
-        await query.edit_message_reply_markup(
-            InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            t.ngettext("Every {n} day", "Every {n} days", n).format(n=t.number(n)),
-                            callback_data=f"pk1:{pair_id}:{n}",
-                        )
-                    ]
-                    for n in CADENCES
-                ]
-            )
+        await show_menu(
+            query,
+            [
+                (
+                    t.ngettext("Every {n} day", "Every {n} days", n).format(n=t.number(n)),
+                    f"pk1:{pair_id}:{n}",
+                )
+                for n in CADENCES
+            ],
         )
         return
     services = services_of(context)
@@ -315,15 +328,7 @@ async def on_pause_menu(update: Update, context: Context) -> None:
         61: t.gettext("2 months"),
         91: t.gettext("3 months"),
     }
-    await query.answer()
-    await query.edit_message_reply_markup(
-        InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(labels[days], callback_data=f"pp1:{pair_id}:{days}")]
-                for days in PAUSES
-            ]
-        )
-    )
+    await show_menu(query, [(labels[days], f"pp1:{pair_id}:{days}") for days in PAUSES])
 
 
 async def on_pause(update: Update, context: Context) -> None:
@@ -377,19 +382,9 @@ async def on_end(update: Update, context: Context) -> None:
     t = tr(coordinator)
     pair_id, chosen = int(context.match.group(1)), context.match.group(2)
     if chosen is None:
-        await query.answer()
-        await query.edit_message_reply_markup(
-            InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            outcome_label(t, outcome),
-                            callback_data=f"pe1:{pair_id}:{outcome.value}",
-                        )
-                    ]
-                    for outcome in Outcome
-                ]
-            )
+        await show_menu(
+            query,
+            [(outcome_label(t, outcome), f"pe1:{pair_id}:{outcome.value}") for outcome in Outcome],
         )
         return
     services = services_of(context)
