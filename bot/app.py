@@ -29,6 +29,8 @@ from bot.handlers.reminders import remind_idle_questionnaires
 from bot.mentees import INTAKE
 from bot.screening import QUESTIONNAIRE as SCREENING
 from bot.services import Clock, Services, utc_now
+from bot.transport import AiohttpTransport
+from bot.updates import PerChatOrder
 from storage import open_database
 from storage import participants as participant_store
 
@@ -62,6 +64,9 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
         ApplicationBuilder()
         .token(config.bot_token)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .request(AiohttpTransport())
+        .get_updates_request(AiohttpTransport(connections=1))
+        .concurrent_updates(PerChatOrder())
         .rate_limiter(
             AIORateLimiter(
                 overall_max_rate=config.rate_limit_per_second, max_retries=RATE_LIMIT_RETRIES
