@@ -11,6 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.config import Config
 from bot.handlers import (
+    alerts,
     checkins,
     coordinator,
     fallback,
@@ -80,7 +81,7 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
         builder = builder.base_file_url(config.bot_api_base_file_url)
     application = builder.build()
     register_handlers(application)
-    schedule_jobs(application)
+    schedule_jobs(application, config)
     return application
 
 
@@ -98,6 +99,7 @@ def register_handlers(application: Application) -> None:
             *matching.HANDLERS,
             *pairs.HANDLERS,
             *checkins.HANDLERS,
+            *alerts.HANDLERS,
             *questionnaire.HANDLERS,
             *fallback.HANDLERS,
         ]
@@ -105,7 +107,7 @@ def register_handlers(application: Application) -> None:
     application.add_error_handler(on_error)
 
 
-def schedule_jobs(application: Application) -> None:
+def schedule_jobs(application: Application, config: Config) -> None:
     """Scans whose truth is in the database; a fixed id keeps one copy across restarts."""
     assert application.job_queue is not None
     application.job_queue.run_repeating(
@@ -128,6 +130,13 @@ def schedule_jobs(application: Application) -> None:
         first=timedelta(seconds=10),
         name="checkin-wave",
         job_kwargs={"id": "checkin-wave", "replace_existing": True},
+    )
+    application.job_queue.run_repeating(
+        alerts.stall_scan,
+        interval=timedelta(minutes=config.stall_scan_minutes),
+        first=timedelta(minutes=3),
+        name="stall-scan",
+        job_kwargs={"id": "stall-scan", "replace_existing": True},
     )
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.i18n import SUPPORTED_LANGUAGES
+from bot.stalls import StallRules
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -33,6 +34,8 @@ class Config:
     checkin_window: tuple[time, time] = (time(10), time(18))
     checkin_weekends: bool = False
     rate_limit_per_second: int = 29
+    stall_rules: StallRules = field(default_factory=StallRules)
+    stall_scan_minutes: int = 60
 
     @property
     def bot_api_base_file_url(self) -> str | None:
@@ -59,6 +62,14 @@ def load_config(env: Mapping[str, str]) -> Config:
         # Just under Telegram's 30 a second: at exactly 30 the two clocks' jitter gives 429s,
         # and each 429 stops all sending for a second (bench/checkin_wave.py measured it).
         rate_limit_per_second=_rate(env.get("RATE_LIMIT_PER_SECOND", "").strip() or "29"),
+        stall_rules=StallRules(
+            no_meeting_days=_count(env, "STALL_NO_MEETING_DAYS", 21, 1, 365),
+            agreed_meetings_missed=_count(env, "STALL_AGREED_MEETINGS_MISSED", 2, 1, 12),
+            missed_in_a_row=_count(env, "STALL_MISSED_CHECKINS", 2, 1, 10),
+            difficult_in_a_row=_count(env, "STALL_DIFFICULT_IN_A_ROW", 2, 1, 10),
+            proposal_days=_count(env, "STALL_PROPOSAL_DAYS", 7, 1, 60),
+        ),
+        stall_scan_minutes=_count(env, "STALL_SCAN_EVERY_MINUTES", 60, 1, 1440),
     )
 
 
@@ -120,6 +131,13 @@ def _days(value: str) -> int:
         raise ConfigError(
             f"CHECKIN_EVERY_DAYS must be a number of days from 1 to 90; got {value!r}"
         )
+    return int(value)
+
+
+def _count(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    value = env.get(name, "").strip() or str(default)
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}; got {value!r}")
     return int(value)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from bot import alerts
 from bot.checkins import REMIND_AFTER, CheckIn, Window, cadence_days, next_due
 from bot.pairs import PairStatus, Side
 from bot.participants import Participant
@@ -49,7 +50,13 @@ async def begin_sending(services: Services, check_in: CheckIn) -> bool:
         )
         return False
     first = load(check_in.questionnaire).questions[0]
-    return await store.begin_sending(services.db, check_in, first.id, services.clock())
+    return await store.begin_sending(
+        services.db,
+        check_in,
+        first.id,
+        services.clock(),
+        on_missed=lambda due: alerts.missed_change(check_in.side, due),
+    )
 
 
 async def mark_sent(services: Services, check_in: CheckIn) -> None:
@@ -79,13 +86,15 @@ async def answer(
     assert check_in.current is not None
     answers = {**check_in.answers, check_in.current: value}
     following = load(check_in.questionnaire).next_unanswered(answers, {})
+    now = services.clock()
     moved = await store.record_step(
         services.db,
         check_in,
         answers,
         following.id if following else None,
-        services.clock(),
+        now,
         voice_file_id,
+        on_finish=alerts.answered_change(check_in.side, check_in.due_at, now, answers),
     )
     return await store.get(services.db, check_in.id) if moved else None
 
@@ -125,16 +134,12 @@ async def pause_own(services: Services, participant: Participant, days: int) -> 
 
 
 async def unreachable(services: Services, check_in: CheckIn) -> None:
-    """The person blocked the bot: journaled for the coordinator; the prompt counts as sent."""
-    await store.add_journal(
-        services.db,
-        check_in.pair_id,
-        check_in.participant_id,
-        check_in.side.value,
-        "unreachable",
-        services.clock(),
+    """The person blocked the bot: journaled for the coordinator, a signal for the stall rules;
+    the prompt counts as sent."""
+    now = services.clock()
+    await store.mark_unreachable(
+        services.db, check_in, now, alerts.unreachable_change(check_in.side, now)
     )
-    await store.mark_sent(services.db, check_in.id, services.clock())
 
 
 async def set_cadence(

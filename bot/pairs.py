@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 PROPOSAL_REMINDER_AFTER = timedelta(days=3)
-PROPOSAL_LAPSES_AFTER = timedelta(days=7)
+# Long enough for the stall rule (7 days by default) to alert the coordinators first.
+PROPOSAL_LAPSES_AFTER = timedelta(days=14)
 
 
 class PairStatus(StrEnum):
@@ -16,7 +17,7 @@ class PairStatus(StrEnum):
     PAUSED = "paused"
     ENDED = "ended"
     DECLINED = "declined"  # a proposal one side said no to
-    LAPSED = "lapsed"  # a proposal nobody finished answering within a week
+    LAPSED = "lapsed"  # a proposal nobody finished answering within two weeks
 
 
 OPEN_STATUSES = (PairStatus.PROPOSED, PairStatus.ACTIVE, PairStatus.PAUSED)

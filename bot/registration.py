@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import alerts
 from bot.i18n import SUPPORTED_LANGUAGES, guess_language
 from bot.participants import (
     OnboardingStep,
@@ -42,7 +43,7 @@ async def identify(services: Services, contact: Contact) -> Participant:
         if known is not None
         else guess_language(contact.language_code, services.config.default_language)
     )
-    return await participants.record_contact(
+    refreshed = await participants.record_contact(
         services.db,
         telegram_user_id=contact.telegram_user_id,
         chat_id=contact.chat_id,
@@ -50,6 +51,9 @@ async def identify(services: Services, contact: Contact) -> Participant:
         coordinator=coordinator,
         now=services.clock(),
     )
+    if known is not None and known.status is Status.UNREACHABLE:
+        await alerts.back_in_reach(services, refreshed.id)
+    return refreshed
 
 
 async def start(services: Services, contact: Contact) -> tuple[Participant, OnboardingStep]:
@@ -105,6 +109,12 @@ def _needs_refresh(known: Participant, contact: Contact, coordinator: bool) -> b
 async def participant(services: Services, participant_id: int) -> Participant | None:
     """A participant by the programme's own id (not the Telegram id)."""
     return await participants.by_id(services.db, participant_id)
+
+
+async def participant_by_telegram_id(
+    services: Services, telegram_user_id: int
+) -> Participant | None:
+    return await participants.get(services.db, telegram_user_id)
 
 
 async def language_of(services: Services, telegram_user_id: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -11,8 +12,12 @@ import aiosqlite
 from bot.checkins import CheckIn, CheckInStatus
 from bot.pairs import Side
 from bot.questionnaire import Answer
+from storage.alerts import SignalsChange, apply_change
 from storage.db import Database
 
+JOURNAL_COLUMNS = (
+    "id, pair_id, author_id, role, kind, answers, text, voice_file_id, private, created_at"
+)
 COLUMNS = (
     "id, pair_id, participant_id, side, due_at, status, sent_at, reminded_at, "
     "current_question, selection, answers"
@@ -106,10 +111,15 @@ async def to_send(db: Database, now: datetime, limit: int) -> list[CheckIn]:
 
 
 async def begin_sending(
-    db: Database, check_in: CheckIn, first_question: str, now: datetime
+    db: Database,
+    check_in: CheckIn,
+    first_question: str,
+    now: datetime,
+    on_missed: Callable[[datetime], SignalsChange],
 ) -> bool:
-    """Mark a due check-in pending, and the person's earlier unanswered one missed (journaled),
-    in one transaction. False if it had already left `scheduled`."""
+    """Mark a due check-in pending, and the person's earlier unanswered one missed (journaled,
+    and `on_missed(its due time)` applied to the pair's signals), in one transaction. False if
+    it had already left `scheduled`."""
     stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
@@ -121,10 +131,12 @@ async def begin_sending(
             return check_in.status is CheckInStatus.PENDING
         cursor = await conn.execute(
             "UPDATE checkins SET status = 'missed' WHERE pair_id = ? AND participant_id = ? "
-            "AND status = 'sent' AND id != ? RETURNING id",
+            "AND status = 'sent' AND id != ? RETURNING id, due_at",
             (check_in.pair_id, check_in.participant_id, check_in.id),
         )
         for missed in await cursor.fetchall():
+            due = datetime.fromisoformat(missed["due_at"])
+            await apply_change(conn, check_in.pair_id, on_missed(due), now)
             await _journal(
                 conn,
                 check_in.pair_id,
@@ -144,6 +156,30 @@ async def mark_sent(db: Database, check_in_id: int, now: datetime) -> None:
             "WHERE id = ? AND status = 'pending'",
             (now.isoformat(), check_in_id),
         )
+
+
+async def mark_unreachable(
+    db: Database, check_in: CheckIn, now: datetime, on_unreachable: SignalsChange
+) -> None:
+    """The person blocked the bot: journaled, the pair's signals changed, the prompt sent."""
+    stamp = now.isoformat()
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE checkins SET status = 'sent', sent_at = COALESCE(sent_at, ?) "
+            "WHERE id = ? AND status = 'pending'",
+            (stamp, check_in.id),
+        )
+        if cursor.rowcount != 1:
+            return
+        await _journal(
+            conn,
+            check_in.pair_id,
+            check_in.participant_id,
+            check_in.side.value,
+            "unreachable",
+            stamp,
+        )
+        await apply_change(conn, check_in.pair_id, on_unreachable, now)
 
 
 async def postpone(db: Database, check_in_id: int, due_at: datetime) -> None:
@@ -179,9 +215,11 @@ async def record_step(
     next_question: str | None,
     now: datetime,
     voice_file_id: str | None = None,
+    on_finish: SignalsChange | None = None,
 ) -> bool:
     """Store the answers so far and move on; with no next question, file the journal entry
-    too. False if the check-in had moved on already (a second copy, a stale button)."""
+    and apply `on_finish` to the pair's signals too. False if the check-in had moved on
+    already (a second copy, a stale button)."""
     stamp = now.isoformat()
     encoded = json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()})
     finished = next_question is None
@@ -210,6 +248,8 @@ async def record_step(
                 voice_file_id=voice_file_id,
                 private=answers.get("coordinator") == "unsure",
             )
+            if on_finish is not None:
+                await apply_change(conn, check_in.pair_id, on_finish, now)
     return True
 
 
@@ -286,26 +326,19 @@ async def journal_page(
         "SELECT COUNT(*) AS n FROM journal WHERE pair_id = ?", (pair_id,)
     )
     rows = await db.fetch_all(
-        "SELECT id, pair_id, author_id, role, kind, answers, text, voice_file_id, private, "
-        "created_at FROM journal WHERE pair_id = ? ORDER BY id LIMIT ? OFFSET ?",
+        f"SELECT {JOURNAL_COLUMNS} FROM journal WHERE pair_id = ? ORDER BY id LIMIT ? OFFSET ?",
         (pair_id, size, offset),
     )
-    entries = [
-        JournalEntry(
-            id=r["id"],
-            pair_id=r["pair_id"],
-            author_id=r["author_id"],
-            role=r["role"],
-            kind=r["kind"],
-            answers=json.loads(r["answers"]) if r["answers"] else None,
-            text=r["text"],
-            voice_file_id=r["voice_file_id"],
-            private=bool(r["private"]),
-            created_at=datetime.fromisoformat(r["created_at"]),
-        )
-        for r in rows
-    ]
-    return entries, total_row["n"] if total_row else 0
+    return [_entry(r) for r in rows], total_row["n"] if total_row else 0
+
+
+async def latest_journal(db: Database, pair_id: int, count: int) -> list[JournalEntry]:
+    """The newest `count` entries of a pair's journal, oldest of them first."""
+    rows = await db.fetch_all(
+        f"SELECT {JOURNAL_COLUMNS} FROM journal WHERE pair_id = ? ORDER BY id DESC LIMIT ?",
+        (pair_id, count),
+    )
+    return [_entry(r) for r in reversed(rows)]
 
 
 async def voice_of(db: Database, entry_id: int) -> tuple[int, str] | None:
@@ -349,6 +382,21 @@ async def _journal(
     )
 
 
+def _entry(row: aiosqlite.Row) -> JournalEntry:
+    return JournalEntry(
+        id=row["id"],
+        pair_id=row["pair_id"],
+        author_id=row["author_id"],
+        role=row["role"],
+        kind=row["kind"],
+        answers=json.loads(row["answers"]) if row["answers"] else None,
+        text=row["text"],
+        voice_file_id=row["voice_file_id"],
+        private=bool(row["private"]),
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )
+
+
 def _utc(moment: datetime) -> str:
     """Due times are compared as text in SQL, so they are all written in UTC."""
     return moment.astimezone(UTC).isoformat()
@@ -369,3 +417,54 @@ def _checkin(row: aiosqlite.Row) -> CheckIn:
         selection=tuple(json.loads(row["selection"])),
         answers={k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()},
     )
+
+
+# -- bulk loading (benchmarks, imports) ---------------------------------------------------------
+
+
+async def add_many(
+    db: Database,
+    rows: Iterable[tuple[int, int, str, datetime, str, datetime | None, str | None]],
+) -> int:
+    """Load many check-ins at once: (pair id, person id, side, due at, status, answered at,
+    answers as JSON text) each; those sent were sent when due. They get consecutive ids;
+    returns the first."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM checkins")
+        first = await cursor.fetchone()
+        await conn.executemany(
+            "INSERT INTO checkins (pair_id, participant_id, side, due_at, status, sent_at, "
+            "answered_at, answers, created_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+            "CASE WHEN ?5 IN ('sent', 'answered', 'missed') THEN ?4 END, ?6, ?7, ?4)",
+            (
+                (
+                    pair_id,
+                    person,
+                    side,
+                    _utc(due),
+                    status,
+                    _utc(answered) if answered else None,
+                    answers or "{}",
+                )
+                for pair_id, person, side, due, status, answered, answers in rows
+            ),
+        )
+    assert first is not None
+    return int(first[0])
+
+
+async def add_journal_many(
+    db: Database,
+    rows: Iterable[tuple[int, int | None, str, str, int | None, str | None, bool, datetime]],
+) -> None:
+    """Load many journal entries at once: (pair id, author id, role, kind, check-in id,
+    answers as JSON text, private, written at) each."""
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO journal (pair_id, author_id, role, kind, checkin_id, answers, private, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (pair_id, author, role, kind, checkin_id, answers, int(private), at.isoformat())
+                for pair_id, author, role, kind, checkin_id, answers, private, at in rows
+            ),
+        )

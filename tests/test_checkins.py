@@ -92,8 +92,11 @@ async def test_answers_by_buttons_text_and_voice_become_journal_entries(emulator
     await mentee.next_message()
     await mentee.send_voice()
     assert (await mentee.next_message()).text.startswith("Thank you!")
-    told = visible((await coordinator.next_message()).text)
-    assert told == "The mentee Yusuf Ali feels unsure about the mentorship. Only you see this."
+    alert = await coordinator.next_message()
+    told = visible(alert.text)
+    assert told.startswith("A pair needs your attention\n")
+    assert "• The mentee feels unsure about the mentorship. Only you see this." in told
+    assert alert.button_texts == ["I will contact them", "Snooze 7 days", "End the pair"]
 
     entries = await rows(
         bot, "SELECT role, kind, answers, text, voice_file_id, private FROM journal ORDER BY id"
@@ -101,7 +104,9 @@ async def test_answers_by_buttons_text_and_voice_become_journal_entries(emulator
     assert [(e["role"], e["kind"]) for e in entries] == [
         ("mentor", "checkin"),
         ("mentee", "checkin"),
+        ("bot", "stalled"),  # the coordinators were alerted
     ]
+    assert entries[2]["text"] == "unsure"
     assert entries[0]["text"] == "We practised job interviews."
     assert '"going": "good"' in entries[0]["answers"]
     assert '"progress": ["applied", "interview"]' in entries[1]["answers"]
@@ -182,12 +187,14 @@ async def test_an_answer_to_either_copy_of_a_prompt_counts_once(emulator, bot) -
 
 
 async def test_a_blocked_person_is_marked_unreachable_and_the_other_still_asked(emulator, bot):
-    _, mentor, mentee = await matched(emulator)
+    coordinator, mentor, mentee = await matched(emulator)
     mentee.block()
     await due_wave(bot)
     assert (await mentor.next_message()).text.startswith("Time for a short check-in")
+    alert = visible((await coordinator.next_message()).text)
+    assert "• The mentee has blocked the bot." in alert  # at once, not at the next scan
     journaled = await rows(bot, "SELECT role, kind FROM journal")
-    assert [tuple(r) for r in journaled] == [("mentee", "unreachable")]
+    assert [tuple(r) for r in journaled] == [("mentee", "unreachable"), ("bot", "stalled")]
     (person,) = await rows(bot, "SELECT status FROM participants WHERE telegram_user_id = 9002")
     assert person["status"] == "unreachable"
 

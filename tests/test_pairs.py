@@ -241,14 +241,17 @@ async def test_an_unanswered_proposal_is_reminded_once_and_lapses(emulator, bot)
     await bot.run_job("pair-follow-up")
     reminder = await mentee.next_message()
     assert reminder.text.startswith("A reminder: please answer this proposal.")
-    bot.clock.advance(days=4)
+    bot.clock.advance(days=10, hours=22)
+    await bot.run_job("pair-follow-up")
+    assert mentee.messages[-1] == reminder  # not yet: a proposal lapses after two weeks
+    bot.clock.advance(hours=1)
     await bot.run_job("pair-follow-up")
     assert (await mentee.next_message()).text.startswith("The proposal has expired")
     reminders = [m for m in mentee.messages if m.text.startswith("A reminder")]
     assert len(reminders) == 1
     assert not any(m.text.startswith("A reminder") for m in mentor.messages)  # mentor answered
     lapsed = visible((await coordinator.next_message()).text)
-    assert lapsed.startswith("A proposal lapsed after a week without answers")
+    assert lapsed.startswith("A proposal lapsed after two weeks without answers")
     await coordinator.send("/match")
     assert "Yusuf Ali" in visible((await coordinator.next_message()).text)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 from html import escape
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -13,6 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, fil
 from bot import followup, matchmaking, registration
 from bot.checkins import CheckIn, CheckInStatus
 from bot.handlers import questions as view
+from bot.handlers.alerts import alert_pair
 from bot.handlers.common import (
     coordinator_reply,
     participant_of,
@@ -23,14 +23,13 @@ from bot.handlers.common import (
     tr,
 )
 from bot.handlers.coordinator import coordinator_only
-from bot.handlers.matching import coordinator_pressing, full_name, tell_coordinators
+from bot.handlers.matching import coordinator_pressing
 from bot.handlers.pairs import pair_names
+from bot.handlers.texts import entry_text
 from bot.i18n import Translator, translator
-from bot.pairs import Side
 from bot.participants import Participant
 from bot.questionnaire import Invalid, Kind, Question, choose, finish_multi, load, parse_text, skip
 from bot.services import Services
-from storage.checkins import JournalEntry
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -97,6 +96,7 @@ async def send_question(
     except Forbidden:
         await registration.mark_unreachable(services, person.telegram_user_id)
         await followup.unreachable(services, check_in)
+        await alert_pair(bot, services, check_in.pair_id)
         return False
     except TelegramError as error:
         log.warning("check-in %s not sent: %s", check_in.id, type(error).__name__)
@@ -206,33 +206,15 @@ async def answer_message(update: Update, context: Context) -> bool:
 async def after_answer(
     update: Update, context: Context, participant: Participant, check_in: CheckIn
 ) -> None:
-    """The next question, or thanks; a wish to hear from the coordinator reaches them."""
+    """The next question, or thanks; a wish to hear from the coordinator alerts them at once."""
     services = services_of(context)
     if check_in.current is not None:
         await send_question(context.bot, services, check_in)
         return
     t = tr(participant)
     await send(update, t.gettext("Thank you! Your answers are saved for the coordinator."))
-    wish = check_in.answers.get("coordinator")
-    if wish in ("contact", "unsure"):
-        answers = await matchmaking.profile_answers(services, participant.id, check_in.side)
-        name = full_name(answers)
-        by_mentor = check_in.side is Side.MENTOR
-        await tell_coordinators(
-            context.bot,
-            services,
-            lambda ct: wish_text(ct, wish, by_mentor).format(name=escape(name)),
-        )
-
-
-def wish_text(t: Translator, wish: object, by_mentor: bool) -> str:
-    if wish == "contact":
-        if by_mentor:
-            return t.gettext("The mentor {name} asks you to get in touch (check-in).")
-        return t.gettext("The mentee {name} asks you to get in touch (check-in).")
-    if by_mentor:
-        return t.gettext("The mentor {name} feels unsure about the mentorship. Only you see this.")
-    return t.gettext("The mentee {name} feels unsure about the mentorship. Only you see this.")
+    if check_in.answers.get("coordinator") in ("contact", "unsure"):
+        await alert_pair(context.bot, services, check_in.pair_id)
 
 
 # -- a participant's own pause -----------------------------------------------------------------
@@ -368,47 +350,6 @@ async def on_voice(update: Update, context: Context) -> None:
         return
     await query.answer()
     await context.bot.send_voice(coordinator.chat_id, voice)
-
-
-def entry_text(services: Services, t: Translator, entry: JournalEntry) -> str:
-    """One journal entry as a coordinator reads it."""
-    when = t.datetime(entry.created_at, services.config.timezone, "short")
-    who = {
-        "mentor": t.gettext("Mentor"),
-        "mentee": t.gettext("Mentee"),
-        "coordinator": t.gettext("Coordinator"),
-        "bot": t.gettext("Mentorbro"),
-    }[entry.role]
-    kinds = {
-        "checkin": t.gettext("check-in"),
-        "note": t.gettext("note"),
-        "missed": t.gettext("did not answer the check-in"),
-        "paused": t.gettext("paused their check-ins until {date}"),
-        "unreachable": t.gettext("has blocked the bot"),
-    }
-    paused_until = (
-        t.date(date.fromisoformat(entry.text)) if entry.kind == "paused" and entry.text else ""
-    )
-    what = kinds.get(entry.kind, entry.kind).format(date=paused_until)
-    head = f"<i>{when}</i> – <b>{who}</b>: {what}"
-    details = []
-    if entry.kind == "checkin" and entry.answers:
-        questionnaire = load("checkin_mentor" if entry.role == "mentor" else "checkin_mentee")
-        for question in questionnaire.questions:
-            if question.id in entry.answers and question.id != "note":
-                raw = entry.answers[question.id]
-                value = tuple(raw) if isinstance(raw, list) else raw
-                details.append(
-                    f"{escape(t.gettext(question.label))}: "
-                    f"{escape(view.display(t, question, value))}"
-                )
-    if entry.text and entry.kind in ("checkin", "note"):
-        details.append(escape(entry.text))
-    if entry.voice_file_id:
-        details.append(t.gettext("(a voice message)"))
-    if entry.private:
-        details.append(t.gettext("(private: only coordinators see this)"))
-    return "\n".join([head, *details])
 
 
 async def on_note_pair(update: Update, context: Context) -> None:

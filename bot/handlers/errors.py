@@ -9,7 +9,8 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
-from bot import registration
+from bot import alerts, registration
+from bot.handlers.alerts import alert_pair
 from bot.handlers.common import participant_of, services_of, tr
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             services_of(context), update.effective_user.id
         )
         log.info("participant %s cannot be reached", participant.id if participant else "?")
+        if participant is not None:
+            services = services_of(context)
+            for pair_id in await alerts.blocked(services, participant.id):
+                await alert_pair(context.bot, services, pair_id)
         return
     log.error("update %s failed: %s\n%s", update.update_id, type(error).__name__, where(error))
     await apologise(update, context)

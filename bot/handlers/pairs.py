@@ -473,7 +473,7 @@ async def tell_both(
 
 
 async def follow_up_pairs(context: Context) -> None:
-    """Remind an unanswered proposal once, let it lapse after a week, resume ended pauses."""
+    """Remind an unanswered proposal once, let it lapse after two weeks, resume ended pauses."""
     services = services_of(context.application)
     remind, lapsing = await matchmaking.proposals_due(services)
     for pair in remind:
@@ -572,7 +572,7 @@ async def announce_lapse(bot: Bot, services: Services, pair: Pair) -> None:
         services,
         pair,
         lambda t: t.gettext(
-            "The proposal has expired, because it was not answered within a week. The "
+            "The proposal has expired, because it was not answered within two weeks. The "
             "coordinator will look further."
         ),
     )
@@ -581,7 +581,7 @@ async def announce_lapse(bot: Bot, services: Services, pair: Pair) -> None:
         bot,
         services,
         lambda t: t.gettext(
-            "A proposal lapsed after a week without answers: {names}. The mentee is back on "
+            "A proposal lapsed after two weeks without answers: {names}. The mentee is back on "
             "the /match list."
         ).format(names=escape(names)),
     )

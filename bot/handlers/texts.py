@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from html import escape
+
 from bot.commands import commands_for
+from bot.handlers import questions as view
 from bot.i18n import Translator
 from bot.participants import Role
+from bot.questionnaire import load
+from bot.services import Services
+from storage.checkins import JournalEntry
 
 
 def command_list(t: Translator, role: Role | None) -> str:
@@ -42,3 +49,46 @@ def registered_text(t: Translator, role: Role) -> str:
     if role is Role.MENTOR:
         return t.gettext("You are registered as a volunteer mentor.")
     return t.gettext("You are registered as looking for a mentor.")
+
+
+def entry_text(services: Services, t: Translator, entry: JournalEntry) -> str:
+    """One journal entry as a coordinator reads it."""
+    when = t.datetime(entry.created_at, services.config.timezone, "short")
+    who = {
+        "mentor": t.gettext("Mentor"),
+        "mentee": t.gettext("Mentee"),
+        "coordinator": t.gettext("Coordinator"),
+        "bot": t.gettext("Mentorbro"),
+    }[entry.role]
+    kinds = {
+        "checkin": t.gettext("check-in"),
+        "note": t.gettext("note"),
+        "missed": t.gettext("did not answer the check-in"),
+        "paused": t.gettext("paused their check-ins until {date}"),
+        "unreachable": t.gettext("has blocked the bot"),
+        "stalled": t.gettext("told the coordinators that the pair needs attention"),
+        "recovered": t.gettext("the pair is back on track"),
+    }
+    paused_until = (
+        t.date(date.fromisoformat(entry.text)) if entry.kind == "paused" and entry.text else ""
+    )
+    what = kinds.get(entry.kind, entry.kind).format(date=paused_until)
+    head = f"<i>{when}</i> – <b>{who}</b>: {what}"
+    details = []
+    if entry.kind == "checkin" and entry.answers:
+        questionnaire = load("checkin_mentor" if entry.role == "mentor" else "checkin_mentee")
+        for question in questionnaire.questions:
+            if question.id in entry.answers and question.id != "note":
+                raw = entry.answers[question.id]
+                value = tuple(raw) if isinstance(raw, list) else raw
+                details.append(
+                    f"{escape(t.gettext(question.label))}: "
+                    f"{escape(view.display(t, question, value))}"
+                )
+    if entry.text and entry.kind in ("checkin", "note"):
+        details.append(escape(entry.text))
+    if entry.voice_file_id:
+        details.append(t.gettext("(a voice message)"))
+    if entry.private:
+        details.append(t.gettext("(private: only coordinators see this)"))
+    return "\n".join([head, *details])

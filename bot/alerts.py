@@ -1,0 +1,208 @@
+"""Stall scans and their episodes: a stalled pair gives its coordinators one alert per episode.
+
+An episode opens with the first alert and closes when the pair recovers (the rules find nothing
+any more) or ends. While it is open, scans only keep its reasons current; they alert again when
+a snooze is over and the pair still stalls, or when someone newly asks for the coordinator,
+feels unsure or blocked the bot: a person waiting for an answer is never held back by an older
+alert about the same pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum, auto
+
+from bot import stalls
+from bot.pairs import Side
+from bot.services import Services
+from bot.stalls import Finding, Met, Rating, Reason, Signals, StallRules, Wish
+from storage import alerts as store
+from storage import checkins as checkin_store
+from storage import pairs as pair_store
+from storage.alerts import Episode
+from storage.checkins import JournalEntry
+
+SNOOZE = timedelta(days=7)
+DIGEST_EVERY = timedelta(days=7)
+LATEST_ENTRIES = 3
+DIGEST_SIZE = 20
+URGENT = frozenset({Reason.WANTS_CONTACT, Reason.UNSURE, Reason.UNREACHABLE})
+RATINGS = {"good": Rating.GOOD, "ok": Rating.OK, "difficult": Rating.DIFFICULT}
+USEFUL = {"very": Rating.GOOD, "some": Rating.OK, "not": Rating.DIFFICULT}
+MET_VALUES = frozenset(m.value for m in Met)
+WISH_VALUES = frozenset(w.value for w in Wish)  # "no" (all is fine) is not a wish
+
+
+class Move(Enum):
+    NOTHING = auto()
+    OPEN = auto()  # a new episode: alert
+    KEEP = auto()  # still stalled: keep the reasons current, no alert
+    REALERT = auto()  # the snooze is over, or something urgent is new: alert again
+    CLOSE = auto()  # recovered
+
+
+def move(episode: Episode | None, found: list[Finding], now: datetime) -> Move:
+    """What a scan does with one pair, given its open episode and what the rules found now."""
+    if not found:
+        return Move.CLOSE if episode is not None else Move.NOTHING
+    if episode is None:
+        return Move.OPEN
+    if episode.snoozed_until is not None and episode.snoozed_until <= now:
+        return Move.REALERT
+    known = {(f.reason, f.side) for f in episode.findings}
+    if any(f.reason in URGENT and (f.reason, f.side) not in known for f in found):
+        return Move.REALERT
+    return Move.KEEP
+
+
+def rules(services: Services) -> StallRules:
+    return services.config.stall_rules
+
+
+async def scan(services: Services, pair_id: int | None = None) -> list[Episode]:
+    """Apply the rules to every open pair (or one); the episodes to alert about now."""
+    now = services.clock()
+    thresholds = rules(services)
+    to_alert = []
+    for state, signals, episode in await store.scan_rows(services.db, pair_id):
+        found = stalls.findings(state, signals, thresholds, now)
+        step = move(episode, found, now)
+        if step is Move.OPEN:
+            opened = await store.open_episode(services.db, state.pair_id, found, now)
+            to_alert += [opened] if opened else []
+        elif step is Move.REALERT and episode is not None:
+            again = await store.realert(services.db, episode, found, now)
+            to_alert += [again] if again else []
+        elif step is Move.KEEP and episode is not None and tuple(found) != episode.findings:
+            await store.update_findings(services.db, episode.id, found)
+        elif step is Move.CLOSE and episode is not None:
+            await store.close(services.db, episode.id, "recovered", now)
+    if pair_id is None:
+        await store.close_for_ended_pairs(services.db, now)
+    return to_alert
+
+
+def urgent(episode: Episode) -> bool:
+    return any(f.reason in URGENT for f in episode.findings)
+
+
+async def episode(services: Services, episode_id: int) -> Episode | None:
+    return await store.episode_by_id(services.db, episode_id)
+
+
+async def open_episodes(services: Services) -> list[Episode]:
+    return await store.open_episodes(services.db)
+
+
+async def take(services: Services, episode_id: int, coordinator_id: int) -> bool:
+    return await store.take(services.db, episode_id, coordinator_id, services.clock())
+
+
+async def snooze(services: Services, episode_id: int) -> datetime | None:
+    until = services.clock() + SNOOZE
+    return until if await store.snooze(services.db, episode_id, until) else None
+
+
+async def latest_entries(services: Services, pair_id: int) -> list[JournalEntry]:
+    return await checkin_store.latest_journal(services.db, pair_id, LATEST_ENTRIES)
+
+
+async def remember_message(
+    services: Services, episode_id: int, chat_id: int, message_id: int, language: str
+) -> None:
+    await store.remember_message(services.db, episode_id, chat_id, message_id, language)
+
+
+async def messages_of(services: Services, episode_id: int) -> list[tuple[int, int, str]]:
+    return await store.messages_of(services.db, episode_id)
+
+
+# -- what each coordinator gets ----------------------------------------------------------------
+
+
+async def wants_digest(services: Services, coordinator_id: int) -> bool:
+    return await store.alert_choice(services.db, coordinator_id) == "digest"
+
+
+async def choose_alerts(services: Services, coordinator_id: int, digest: bool) -> None:
+    choice = "digest" if digest else "single"
+    await store.set_alert_choice(services.db, coordinator_id, choice, services.clock())
+
+
+async def digest_due(services: Services, coordinator_id: int) -> bool:
+    return await store.digest_due(services.db, coordinator_id, services.clock() - DIGEST_EVERY)
+
+
+async def mark_digest_sent(services: Services, coordinator_id: int) -> None:
+    await store.mark_digest_sent(services.db, coordinator_id, services.clock())
+
+
+@dataclass(frozen=True)
+class Ranked:
+    pair_id: int
+    risk: stalls.Risk
+
+
+async def ranked(services: Services) -> list[Ranked]:
+    """The open pairs that stall now, highest risk first."""
+    now = services.clock()
+    thresholds = rules(services)
+    found = [
+        Ranked(state.pair_id, stalls.risk(state, signals, thresholds, now))
+        for state, signals, _ in await store.scan_rows(services.db)
+    ]
+    return sorted((r for r in found if r.risk.reasons), key=lambda r: (-r.risk.score, r.pair_id))
+
+
+# -- the signals that check-ins give -----------------------------------------------------------
+
+
+def answered_change(
+    side: Side, due_at: datetime, at: datetime, answers: dict[str, object]
+) -> Callable[[Signals], Signals]:
+    """How a finished check-in's answers change its pair's signals."""
+    met = answers.get("met")
+    ratings = RATINGS if side is Side.MENTOR else USEFUL
+    rating_answer = answers.get("going" if side is Side.MENTOR else "useful")
+    wish = answers.get("coordinator")
+    return lambda signals: stalls.answered(
+        signals,
+        side,
+        due_at=due_at,
+        at=at,
+        met=Met(met) if met in MET_VALUES else None,
+        rating=ratings.get(rating_answer) if isinstance(rating_answer, str) else None,
+        wish=Wish(wish) if wish in WISH_VALUES else None,
+    )
+
+
+def missed_change(side: Side, due_at: datetime) -> Callable[[Signals], Signals]:
+    return lambda signals: stalls.missed(signals, side, due_at=due_at)
+
+
+def unreachable_change(side: Side, at: datetime) -> Callable[[Signals], Signals]:
+    return lambda signals: stalls.unreachable(signals, side, at=at)
+
+
+async def blocked(services: Services, participant_id: int) -> list[int]:
+    """Someone blocked the bot: their open pairs' signals say so; those pairs' ids."""
+    now = services.clock()
+    marked = []
+    for pair in await pair_store.open_pairs_of(services.db, participant_id):
+        side = pair.side_of(participant_id)
+        if side is not None:
+            await store.change_signals(services.db, pair.id, unreachable_change(side, now), now)
+            marked.append(pair.id)
+    return marked
+
+
+async def back_in_reach(services: Services, participant_id: int) -> None:
+    """Someone who had blocked the bot wrote to it again: their pairs' signals say so."""
+    for pair in await pair_store.open_pairs_of(services.db, participant_id):
+        side = pair.side_of(participant_id)
+        if side is not None:
+            await store.change_signals(
+                services.db, pair.id, lambda s, d=side: stalls.reachable(s, d), services.clock()
+            )
