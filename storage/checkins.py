@@ -333,9 +333,11 @@ async def journal_page(
 
 
 async def latest_journal(db: Database, pair_id: int, count: int) -> list[JournalEntry]:
-    """The newest `count` entries of a pair's journal, oldest of them first."""
+    """The newest `count` entries of a pair's journal by people (not the bot's own events),
+    oldest of them first."""
     rows = await db.fetch_all(
-        f"SELECT {JOURNAL_COLUMNS} FROM journal WHERE pair_id = ? ORDER BY id DESC LIMIT ?",
+        f"SELECT {JOURNAL_COLUMNS} FROM journal WHERE pair_id = ? AND role != 'bot' "
+        "ORDER BY id DESC LIMIT ?",
         (pair_id, count),
     )
     return [_entry(r) for r in reversed(rows)]
