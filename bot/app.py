@@ -17,6 +17,7 @@ from bot.handlers import (
     fallback,
     intake,
     matching,
+    outcomes,
     pairs,
     questionnaire,
     recruitment,
@@ -100,6 +101,7 @@ def register_handlers(application: Application) -> None:
             *pairs.HANDLERS,
             *checkins.HANDLERS,
             *alerts.HANDLERS,
+            *outcomes.HANDLERS,
             *questionnaire.HANDLERS,
             *fallback.HANDLERS,
         ]
@@ -130,6 +132,13 @@ def schedule_jobs(application: Application, config: Config) -> None:
         first=timedelta(seconds=10),
         name="checkin-wave",
         job_kwargs={"id": "checkin-wave", "replace_existing": True},
+    )
+    application.job_queue.run_repeating(
+        outcomes.outcome_follow_ups,
+        interval=PAIR_SCAN_INTERVAL,
+        first=timedelta(minutes=4),
+        name="outcome-follow-ups",
+        job_kwargs={"id": "outcome-follow-ups", "replace_existing": True},
     )
     application.job_queue.run_repeating(
         alerts.stall_scan,
