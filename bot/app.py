@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from bot.config import Config
 from bot.handlers import (
     alerts,
+    announcements,
     checkins,
     coordinator,
     fallback,
@@ -102,6 +103,7 @@ def register_handlers(application: Application) -> None:
             *checkins.HANDLERS,
             *alerts.HANDLERS,
             *outcomes.HANDLERS,
+            *announcements.HANDLERS,
             *questionnaire.HANDLERS,
             *fallback.HANDLERS,
         ]
@@ -132,6 +134,13 @@ def schedule_jobs(application: Application, config: Config) -> None:
         first=timedelta(seconds=10),
         name="checkin-wave",
         job_kwargs={"id": "checkin-wave", "replace_existing": True},
+    )
+    application.job_queue.run_repeating(
+        announcements.resume_interrupted,
+        interval=PAIR_SCAN_INTERVAL,
+        first=timedelta(seconds=5),
+        name="announcements",
+        job_kwargs={"id": "announcements", "replace_existing": True},
     )
     application.job_queue.run_repeating(
         outcomes.outcome_follow_ups,

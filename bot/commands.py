@@ -28,17 +28,23 @@ NOTE = Command("note", N_("Write a note in a pair's journal"))
 PAUSE = Command("pause", N_("Take a break from the check-ins"))
 NEW_LINK = Command("newlink", N_("Create a recruitment link"))
 LINKS = Command("links", N_("Recruitment links and their results"))
+STALLED = Command("stalled", N_("Pairs that need attention"))
+REPORT = Command("report", N_("The programme's results"))
+ANNOUNCE = Command("announce", N_("Send an announcement to a group"))
 
 EVERYONE = (START, HELP, LANGUAGE, PAUSE)
 COORDINATOR_ONLY = (
     MATCH,
     PAIRS,
+    STALLED,
     JOURNAL,
     NOTE,
     MENTORS,
     PENDING,
     INVITE,
     PARTICIPANTS,
+    REPORT,
+    ANNOUNCE,
     NEW_LINK,
     LINKS,
 )

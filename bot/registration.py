@@ -98,6 +98,12 @@ async def mark_unreachable(services: Services, telegram_user_id: int) -> Partici
     return await participants.mark_unreachable(services.db, telegram_user_id, services.clock())
 
 
+async def mark_unreachable_by_id(services: Services, participant_id: int) -> None:
+    person = await participants.by_id(services.db, participant_id)
+    if person is not None:
+        await mark_unreachable(services, person.telegram_user_id)
+
+
 def _needs_refresh(known: Participant, contact: Contact, coordinator: bool) -> bool:
     return (
         known.chat_id != contact.chat_id

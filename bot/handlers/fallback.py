@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot import registration
-from bot.handlers import checkins, intake, pairs, questionnaire, review
+from bot.handlers import announcements, checkins, intake, pairs, questionnaire, review
 from bot.handlers.common import participant_of, send, services_of, tr
 from bot.handlers.start import send_step
 from bot.participants import OnboardingStep
@@ -48,6 +48,7 @@ async def route_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """A message that is no command: a note, an answer, the introduction, or a pointer on."""
     for handle in (
         review.note_reply,
+        announcements.text_reply,
         pairs.job_reply,
         checkins.note_reply,
         checkins.answer_message,
