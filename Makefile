@@ -42,6 +42,7 @@ extract: $(INSTALLED)
 messages: extract
 	$(VENV)/bin/pybabel update --input-file $(POT) --output-dir $(LOCALES) --domain messages \
 		--no-fuzzy-matching --ignore-obsolete
+	$(PY) -m bot.i18n_english $(LOCALES)/en/LC_MESSAGES/messages.po
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check .
