@@ -98,8 +98,10 @@ async def test_an_alert_is_taken_snoozed_comes_back_and_closes_on_recovery(
 async def test_a_mentor_cannot_press_an_alert_button(emulator, bot) -> None:
     karen, mentor, _ = await matched(emulator)
     bot.clock.advance(days=21)
-    await scan(bot)
+    await karen.send("/stalled")  # scans on demand: the alert first, then the list
     alert = await karen.next_message()
+    listing = visible((await karen.next_message()).text)
+    assert "1. Amal Hassan – Yusuf Ali\nNo meeting reported for 21 days." in listing
     (episode,) = await rows(bot, "SELECT id FROM stall_episodes")
     await mentor.press_data(mentor.last, f"al1:{episode['id']}:take")
     answer = await mentor.next_callback_answer()

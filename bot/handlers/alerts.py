@@ -252,9 +252,12 @@ async def update_alerts(
 
 @coordinator_only
 async def stalled_command(update: Update, context: Context, participant: Participant) -> None:
-    """/stalled: the open episodes, and the choice between single alerts and a weekly digest."""
+    """/stalled: a scan now (new alerts go out first), then the open episodes, and the choice
+    between single alerts and a weekly digest."""
     services = services_of(context)
     t = tr(participant)
+    for episode in await alerts.scan(services):
+        await send_alert(context.bot, services, episode)
     episodes = await alerts.open_episodes(services)
     now = services.clock()
     lines = ["<b>" + t.gettext("Pairs that need attention") + "</b>"]
