@@ -66,7 +66,7 @@ async def scan(services: Services, pair_id: int | None = None) -> list[Episode]:
     now = services.clock()
     thresholds = rules(services)
     to_alert = []
-    for state, signals, episode in await store.scan_rows(services.db, pair_id):
+    for state, signals, episode in await store.scan_rows(services.db, thresholds, now, pair_id):
         found = stalls.findings(state, signals, thresholds, now)
         step = move(episode, found, now)
         if step is Move.OPEN:
@@ -151,7 +151,7 @@ async def ranked(services: Services) -> list[Ranked]:
     thresholds = rules(services)
     found = [
         Ranked(state.pair_id, stalls.risk(state, signals, thresholds, now))
-        for state, signals, _ in await store.scan_rows(services.db)
+        for state, signals, _ in await store.scan_rows(services.db, thresholds, now)
     ]
     return sorted((r for r in found if r.risk.reasons), key=lambda r: (-r.risk.score, r.pair_id))
 

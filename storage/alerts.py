@@ -5,17 +5,46 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
 from bot.pairs import Side
-from bot.stalls import Finding, Met, PairState, Rating, Reason, SideSignals, Signals, Wish
+from bot.stalls import (
+    Finding,
+    Met,
+    PairState,
+    Rating,
+    Reason,
+    SideSignals,
+    Signals,
+    StallRules,
+    Wish,
+)
 from storage.db import Database
 
 SignalsChange = Callable[[Signals], Signals]
 SCANNED = "('proposed', 'active', 'paused')"
+# Whether a pair may stall: keep in step with bot/stalls.py findings (a superset is fine).
+MAY_STALL = """
+    e.id IS NOT NULL
+    OR s.divergent_at IS NOT NULL
+    OR json_extract(s.mentor, '$.unreachable_since') IS NOT NULL
+    OR json_extract(s.mentee, '$.unreachable_since') IS NOT NULL
+    OR (p.status = 'proposed' AND p.proposed_at <= :proposal_cutoff)
+    OR (p.status = 'active' AND (
+        json_extract(s.mentor, '$.wish') IS NOT NULL
+        OR json_extract(s.mentee, '$.wish') IS NOT NULL
+        OR json_extract(s.mentor, '$.missed_streak') >= :missed
+        OR json_extract(s.mentee, '$.missed_streak') >= :missed
+        OR json_extract(s.mentor, '$.difficult_streak') >= :difficult
+        OR json_extract(s.mentee, '$.difficult_streak') >= :difficult
+        OR julianday(:now) - julianday(COALESCE(s.last_meeting_at, p.started_at)) >= CASE
+            WHEN p.meetings_per_month > 0
+            THEN (:agreed * 30 + p.meetings_per_month - 1) / p.meetings_per_month
+            ELSE :no_meeting END))
+"""
 SIGNAL_COLUMNS = "pair_id AS s_pair, last_meeting_at, divergent_at, meetings, mentor, mentee"
 
 
@@ -79,10 +108,26 @@ async def apply_change(
 
 
 async def scan_rows(
-    db: Database, pair_id: int | None = None
+    db: Database, rules: StallRules, now: datetime, pair_id: int | None = None
 ) -> list[tuple[PairState, Signals, Episode | None]]:
-    """Every open pair (or one), with its signals and its open stall episode, if any."""
-    where = f"p.status IN {SCANNED}" + (" AND p.id = ?" if pair_id is not None else "")
+    """The open pairs (or one) that may stall now, with their signals and open episode.
+
+    SQL leaves out pairs that cannot stall under `rules` at `now` (no open episode, no flag,
+    a meeting recently enough), so a scan decodes only the few that may: a superset of what
+    bot/stalls.py finds, which decides.
+    """
+    where = f"p.status IN {SCANNED} AND ({MAY_STALL})"
+    params: dict[str, object] = {
+        "now": now.isoformat(),
+        "proposal_cutoff": (now - timedelta(days=rules.proposal_days)).isoformat(),
+        "missed": rules.missed_in_a_row,
+        "difficult": rules.difficult_in_a_row,
+        "agreed": rules.agreed_meetings_missed,
+        "no_meeting": rules.no_meeting_days,
+    }
+    if pair_id is not None:
+        where += " AND p.id = :pair"
+        params["pair"] = pair_id
     rows = await db.fetch_all(
         "SELECT p.id, p.status, p.proposed_at, p.started_at, p.meetings_per_month, "
         "p.mentor_answer, p.mentee_answer, "
@@ -91,7 +136,7 @@ async def scan_rows(
         "FROM pairs p LEFT JOIN pair_signals s ON s.pair_id = p.id "
         "LEFT JOIN stall_episodes e ON e.pair_id = p.id AND e.closed_at IS NULL "
         f"WHERE {where}",
-        (pair_id,) if pair_id is not None else (),
+        params,
     )
     return [(_state(r), _signals(r) if r["s_pair"] else Signals(r["id"]), _open(r)) for r in rows]
 

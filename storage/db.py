@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,13 @@ import aiosqlite
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
+
+
+Params = Iterable[Any] | Mapping[str, Any]  # positional (?) or named (:name) parameters
+
+
+def _bound(params: Params) -> tuple[Any, ...] | Mapping[str, Any]:
+    return params if isinstance(params, Mapping) else tuple(params)
 
 
 class Database:
@@ -39,14 +46,14 @@ class Database:
                 raise
             await self._connection.commit()
 
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         async with self._lock:
-            cursor = await self._connection.execute(sql, tuple(params))
+            cursor = await self._connection.execute(sql, _bound(params))
             return await cursor.fetchone()
 
-    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         async with self._lock:
-            cursor = await self._connection.execute(sql, tuple(params))
+            cursor = await self._connection.execute(sql, _bound(params))
             return list(await cursor.fetchall())
 
     async def schema_version(self) -> int:
