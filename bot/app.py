@@ -22,6 +22,7 @@ from bot.handlers import (
     pairs,
     questionnaire,
     recruitment,
+    report,
     review,
     start,
 )
@@ -104,6 +105,7 @@ def register_handlers(application: Application) -> None:
             *alerts.HANDLERS,
             *outcomes.HANDLERS,
             *announcements.HANDLERS,
+            *report.HANDLERS,
             *questionnaire.HANDLERS,
             *fallback.HANDLERS,
         ]

@@ -1,0 +1,468 @@
+"""Benchmark the evaluation report on a seeded programme: 100,000 pairs over four years, their
+mentors, mentees and intakes, and 2,000,000 journal entries with their check-ins.
+
+Prints the seconds to seed, to build and render the report (median of three), to draw its
+chart and to write its three CSV files, and the process's peak memory.
+
+Run from the repository root: .venv/bin/python bench/evaluation.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import chain, islice
+from pathlib import Path
+from typing import NamedTuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.matching import FIELD_WEIGHTS, municipalities, place
+from bot.charts import outcomes_chart
+from bot.evaluation import Report, ReportFilter, build_report, render
+from bot.exports import write_exports
+from bot.i18n import translator
+from bot.pairs import JOB_OUTCOMES, Outcome, Side
+from bot.questionnaire import load_fields
+from storage import Database, open_database, recruitment
+from storage import checkins as checkin_store
+from storage import pairs as pair_store
+from storage import participants as participant_store
+
+SEED = 20261123
+PAIRS = 100_000
+JOURNAL_ENTRIES = 2_000_000
+MENTORS = 40_000
+CHANNELS = 12
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+FIRST_PROPOSAL = NOW - timedelta(days=4 * 365)
+COORDINATOR = 1
+EVENTS_PER_CHUNK = 50_000  # check-ins and notes written in one transaction
+ROWS_PER_CHUNK = 20_000
+REPORT_RUNS = 3
+# Ended pairs' outcomes, about as often as the programme sees them.
+OUTCOME_WEIGHTS = {
+    Outcome.JOB: 30,
+    Outcome.SUBSIDISED_JOB: 10,
+    Outcome.IGU: 5,
+    Outcome.INTERNSHIP: 8,
+    Outcome.EDUCATION: 12,
+    Outcome.OTHER_PROGRESS: 15,
+    Outcome.DROPPED_OUT: 15,
+    Outcome.MOVED_AWAY: 5,
+}
+FOLLOWUP_ANSWERS = ("work", "education", "both", "neither")
+MENTOR_ANSWERS = [
+    json.dumps({"met": met, "going": going, "coordinator": "no"})
+    for met in ("in_person", "online", "no")
+    for going in ("good", "ok", "difficult")
+]
+MENTEE_ANSWERS = [
+    json.dumps({"met": met, "useful": "some", "progress": progress, "coordinator": "no"})
+    for met in ("in_person", "online", "no")
+    for progress in ([], ["applied"], ["applied", "interview"])
+]
+
+
+class Plan(NamedTuple):
+    """One pair's life, drawn once and used by every table that describes it."""
+
+    mentor: int  # index among the mentors
+    field: str
+    municipality: str
+    proposed: datetime
+    status: str
+    started: datetime | None
+    ended: datetime | None
+    outcome: Outcome | None
+
+
+# -- seeding, through storage/ -----------------------------------------------------------------
+
+
+def plan_pairs(rng: random.Random) -> list[Plan]:
+    fields = [field.id for field in load_fields()]
+    towns = municipalities()
+    outcomes, weights = list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
+    span = (NOW - FIRST_PROPOSAL).total_seconds()
+    plans = []
+    for _ in range(PAIRS):
+        proposed = FIRST_PROPOSAL + timedelta(seconds=rng.random() * span)
+        _, municipality = place(rng, towns)
+        field = rng.choices(fields, FIELD_WEIGHTS)[0]
+        status, started, ended, outcome = _life(rng, proposed, outcomes, weights)
+        plans.append(
+            Plan(
+                rng.randrange(MENTORS),
+                field,
+                municipality,
+                proposed,
+                status,
+                started,
+                ended,
+                outcome,
+            )
+        )
+    plans.sort(key=lambda plan: plan.proposed)  # ids grow with time, as in the bot
+    return plans
+
+
+def _life(
+    rng: random.Random, proposed: datetime, outcomes: list[Outcome], weights: list[int]
+) -> tuple[str, datetime | None, datetime | None, Outcome | None]:
+    if NOW - proposed < timedelta(days=7) and rng.random() < 0.5:
+        return "proposed", None, None, None
+    draw = rng.random()
+    if draw < 0.08:
+        return "declined", None, None, None
+    if draw < 0.12:
+        return "lapsed", None, proposed + timedelta(days=7), None
+    started = proposed + timedelta(days=rng.uniform(0.5, 6))
+    ends = started + timedelta(days=rng.uniform(60, 330))
+    if ends < NOW:
+        return "ended", started, ends, rng.choices(outcomes, weights)[0]
+    return ("paused" if rng.random() < 0.1 else "active"), started, None, None
+
+
+async def seed_people(db: Database, rng: random.Random, plans: list[Plan]) -> tuple[int, int]:
+    """Mentors (most through a recruitment channel) and one mentee per pair; their first ids."""
+    channels = [
+        (
+            await recruitment.create_channel(
+                db, code=f"c{n}", name=f"Kanal {n} – Århus", created_by=COORDINATOR, now=NOW
+            )
+        ).id
+        for n in range(CHANNELS)
+    ]
+    first_mentor = await participant_store.add_many(
+        db,
+        (
+            (
+                1_000_000 + n,
+                "mentor",
+                "da",
+                "active",
+                rng.choice(channels) if rng.random() < 0.7 else None,
+                FIRST_PROPOSAL - timedelta(days=rng.uniform(0, 60)),
+            )
+            for n in range(MENTORS)
+        ),
+    )
+    first_mentee = await participant_store.add_many(
+        db,
+        (
+            (
+                2_000_000 + n,
+                "mentee",
+                rng.choice(("da", "ar", "en")),
+                "unreachable" if rng.random() < 0.02 else "active",
+                None,
+                plan.proposed - timedelta(days=rng.uniform(10, 90)),
+            )
+            for n, plan in enumerate(plans)
+        ),
+    )
+    return first_mentor, first_mentee
+
+
+async def seed_intakes(db: Database, rng: random.Random, plans: list[Plan], first: int) -> None:
+    for start in range(0, PAIRS, ROWS_PER_CHUNK):
+        await pair_store.add_submitted_intakes(
+            db,
+            [
+                (
+                    first + n,
+                    plan.proposed - timedelta(days=rng.uniform(1, 60)),
+                    {"field": plan.field, "municipality": plan.municipality},
+                    plan.started is not None,
+                )
+                for n, plan in enumerate(plans[start : start + ROWS_PER_CHUNK], start=start)
+            ],
+        )
+
+
+def pair_row(plan: Plan, mentor: int, mentee: int, rng: random.Random) -> dict[str, object]:
+    accepted = "accepted" if plan.started else None
+    work = plan.outcome in JOB_OUTCOMES
+    job_known = work and rng.random() < 0.8
+    return {
+        "mentor_id": mentor,
+        "mentee_id": mentee,
+        "status": plan.status,
+        "score": rng.randint(40, 100),
+        "proposed_by": COORDINATOR,
+        "proposed_at": plan.proposed,
+        "mentor_answer": "declined" if plan.status == "declined" else accepted,
+        "mentee_answer": accepted,
+        "started_at": plan.started,
+        "ended_at": plan.ended,
+        "outcome": plan.outcome.value if plan.outcome else None,
+        "job_start": (plan.ended - timedelta(days=rng.randint(0, 30))).date()
+        if job_known and plan.ended
+        else None,
+        "job_hours": rng.randint(15, 37) if job_known else None,
+        "job_matches_qualifications": rng.random() < 0.5 if job_known else None,
+        "meetings_per_month": rng.choice((1, 2, 4)) if plan.started else None,
+        "updated_at": plan.ended or plan.started or plan.proposed,
+    }
+
+
+async def seed_pairs(
+    db: Database, rng: random.Random, plans: list[Plan], first_mentor: int, first_mentee: int
+) -> int:
+    return await pair_store.add_many(
+        db,
+        (
+            pair_row(plan, first_mentor + plan.mentor, first_mentee + n, rng)
+            for n, plan in enumerate(plans)
+        ),
+    )
+
+
+def active_days(plan: Plan) -> float:
+    assert plan.started is not None
+    return ((plan.ended or NOW) - plan.started).total_seconds() / 86_400
+
+
+async def seed_signals_and_followups(
+    db: Database, rng: random.Random, plans: list[Plan], first_pair: int, first_mentee: int
+) -> None:
+    started = [(n, plan) for n, plan in enumerate(plans) if plan.started]
+    await pair_store.add_meeting_counts(
+        db,
+        (
+            (first_pair + n, int(active_days(plan) / 30 * rng.uniform(0.5, 3)), plan.started, NOW)
+            for n, plan in started
+        ),
+    )
+    await pair_store.add_followups(
+        db,
+        (
+            (first_pair + n, first_mentee + n, months, due, *followup_state(rng, due))
+            for n, plan in enumerate(plans)
+            if plan.ended and plan.status == "ended"
+            for months, due in (
+                (3, plan.ended + timedelta(days=91)),
+                (6, plan.ended + timedelta(days=183)),
+            )
+        ),
+    )
+
+
+def followup_state(rng: random.Random, due: datetime) -> tuple[str, str | None, datetime | None]:
+    if due > NOW:
+        return "scheduled", None, None
+    if rng.random() < 0.3:
+        return "sent", None, None
+    return "answered", rng.choice(FOLLOWUP_ANSWERS), due + timedelta(days=rng.uniform(0, 5))
+
+
+def checkin_cadence(plans: list[Plan]) -> float:
+    """Days between check-ins so that their answers and misses fill nine tenths of the
+    journal; coordinators' notes fill the rest."""
+    side_days = sum(2 * active_days(plan) for plan in plans if plan.started)
+    return side_days / (JOURNAL_ENTRIES * 0.9)
+
+
+class Event(NamedTuple):
+    """A check-in of one side of a pair, or a coordinator's note (status "note")."""
+
+    at: datetime  # the check-in's due time, or when the note was written
+    pair_id: int
+    side: str
+    person: int | None
+    status: str
+    answered: datetime | None
+    answers: str | None
+
+
+def checkin_entries(plan: Plan, cadence: float) -> int:
+    """The journal entries a pair's check-ins leave: all but a running pair's open ones."""
+    rounds = int(active_days(plan) / cadence)
+    return 2 * rounds - (2 if rounds and plan.ended is None else 0)
+
+
+def pair_events(
+    rng: random.Random,
+    plan: Plan,
+    pair_id: int,
+    people: tuple[int, int],
+    cadence: float,
+    notes: int,
+) -> Iterator[Event]:
+    """One pair's check-ins, both sides, and its notes, in time order. A check-in is answered
+    or missed; a running pair's newest one is still open."""
+    assert plan.started is not None
+    days = active_days(plan)
+    rounds = int(days / cadence)
+    written = sorted(plan.started + timedelta(days=rng.uniform(0, days)) for _ in range(notes))
+    for n in range(rounds):
+        due = plan.started + timedelta(days=cadence * (n + 1))
+        while written and written[0] <= due:
+            yield Event(written.pop(0), pair_id, "", None, "note", None, None)
+        for side, person, answers in zip(
+            Side, people, (MENTOR_ANSWERS, MENTEE_ANSWERS), strict=True
+        ):
+            if n == rounds - 1 and plan.ended is None:
+                yield Event(due, pair_id, side.value, person, "sent", None, None)
+            elif rng.random() < 0.75:
+                answered = due + timedelta(hours=rng.uniform(1, 40))
+                choice = rng.choice(answers)
+                yield Event(due, pair_id, side.value, person, "answered", answered, choice)
+            else:
+                yield Event(due, pair_id, side.value, person, "missed", None, None)
+    for at in written:
+        yield Event(at, pair_id, "", None, "note", None, None)
+
+
+async def seed_journal(
+    db: Database,
+    rng: random.Random,
+    plans: list[Plan],
+    first_pair: int,
+    first_mentor: int,
+    first_mentee: int,
+) -> None:
+    """Check-ins and the journal, pair by pair; coordinators' notes fill the journal up to its
+    size. (The bot interleaves pairs in time; here a pair's rows lie together, which makes
+    seeding several times faster and reading one pair's journal a little faster.)"""
+    cadence = checkin_cadence(plans)
+    started = [(n, plan) for n, plan in enumerate(plans) if plan.started]
+    notes = JOURNAL_ENTRIES - sum(checkin_entries(plan, cadence) for _, plan in started)
+    assert notes >= 0, "the cadence leaves a tenth of the journal to notes"
+    share, rest = divmod(notes, len(started))
+    stream = chain.from_iterable(
+        pair_events(
+            rng,
+            plan,
+            first_pair + n,
+            (first_mentor + plan.mentor, first_mentee + n),
+            cadence,
+            share + (index < rest),
+        )
+        for index, (n, plan) in enumerate(started)
+    )
+    for chunk in iter(lambda: list(islice(stream, EVENTS_PER_CHUNK)), []):
+        await seed_chunk(db, chunk, cadence)
+
+
+async def seed_chunk(db: Database, events: list[Event], cadence: float) -> None:
+    checkins = [event for event in events if event.status != "note"]
+    first = await checkin_store.add_many(
+        db,
+        ((e.pair_id, e.person, e.side, e.at, e.status, e.answered, e.answers) for e in checkins),
+    )
+    entries = [
+        (
+            e.pair_id,
+            e.person,
+            e.side,
+            "checkin" if e.status == "answered" else "missed",
+            first + index,
+            e.answers,
+            False,
+            e.answered or e.at + timedelta(days=cadence),  # missed when the next one is sent
+        )
+        for index, e in enumerate(checkins)
+        if e.status != "sent"
+    ]
+    entries += [
+        (e.pair_id, None, "coordinator", "note", None, None, False, e.at)
+        for e in events
+        if e.status == "note"
+    ]
+    entries.sort(key=lambda entry: entry[-1])
+    await checkin_store.add_journal_many(db, entries)
+
+
+async def seed(db: Database) -> None:
+    rng = random.Random(SEED)
+    plans = plan_pairs(rng)
+    first_mentor, first_mentee = await seed_people(db, rng, plans)
+    await seed_intakes(db, rng, plans, first_mentee)
+    first_pair = await seed_pairs(db, rng, plans, first_mentor, first_mentee)
+    await seed_signals_and_followups(db, rng, plans, first_pair, first_mentee)
+    await seed_journal(db, rng, plans, first_pair, first_mentor, first_mentee)
+
+
+# -- the measurements --------------------------------------------------------------------------
+
+
+@dataclass
+class Bench:
+    db: Database
+    directory: Path
+    report: Report | None = None
+
+
+async def report_seconds(bench: Bench) -> float:
+    """Build and render the whole programme's report: the median of three runs."""
+    times = []
+    for _ in range(REPORT_RUNS):
+        start = time.perf_counter()
+        bench.report = await build_report(bench.db, ReportFilter(), NOW)
+        render(bench.report, translator("da"))
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+async def municipality_report_seconds(bench: Bench) -> float:
+    """One municipality's report: every figure goes through the mentees' intake answers."""
+    start = time.perf_counter()
+    report = await build_report(bench.db, ReportFilter(municipality="hovedstaden 1"), NOW)
+    render(report, translator("da"))
+    return time.perf_counter() - start
+
+
+async def chart_seconds(bench: Bench) -> float:
+    report = bench.report or await build_report(bench.db, ReportFilter(), NOW)
+    start = time.perf_counter()
+    outcomes_chart(report, translator("ar"))
+    return time.perf_counter() - start
+
+
+async def csv_seconds(bench: Bench) -> float:
+    start = time.perf_counter()
+    await write_exports(bench.db, ReportFilter(), translator("da"), bench.directory, NOW)
+    return time.perf_counter() - start
+
+
+# Timed and printed in this order; each further measurement is one more entry.
+MEASURED: list[tuple[str, Callable[[Bench], Awaitable[float]]]] = [
+    ("report_s", report_seconds),
+    ("report_municipality_s", municipality_report_seconds),
+    ("chart_s", chart_seconds),
+    ("csv_s", csv_seconds),
+]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-evaluation-") as directory:
+        db = await open_database(Path(directory) / "bench.sqlite3")
+        try:
+            start = time.perf_counter()
+            await seed(db)
+            print(f"seed_s: {time.perf_counter() - start:.1f}", flush=True)
+            bench = Bench(db, Path(directory))
+            for name, step in MEASURED:
+                print(f"{name}: {await step(bench):.3f}", flush=True)
+        finally:
+            await db.close()
+    print(f"peak_rss_mb: {peak_rss_mb():.0f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,98 @@
+"""The evaluation report's chart: outcomes at the end and at the follow-ups, as a PNG."""
+
+from __future__ import annotations
+
+import io
+
+import arabic_reshaper
+import matplotlib
+from bidi.algorithm import get_display
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from bot.evaluation import SMALL_GROUP, Report, shown
+from bot.i18n import Translator
+
+# No display: the chart is drawn into bytes. The Figure API keeps no global figures to close.
+matplotlib.use("Agg")
+
+WIDTH_IN, HEIGHT_IN, DPI = 8, 5, 100  # 800 x 500 pixels
+# From 3.11 matplotlib joins letters and orders right-to-left text itself (libraqm); shaping
+# the text before would turn it around a second time.
+LAYS_OUT_TEXT = matplotlib.__version_info__ >= (3, 11)
+BAR_COLOURS = ("#2a7f62", "#3d6fb6", "#c58b2b", "#8c8c8c")
+
+
+def outcomes_chart(report: Report, t: Translator) -> bytes:
+    """Horizontal bars: the outcomes of the pairs that ended, and the mentees' answers 3 and 6
+    months later. A bar for fewer than 5 people is left out, and a note says so."""
+    o = report.outcomes
+    panels = [
+        (
+            t.gettext("When the pair ended"),
+            [
+                (t.gettext("Work"), o.work),
+                (t.pgettext("outcome", "Education"), o.education),
+                (t.gettext("Internship"), o.internship),
+                (t.gettext("Other"), o.other),
+            ],
+        )
+    ]
+    for follow in report.followups:
+        title = t.ngettext("After {months} month", "After {months} months", follow.months)
+        panels.append(
+            (
+                title.format(months=t.number(follow.months)),
+                [
+                    (t.gettext("Work"), follow.work),
+                    (t.pgettext("outcome", "Education"), follow.education),
+                    (t.gettext("Work and education"), follow.both),
+                    (t.gettext("Neither"), follow.neither),
+                ],
+            )
+        )
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+    left_out = False
+    for axes, (title, bars) in zip(figure.subplots(len(panels), 1), panels, strict=True):
+        left_out |= _bars(axes, t, title, bars)
+    heading = t.gettext("Outcomes of the pairs that ended")
+    if left_out:
+        heading += "\n" + t.gettext("Groups of fewer than 5 are not shown.")
+    figure.suptitle(_shaped(t, heading), fontsize=11)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _bars(axes: Axes, t: Translator, title: str, bars: list[tuple[str, int]]) -> bool:
+    """Draw one panel; True if a bar was left out for being too small."""
+    values = [shown(count) for _, count in bars]
+    positions = list(range(len(bars)))
+    axes.barh(positions, [value or 0 for value in values], color=BAR_COLOURS[: len(bars)])
+    for position, value in zip(positions, values, strict=True):
+        if value is not None:  # a 0 is written, so it is not taken for a left-out bar
+            axes.annotate(
+                t.number(value),
+                (value, position),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
+    axes.set_yticks(positions, [_shaped(t, label) for label, _ in bars], fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, max([SMALL_GROUP, *(value or 0 for value in values)]) * 1.15)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title(_shaped(t, title), fontsize=9, loc="right" if t.right_to_left else "left")
+    axes.tick_params(axis="x", labelsize=7)
+    axes.spines[["top", "right"]].set_visible(False)
+    return any(value is None for value in values)
+
+
+def _shaped(t: Translator, text: str) -> str:
+    """Arabic letters joined and put in display order, where matplotlib would otherwise draw
+    them apart and left to right."""
+    if not t.right_to_left or LAYS_OUT_TEXT:
+        return text
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))

@@ -1,0 +1,207 @@
+"""The report's data as CSV files for the coordinator: pairs, journal and outcomes.
+
+The files open in a Danish Excel as they are: UTF-8 with a byte order mark, `;` between
+fields, CRLF line ends, the header in the coordinator's language. They are the coordinator's
+own working data, so small groups are not hidden, but they hold no more than the work needs:
+ids, field, municipality, dates, states, outcomes and answers; no names, phone numbers,
+Telegram ids, free text or voice messages. Values are the programme's codes (e.g. `ended`,
+`subsidised_job`), the same in every language, so files can be put together. Times are UTC.
+
+Rows are written page by page as they are read, so memory stays flat however long the
+journal is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import aiosqlite
+
+from bot.evaluation import FOLLOWUP_MONTHS, ReportFilter, scope_of
+from bot.i18n import Translator
+from bot.questionnaire import Kind, Question, load
+from storage import Database
+from storage import evaluation as store
+from storage.evaluation import Scope
+
+PAGE_ROWS = 5_000
+JOURNAL_PAGE_PAIRS = 500
+CHECKIN_QUESTIONNAIRES = ("checkin_mentor", "checkin_mentee")
+
+Cell = str | int | None
+
+
+async def write_exports(
+    db: Database, report_filter: ReportFilter, t: Translator, directory: Path, now: datetime
+) -> list[Path]:
+    """Write pairs.csv, journal.csv and outcomes.csv for the report's filter into
+    `directory`; returns their paths."""
+    scope = await scope_of(db, report_filter, now)
+    return [
+        await write_pairs(db, scope, t, directory / "pairs.csv"),
+        await write_journal(db, scope, t, directory / "journal.csv"),
+        await write_outcomes(db, scope, t, directory / "outcomes.csv"),
+    ]
+
+
+async def write_pairs(db: Database, scope: Scope, t: Translator, path: Path) -> Path:
+    """The report's pairs: those proposed, started or ended in the period."""
+    return await _write(path, _pair_header(t), store.pair_pages(db, scope, PAGE_ROWS), _pair_cells)
+
+
+async def write_journal(db: Database, scope: Scope, t: Translator, path: Path) -> Path:
+    """The journal of the report's pairs written in the period, with the check-in answers."""
+    questions = checkin_questions()
+    lists = [index for index, question in enumerate(questions) if question.kind is Kind.MULTI]
+
+    def cells(row: aiosqlite.Row) -> Sequence[Cell]:
+        entry, pair, role, kind, checkin, private, written, *answers = row
+        for index in lists:  # chosen options, stored as a JSON list: "applied, interview"
+            if answers[index] is not None:
+                answers[index] = ", ".join(json.loads(answers[index]))
+        return [entry, pair, _minute(written), role, kind, checkin, private, *answers]
+
+    pages = store.journal_pages(
+        db, scope, tuple(question.id for question in questions), JOURNAL_PAGE_PAIRS
+    )
+    return await _write(path, _journal_header(t, questions), pages, cells)
+
+
+async def write_outcomes(db: Database, scope: Scope, t: Translator, path: Path) -> Path:
+    """The pairs that ended in the period, their outcome, job and follow-up answers."""
+    pages = store.outcome_pages(db, scope, PAGE_ROWS)
+    return await _write(path, _outcome_header(t), pages, _outcome_cells)
+
+
+async def _write(
+    path: Path,
+    header: list[str],
+    pages: AsyncIterator[list[aiosqlite.Row]],
+    cells: Callable[[aiosqlite.Row], Sequence[Cell]],
+) -> Path:
+    handle = await asyncio.to_thread(path.open, "w", encoding="utf-8-sig", newline="")
+    try:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(header)
+        async for page in pages:
+            rows = [cells(row) for row in page]
+            await asyncio.to_thread(writer.writerows, rows)
+    finally:
+        await asyncio.to_thread(handle.close)
+    return path
+
+
+def _day(stamp: str | None) -> str | None:
+    return stamp[:10] if stamp else None
+
+
+def _minute(stamp: str) -> str:
+    return f"{stamp[:10]} {stamp[11:16]}"
+
+
+def _pair_header(t: Translator) -> list[str]:
+    return [
+        t.gettext("Pair id"),
+        t.gettext("Mentor id"),
+        t.gettext("Mentee id"),
+        t.gettext("Field"),
+        t.gettext("Municipality"),
+        t.gettext("Mentor's recruitment channel"),
+        t.gettext("Status"),
+        t.gettext("Proposed"),
+        t.gettext("Started"),
+        t.gettext("Ended"),
+        t.gettext("Outcome"),
+        t.gettext("Agreed meetings per month"),
+        t.gettext("Meetings reported"),
+    ]
+
+
+def _pair_cells(row: aiosqlite.Row) -> Sequence[Cell]:
+    return (
+        row["id"],
+        row["mentor_id"],
+        row["mentee_id"],
+        row["field"],
+        row["municipality"],
+        row["channel"],
+        row["status"],
+        _day(row["proposed_at"]),
+        _day(row["started_at"]),
+        _day(row["ended_at"]),
+        row["outcome"],
+        row["meetings_per_month"],
+        row["meetings"] or 0,
+    )
+
+
+def checkin_questions() -> list[Question]:
+    """The check-in questions whose answers go into the journal file: all but free text,
+    each once (both sides are asked whether they met)."""
+    found: dict[str, Question] = {}
+    for name in CHECKIN_QUESTIONNAIRES:
+        for question in load(name).questions:
+            if question.kind is not Kind.TEXT:
+                found.setdefault(question.id, question)
+    return list(found.values())
+
+
+def _journal_header(t: Translator, questions: list[Question]) -> list[str]:
+    return [
+        t.gettext("Entry id"),
+        t.gettext("Pair id"),
+        t.gettext("Written (UTC)"),
+        t.gettext("Role"),
+        t.gettext("Kind"),
+        t.gettext("Check-in id"),
+        t.gettext("Only for coordinators"),
+    ] + [t.gettext(question.label) for question in questions]
+
+
+def _outcome_header(t: Translator) -> list[str]:
+    header = [
+        t.gettext("Pair id"),
+        t.gettext("Mentee id"),
+        t.gettext("Field"),
+        t.gettext("Municipality"),
+        t.gettext("Started"),
+        t.gettext("Ended"),
+        t.gettext("Outcome"),
+        t.gettext("Job start"),
+        t.gettext("Hours a week"),
+        t.gettext("Job fits the education (1 yes, 0 no)"),
+    ]
+    for months in FOLLOWUP_MONTHS:
+        header += [
+            t.gettext("After {months} months: status").format(months=t.number(months)),
+            t.gettext("After {months} months: answer").format(months=t.number(months)),
+            t.gettext("After {months} months: answered on").format(months=t.number(months)),
+        ]
+    return header
+
+
+def _outcome_cells(row: aiosqlite.Row) -> Sequence[Cell]:
+    cells: list[Cell] = [
+        row["id"],
+        row["mentee_id"],
+        row["field"],
+        row["municipality"],
+        _day(row["started_at"]),
+        _day(row["ended_at"]),
+        row["outcome"],
+        row["job_start"],
+        row["job_hours"],
+        row["job_matches_qualifications"],
+    ]
+    for months in FOLLOWUP_MONTHS:
+        cells += [
+            row[f"status_{months}"],
+            row[f"answer_{months}"],
+            _day(row[f"answered_{months}"]),
+        ]
+    return cells

@@ -1,0 +1,404 @@
+"""The evaluation report's queries: aggregates counted in SQL, and the exports' rows by page.
+
+A pair is described by its mentee's latest submitted intake: the `field` answer (an option id)
+and the `municipality` answer (as typed). Times are ISO 8601 text in UTC, so a period is
+compared as text against UTC days.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.pairs import JOB_OUTCOMES
+from storage.db import Database
+
+WORK = "(" + ", ".join(f"'{outcome.value}'" for outcome in JOB_OUTCOMES) + ")"
+COUNTED_CHECKINS = "('answered', 'missed', 'sent')"
+# Most pairs end, so reading every pair in order costs less than the status index and a lookup
+# for each pair, which SQLite picks for "status = 'ended'" when it has no statistics.
+ENDED_PAIRS = "pairs p NOT INDEXED"
+LATEST_INTAKE = "(SELECT MAX(run_id) FROM intakes WHERE participant_id = p.mentee_id)"
+# The mentee's field (fa) and municipality (ma) answers, for grouping and the exports.
+PROFILE = (
+    f"LEFT JOIN answers fa ON fa.run_id = {LATEST_INTAKE} AND fa.question_id = 'field' "
+    f"LEFT JOIN answers ma ON ma.run_id = {LATEST_INTAKE} AND ma.question_id = 'municipality' "
+)
+PROFILE_QUESTIONS = ("field", "municipality")
+FIELD = "json_extract(fa.value, '$')"
+MUNICIPALITY = "trim(json_extract(ma.value, '$'))"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers, in the terms the SQL compares.
+
+    The period runs from `first_day` (inclusive) to `after_day` (exclusive), ISO dates in UTC;
+    the defaults leave it open. `fields` and `municipalities` are the stored intake answers
+    (JSON text, see `stored_answers`) that count; None: any. `now` ends a running pair's time.
+    """
+
+    now: str
+    first_day: str = "0000-01-01"
+    after_day: str = "9999-12-31"
+    fields: tuple[str, ...] | None = None
+    municipalities: tuple[str, ...] | None = None
+
+
+class _Params:
+    """Numbered SQL parameters, so one value can appear in a query more than once."""
+
+    def __init__(self) -> None:
+        self.values: list[object] = []
+
+    def add(self, value: object) -> str:
+        self.values.append(value)
+        return f"?{len(self.values)}"
+
+    def marks(self, values: tuple[object, ...]) -> str:
+        return ", ".join(self.add(value) for value in values)
+
+
+def _during(column: str, first: str, after: str) -> str:
+    return f"({column} >= {first} AND {column} < {after})"
+
+
+def _period(q: _Params, scope: Scope) -> tuple[str, str]:
+    return q.add(scope.first_day), q.add(scope.after_day)
+
+
+def _chosen(q: _Params, scope: Scope, person: str) -> str:
+    """A condition on `person`: a mentee whose latest intake gave the scope's municipality and
+    field. The answers are found through their indexes (the municipality, usually the rarer,
+    first), so only those mentees are read; "1" when the scope takes any mentee."""
+    wanted = [
+        (alias, question, values)
+        for alias, question, values in (
+            ("ma", "municipality", scope.municipalities),
+            ("fa", "field", scope.fields),
+        )
+        if values is not None
+    ]
+    if not wanted:
+        return "1"
+    if not all(values for _, _, values in wanted):
+        return "0"  # an answer nobody gave
+    (alias, question, values), *others = wanted
+    joins = "".join(
+        f"JOIN answers {other} ON {other}.run_id = i.run_id "
+        f"AND {other}.question_id = '{other_question}' AND {other}.value IN ({q.marks(more)}) "
+        for other, other_question, more in others
+    )
+    return (
+        f"{person} IN (SELECT i.participant_id FROM answers {alias} "
+        f"CROSS JOIN intakes i ON i.run_id = {alias}.run_id {joins}"
+        f"WHERE {alias}.question_id = '{question}' AND {alias}.value IN ({q.marks(values)}) "
+        "AND i.run_id = (SELECT MAX(run_id) FROM intakes WHERE participant_id = i.participant_id))"
+    )
+
+
+def _ended(first: str, after: str) -> str:
+    return f"p.status = 'ended' AND {_during('p.ended_at', first, after)}"
+
+
+async def stored_answers(db: Database, question_id: str) -> dict[str, object]:
+    """Every distinct stored answer (JSON text) to the field or municipality question, with
+    its value."""
+    if question_id not in PROFILE_QUESTIONS:
+        raise ValueError(f"not a question the report filters by: {question_id!r}")
+    # The question is written out, not bound: only then is its partial index used.
+    rows = await db.fetch_all(
+        f"SELECT DISTINCT value FROM answers WHERE question_id = '{question_id}'"
+    )
+    return {row["value"]: json.loads(row["value"]) for row in rows}
+
+
+async def participant_counts(db: Database, scope: Scope) -> list[tuple[str | None, str, int]]:
+    """(role, status, count) of participants who first wrote in the period. Only mentees are
+    restricted by field and municipality."""
+    q = _Params()
+    first, after = _period(q, scope)
+    rows = await db.fetch_all(
+        f"SELECT p.role, p.status, COUNT(*) AS n FROM participants p "
+        f"WHERE {_during('p.created_at', first, after)} "
+        f"AND (p.role IS NOT 'mentee' OR {_chosen(q, scope, 'p.id')}) GROUP BY p.role, p.status",
+        q.values,
+    )
+    return [(row["role"], row["status"], row["n"]) for row in rows]
+
+
+async def screening_counts(db: Database, scope: Scope) -> list[tuple[str, bool, int]]:
+    """(status, mentor course done, count) of screenings submitted in the period."""
+    q = _Params()
+    first, after = _period(q, scope)
+    rows = await db.fetch_all(
+        "SELECT status, course_done_at IS NOT NULL AS course_done, COUNT(*) AS n "
+        f"FROM screenings WHERE {_during('submitted_at', first, after)} "
+        "GROUP BY status, course_done",
+        q.values,
+    )
+    return [(row["status"], bool(row["course_done"]), row["n"]) for row in rows]
+
+
+async def pair_totals(db: Database, scope: Scope) -> dict[str, float]:
+    """The pairs of the scope's mentees, counted in one pass.
+
+    proposed, declined, lapsed, waiting: proposals made in the period, and how they stand.
+    started: pairs whose both sides accepted in the period. ended: ended in the period.
+    running: started by the period's end and not ended by then (now, with no end).
+    met_pairs, meetings, active_days: pairs that started and ran at some time in the period,
+    the meetings their check-ins reported in their whole life, and the days they ran (until
+    their end, or now).
+    """
+    q = _Params()
+    first, after = _period(q, scope)
+    now = q.add(scope.now)
+    proposed = _during("p.proposed_at", first, after)
+    ran = f"(p.started_at < {after} AND (p.ended_at IS NULL OR p.ended_at >= {first}))"
+    row = await db.fetch_one(
+        f"SELECT COUNT(*) FILTER (WHERE {proposed}) AS proposed, "
+        f"COUNT(*) FILTER (WHERE {proposed} AND p.status = 'declined') AS declined, "
+        f"COUNT(*) FILTER (WHERE {proposed} AND p.status = 'lapsed') AS lapsed, "
+        f"COUNT(*) FILTER (WHERE {proposed} AND p.status = 'proposed') AS waiting, "
+        f"COUNT(*) FILTER (WHERE {_during('p.started_at', first, after)}) AS started, "
+        f"COUNT(*) FILTER (WHERE {_ended(first, after)}) AS ended, "
+        f"COUNT(*) FILTER (WHERE p.started_at < {after} "
+        f"  AND (p.ended_at IS NULL OR p.ended_at >= {after})) AS running, "
+        f"COUNT(*) FILTER (WHERE {ran}) AS met_pairs, "
+        f"TOTAL(s.meetings) FILTER (WHERE {ran}) AS meetings, "
+        f"TOTAL(julianday(COALESCE(p.ended_at, {now})) - julianday(p.started_at)) "
+        f"  FILTER (WHERE {ran}) AS active_days "
+        "FROM pairs p LEFT JOIN pair_signals s ON s.pair_id = p.id "
+        f"WHERE {_chosen(q, scope, 'p.mentee_id')}",
+        q.values,
+    )
+    assert row is not None
+    return dict(row)
+
+
+async def outcome_counts(db: Database, scope: Scope) -> list[tuple[str | None, int]]:
+    """(outcome, count) of the pairs that ended in the period; None: no outcome recorded."""
+    q = _Params()
+    first, after = _period(q, scope)
+    rows = await db.fetch_all(
+        f"SELECT p.outcome, COUNT(*) AS n FROM {ENDED_PAIRS} WHERE {_ended(first, after)} "
+        f"AND {_chosen(q, scope, 'p.mentee_id')} GROUP BY p.outcome",
+        q.values,
+    )
+    return [(row["outcome"], row["n"]) for row in rows]
+
+
+async def days_to_match(db: Database, scope: Scope) -> list[tuple[int, int]]:
+    """(days, pairs): whole days (of 24 hours) from the mentee's intake (the latest sent
+    before the start) to the pair's start, for pairs started in the period."""
+    q = _Params()
+    first, after = _period(q, scope)
+    rows = await db.fetch_all(
+        "SELECT CAST(julianday(p.started_at) - julianday(("
+        "  SELECT MAX(submitted_at) FROM intakes "
+        "  WHERE participant_id = p.mentee_id AND submitted_at <= p.started_at"
+        ")) AS INTEGER) AS days, COUNT(*) AS n FROM pairs p "
+        f"WHERE {_during('p.started_at', first, after)} "
+        f"AND {_chosen(q, scope, 'p.mentee_id')} GROUP BY days HAVING days IS NOT NULL",
+        q.values,
+    )
+    return [(row["days"], row["n"]) for row in rows]
+
+
+async def days_to_job(db: Database, scope: Scope) -> list[tuple[int, int]]:
+    """(days, pairs): whole days from a pair's start to the job's start (its end, when the
+    job's start is not known), for pairs that ended in the period with work."""
+    q = _Params()
+    first, after = _period(q, scope)
+    rows = await db.fetch_all(
+        "SELECT CAST(julianday(COALESCE(p.job_start, date(p.ended_at))) "
+        "- julianday(date(p.started_at)) AS INTEGER) AS days, COUNT(*) AS n "
+        f"FROM {ENDED_PAIRS} "
+        f"WHERE {_ended(first, after)} AND p.outcome IN {WORK} "
+        f"AND {_chosen(q, scope, 'p.mentee_id')} GROUP BY days",
+        q.values,
+    )
+    return [(row["days"], row["n"]) for row in rows]
+
+
+async def checkin_counts(db: Database, scope: Scope) -> list[tuple[str, str, int]]:
+    """(side, status, count) of the check-ins due in the period that were sent: answered,
+    missed (the next one came first) or sent and still open. Counted from an index alone, in
+    its order: status, side, due time."""
+    q = _Params()
+    first, after = _period(q, scope)
+    pairs = "1"
+    if scope.fields is not None or scope.municipalities is not None:
+        pairs = f"c.pair_id IN (SELECT p.id FROM pairs p WHERE {_chosen(q, scope, 'p.mentee_id')})"
+    rows = await db.fetch_all(
+        "SELECT c.side, c.status, COUNT(*) AS n FROM checkins c "
+        f"WHERE c.status IN {COUNTED_CHECKINS} AND c.side IN ('mentor', 'mentee') "
+        f"AND {_during('c.due_at', first, after)} AND {pairs} GROUP BY c.status, c.side",
+        q.values,
+    )
+    return [(row["side"], row["status"], row["n"]) for row in rows]
+
+
+async def results_by_mentee(
+    db: Database, scope: Scope
+) -> list[tuple[str | None, str | None, int, int]]:
+    """(field, municipality as typed, ended, with work) of the pairs that ended in the
+    period, by the mentee's answers."""
+    q = _Params()
+    first, after = _period(q, scope)
+    rows = await db.fetch_all(
+        "SELECT fa.value AS field, ma.value AS municipality, COUNT(*) AS ended, "
+        f"COUNT(*) FILTER (WHERE p.outcome IN {WORK}) AS work FROM {ENDED_PAIRS} {PROFILE}"
+        f"WHERE {_ended(first, after)} AND {_chosen(q, scope, 'p.mentee_id')} "
+        "GROUP BY fa.value, ma.value",
+        q.values,
+    )
+    return [
+        (_text(row["field"]), _text(row["municipality"]), row["ended"], row["work"]) for row in rows
+    ]
+
+
+def _text(stored: str | None) -> str | None:
+    """A stored text answer, with surrounding spaces taken away; None if skipped or empty."""
+    value = json.loads(stored) if stored is not None else None
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None
+
+
+async def results_by_channel(
+    db: Database, scope: Scope
+) -> list[tuple[int | None, str | None, int, int]]:
+    """(channel id, channel name, ended, with work) of the pairs that ended in the period, by
+    the recruitment channel the mentor came through (None: no link)."""
+    q = _Params()
+    first, after = _period(q, scope)
+    rows = await db.fetch_all(
+        "SELECT c.id, c.name, SUM(x.ended) AS ended, SUM(x.work) AS work FROM ("
+        "  SELECT p.mentor_id, COUNT(*) AS ended, "
+        f"  COUNT(*) FILTER (WHERE p.outcome IN {WORK}) AS work FROM {ENDED_PAIRS} "
+        f"  WHERE {_ended(first, after)} AND {_chosen(q, scope, 'p.mentee_id')} "
+        "  GROUP BY p.mentor_id"
+        ") x JOIN participants m ON m.id = x.mentor_id "
+        "LEFT JOIN recruitment_channels c ON c.id = m.recruitment_channel_id GROUP BY c.id",
+        q.values,
+    )
+    return [(row["id"], row["name"], row["ended"], row["work"]) for row in rows]
+
+
+async def followup_counts(db: Database, scope: Scope) -> list[tuple[int, str, str | None, int]]:
+    """(months, status, answer, count) of the follow-ups of the pairs that ended in the
+    period: the same pairs as the outcomes, asked again later."""
+    q = _Params()
+    first, after = _period(q, scope)
+    rows = await db.fetch_all(
+        f"SELECT f.months, f.status, f.answer, COUNT(*) AS n FROM {ENDED_PAIRS} "
+        "JOIN outcome_followups f ON f.pair_id = p.id "
+        f"WHERE {_ended(first, after)} AND {_chosen(q, scope, 'p.mentee_id')} "
+        "GROUP BY f.months, f.status, f.answer",
+        q.values,
+    )
+    return [(row["months"], row["status"], row["answer"], row["n"]) for row in rows]
+
+
+# -- the exports, a page at a time -------------------------------------------------------------
+
+
+def _in_report(q: _Params, scope: Scope) -> str:
+    """A pair is in the report when its proposal, start or end falls in the period."""
+    first, after = _period(q, scope)
+    dates = " OR ".join(
+        _during(column, first, after) for column in ("p.proposed_at", "p.started_at", "p.ended_at")
+    )
+    return f"({dates}) AND {_chosen(q, scope, 'p.mentee_id')}"
+
+
+async def pair_pages(db: Database, scope: Scope, size: int) -> AsyncIterator[list[aiosqlite.Row]]:
+    """The report's pairs in id order: ids, the mentee's field and municipality, the mentor's
+    recruitment channel, the pair's state, dates, outcome and meetings."""
+    last = 0
+    while True:
+        q = _Params()
+        rows = await db.fetch_all(
+            "SELECT p.id, p.mentor_id, p.mentee_id, "
+            f"{FIELD} AS field, {MUNICIPALITY} AS municipality, c.name AS channel, "
+            "p.status, p.proposed_at, p.started_at, p.ended_at, p.outcome, "
+            "p.meetings_per_month, s.meetings "
+            f"FROM pairs p {PROFILE}"
+            "JOIN participants m ON m.id = p.mentor_id "
+            "LEFT JOIN recruitment_channels c ON c.id = m.recruitment_channel_id "
+            "LEFT JOIN pair_signals s ON s.pair_id = p.id "
+            f"WHERE p.id > {q.add(last)} AND {_in_report(q, scope)} "
+            f"ORDER BY p.id LIMIT {q.add(size)}",
+            q.values,
+        )
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["id"]
+
+
+async def journal_pages(
+    db: Database, scope: Scope, answer_ids: tuple[str, ...], size: int
+) -> AsyncIterator[list[aiosqlite.Row]]:
+    """The journal of the report's pairs, written in the period, by pair and time; `size`
+    pairs a page. Rows of (id, pair id, role, kind, check-in id, private, written at) and the
+    check-in answers named in `answer_ids` (a list of options as JSON text); never the free
+    text or voice messages."""
+    last = 0
+    while True:
+        q = _Params()
+        pairs = await db.fetch_all(
+            f"SELECT p.id FROM pairs p WHERE p.id > {q.add(last)} AND {_in_report(q, scope)} "
+            f"ORDER BY p.id LIMIT {q.add(size)}",
+            q.values,
+        )
+        if not pairs:
+            return
+        last = pairs[-1]["id"]
+        q = _Params()
+        first, after = _period(q, scope)
+        answers = "".join(
+            f", json_extract(j.answers, {q.add('$.' + answer)})" for answer in answer_ids
+        )
+        rows = await db.fetch_all(
+            "SELECT j.id, j.pair_id, j.role, j.kind, j.checkin_id, j.private, j.created_at"
+            f"{answers} FROM journal j "
+            f"WHERE j.pair_id IN ({q.marks(tuple(row['id'] for row in pairs))}) "
+            f"AND {_during('j.created_at', first, after)} ORDER BY j.pair_id, j.id",
+            q.values,
+        )
+        if rows:
+            yield rows
+
+
+async def outcome_pages(
+    db: Database, scope: Scope, size: int
+) -> AsyncIterator[list[aiosqlite.Row]]:
+    """The pairs that ended in the period, in id order: the mentee's field and municipality,
+    dates, outcome, the job, and the follow-ups after 3 and 6 months."""
+    last = 0
+    while True:
+        q = _Params()
+        first, after = _period(q, scope)
+        rows = await db.fetch_all(
+            "SELECT p.id, p.mentee_id, "
+            f"{FIELD} AS field, {MUNICIPALITY} AS municipality, "
+            "p.started_at, p.ended_at, p.outcome, p.job_start, p.job_hours, "
+            "p.job_matches_qualifications, "
+            "f3.status AS status_3, f3.answer AS answer_3, f3.answered_at AS answered_3, "
+            "f6.status AS status_6, f6.answer AS answer_6, f6.answered_at AS answered_6 "
+            f"FROM {ENDED_PAIRS} {PROFILE}"
+            "LEFT JOIN outcome_followups f3 ON f3.pair_id = p.id AND f3.months = 3 "
+            "LEFT JOIN outcome_followups f6 ON f6.pair_id = p.id AND f6.months = 6 "
+            f"WHERE p.id > {q.add(last)} AND {_ended(first, after)} "
+            f"AND {_chosen(q, scope, 'p.mentee_id')} ORDER BY p.id LIMIT {q.add(size)}",
+            q.values,
+        )
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["id"]

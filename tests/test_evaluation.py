@@ -1,0 +1,522 @@
+"""The evaluation report on a small programme built by hand, its figures worked out by hand.
+
+12 mentees and 7 mentors, all pairs started on 1 January 2026 + some days, 09:00 UTC:
+
+    mentee  field   municipality  mentor  started (+days)  ended (+days)  outcome
+    m1      it      Århus         a1      +5   (6 Jan)     +70  17 Mar    job, job +60 days
+    m2      it      Århus         a1      +10  (11 Jan)    +100 21 Apr    subsidised job, +90
+    m3      it      Århus         a2      +15  (16 Jan)    +130 26 May    IGU, +120
+    m4      it      Århus         a2      +20  (21 Jan)    +160 30 Jun    job, +150
+    m5      it      " århus "     a3      +30  (31 Jan)    +180 30 Jul    job, job start unknown
+    m6      it      ÅRHUS         a4      +40  (10 Feb)    +200 29 Aug    education
+    m7      health  Århus         a5      +60  (2 Mar)     +50  21 Apr    dropped out
+    m8      health  Odense        a5      +90  (1 Apr)     active
+    m9      health  Odense        a6      +100 (11 Apr)    paused
+    m10     health  Odense        a6      proposed 21 Nov, waiting
+    m11     health  Vejle         a7      proposed 1 Mar, declined
+    m12     health  Vejle         a7      proposed 1 Feb, lapsed; m12 blocked the bot
+
+Mentors a1-a4 came through "Novo Nordisk & Co", a5-a6 through "Facebook", a7 directly.
+Every intake was sent on 1 January 2026 (m10's on 2 November); the report is made on
+23 November 2026.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.charts import outcomes_chart
+from bot.evaluation import (
+    ReportFilter,
+    build_report,
+    median,
+    render,
+    share,
+    shown,
+)
+from bot.exports import write_exports
+from bot.i18n import Translator, translator
+from bot.pairs import Outcome, PairStatus, Side
+from bot.participants import Role
+from bot.questionnaire import load
+from bot.screening import Decision
+from storage import Database, open_database, participants, questionnaires, recruitment
+from storage import checkins as checkin_store
+from storage import mentees as mentee_store
+from storage import pairs as pair_store
+from storage import screenings as screening_store
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+NEW_YEAR = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+MENTORS_JOINED = datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
+COORDINATOR = 900001
+FIRST_HALF = ReportFilter(start=date(2026, 1, 1), end=date(2026, 6, 30))
+NOTE = "Ring til Ahmed på 12 34 56 78"
+
+MENTEES = [  # field, municipality as typed
+    ("it", "Århus"),
+    ("it", "Århus"),
+    ("it", "Århus"),
+    ("it", "Århus"),
+    ("it", " århus "),
+    ("it", "ÅRHUS"),
+    ("health", "Århus"),
+    ("health", "Odense"),
+    ("health", "Odense"),
+    ("health", "Odense"),
+    ("health", "Vejle"),
+    ("health", "Vejle"),
+]
+# mentee, mentor, days to start, days to end, outcome, days from start to job start
+ENDED = [
+    (1, 1, 5, 70, Outcome.JOB, 60),
+    (2, 1, 10, 100, Outcome.SUBSIDISED_JOB, 90),
+    (3, 2, 15, 130, Outcome.IGU, 120),
+    (4, 2, 20, 160, Outcome.JOB, 150),
+    (5, 3, 30, 180, Outcome.JOB, None),
+    (6, 4, 40, 200, Outcome.EDUCATION, None),
+    (7, 5, 60, 50, Outcome.DROPPED_OUT, None),
+]
+MEETINGS = {1: 5, 2: 7, 3: 9, 4: 10, 5: 12, 6: 12, 7: 2, 8: 10}  # m9 reported none: 67
+
+
+@pytest.fixture
+async def db(tmp_path: Path):
+    database = await open_database(tmp_path / "x.sqlite3")
+    yield database
+    await database.close()
+
+
+async def join(db: Database, user_id: int, role: Role, at: datetime) -> int:
+    await participants.record_contact(
+        db,
+        telegram_user_id=user_id,
+        chat_id=user_id,
+        language_guess="da",
+        coordinator=False,
+        now=at,
+    )
+    person = await participants.set_role(db, user_id, role, at)
+    assert person is not None
+    return person.id
+
+
+async def screened(db: Database, mentor: int, decisions: list[Decision]) -> None:
+    at = MENTORS_JOINED + timedelta(days=1)
+    run = await questionnaires.start_run(
+        db,
+        participant_id=mentor,
+        questionnaire="screening",
+        version=1,
+        first_question="name",
+        now=at,
+    )
+    await questionnaires.move(db, run, None, at)
+    ready = await questionnaires.get_run(db, run.id)
+    assert ready is not None
+    screening = await screening_store.submit(db, ready, at)
+    assert screening is not None
+    for decision in decisions:
+        await screening_store.decide(
+            db, run.id, decision, coordinator_id=COORDINATOR, coordinator_name="Lene", now=at
+        )
+
+
+async def intake(db: Database, mentee: int, field: str, municipality: str, at: datetime) -> None:
+    run = await questionnaires.start_run(
+        db, participant_id=mentee, questionnaire="intake", version=1, first_question="field", now=at
+    )
+    await questionnaires.record_answer(db, run, "field", field, "municipality", at)
+    run = await questionnaires.get_run(db, run.id)
+    assert run is not None
+    await questionnaires.record_answer(db, run, "municipality", municipality, None, at)
+    run = await questionnaires.get_run(db, run.id)
+    assert run is not None
+    assert await mentee_store.submit_intake(db, run, at) is not None
+
+
+async def propose(db: Database, mentor: int, mentee: int, at: datetime) -> int:
+    proposal = await pair_store.propose(
+        db,
+        mentor_id=mentor,
+        mentee_id=mentee,
+        score=80,
+        reasons=[],
+        coordinator_id=COORDINATOR,
+        actor_id=COORDINATOR,
+        now=at,
+    )
+    assert proposal is not None
+    return proposal.id
+
+
+async def started(db: Database, mentor: int, mentee: int, at: datetime) -> int:
+    pair_id = await propose(db, mentor, mentee, at - timedelta(days=2))
+    await pair_store.answer(db, pair_id, Side.MENTOR, True, actor_id=mentor, reason=None, now=at)
+    await pair_store.answer(db, pair_id, Side.MENTEE, True, actor_id=mentee, reason=None, now=at)
+    return pair_id
+
+
+async def move(db: Database, pair_id: int, to: PairStatus, at: datetime, **change) -> None:
+    moved = await pair_store.move(
+        db,
+        pair_id,
+        allowed_from=(PairStatus.PROPOSED, PairStatus.ACTIVE, PairStatus.ENDED),
+        to=to,
+        event=to.value,
+        actor_id=COORDINATOR,
+        detail=None,
+        now=at,
+        **change,
+    )
+    assert moved is not None
+
+
+async def check_ins(db: Database, pair_id: int, person: int, side: Side, plan: str) -> None:
+    """Weekly check-ins from 15 April: A answered, M missed, O sent and still open."""
+    answers = {
+        Side.MENTOR: {"met": "in_person", "going": "good", "note": NOTE},
+        Side.MENTEE: {"met": "online", "useful": "very", "progress": ["applied", "interview"]},
+    }[side]
+    statuses = {"A": "answered", "M": "missed", "O": "sent"}
+    rows = []
+    for week, mark in enumerate(plan):
+        due = datetime(2026, 4, 15, 8, 0, tzinfo=UTC) + timedelta(weeks=week)
+        answered = due + timedelta(hours=2) if mark == "A" else None
+        rows.append((pair_id, person, side.value, due, statuses[mark], answered, None))
+    first = await checkin_store.add_many(db, rows)
+    await checkin_store.add_journal_many(
+        db,
+        [
+            (
+                pair_id,
+                person,
+                side.value,
+                "checkin" if mark == "A" else "missed",
+                first + index,
+                json.dumps(answers) if mark == "A" else None,
+                False,
+                rows[index][3] + timedelta(hours=2),
+            )
+            for index, mark in enumerate(plan)
+            if mark != "O"
+        ],
+    )
+
+
+@pytest.fixture
+async def programme(db: Database) -> Database:
+    channels = [
+        await recruitment.create_channel(
+            db, code=code, name=name, created_by=COORDINATOR, now=MENTORS_JOINED
+        )
+        for code, name in (("novo", "Novo Nordisk & Co"), ("fb", "Facebook"))
+    ]
+    mentors = {}
+    for n in range(1, 8):
+        mentors[n] = await join(db, 1000 + n, Role.MENTOR, MENTORS_JOINED)
+        channel = channels[0] if n <= 4 else channels[1] if n <= 6 else None
+        if channel:
+            await participants.set_recruitment_channel(db, 1000 + n, channel.id, MENTORS_JOINED)
+    for n in range(1, 6):
+        await screened(db, mentors[n], [Decision.APPROVED, Decision.COURSE_DONE])
+    await screened(db, mentors[6], [Decision.INTERVIEW])
+    await screened(db, mentors[7], [Decision.REJECTED])
+
+    mentees = {}
+    for n, (field, municipality) in enumerate(MENTEES, start=1):
+        joined = datetime(2026, 11, 1, 9, 0, tzinfo=UTC) if n == 10 else NEW_YEAR
+        mentees[n] = await join(db, 2000 + n, Role.MENTEE, joined)
+        await intake(
+            db, mentees[n], field, municipality, joined + timedelta(days=1 if n == 10 else 0)
+        )
+
+    pair_of = {}
+    for mentee, mentor, start_day, end_day, outcome, job_day in ENDED:
+        begin = NEW_YEAR + timedelta(days=start_day)
+        end = begin + timedelta(days=end_day)
+        pair_of[mentee] = await started(db, mentors[mentor], mentees[mentee], begin)
+        await move(db, pair_of[mentee], PairStatus.ENDED, end, outcome=outcome)
+        if job_day is not None:
+            job_start = (begin + timedelta(days=job_day)).date().isoformat()
+            await move(db, pair_of[mentee], PairStatus.ENDED, end, job=(job_start, 37, True))
+    pair_of[8] = await started(db, mentors[5], mentees[8], NEW_YEAR + timedelta(days=90))
+    pair_of[9] = await started(db, mentors[6], mentees[9], NEW_YEAR + timedelta(days=100))
+    await move(db, pair_of[9], PairStatus.PAUSED, datetime(2026, 10, 1, tzinfo=UTC))
+    await propose(db, mentors[6], mentees[10], datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
+    declined = await propose(db, mentors[7], mentees[11], datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    await pair_store.answer(
+        db,
+        declined,
+        Side.MENTOR,
+        False,
+        actor_id=mentors[7],
+        reason="time",
+        now=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+    )
+    lapsed = await propose(db, mentors[7], mentees[12], datetime(2026, 2, 1, 9, 0, tzinfo=UTC))
+    await move(db, lapsed, PairStatus.LAPSED, datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
+    await participants.mark_unreachable(db, 2012, NOW)
+
+    await pair_store.add_meeting_counts(
+        db, [(pair_of[n], meetings, None, NOW) for n, meetings in MEETINGS.items()]
+    )
+    await check_ins(db, pair_of[8], mentors[5], Side.MENTOR, "AAMAAMAAO")
+    await check_ins(db, pair_of[8], mentees[8], Side.MENTEE, "AMAMMAMO")
+    await checkin_store.add_journal(
+        db, pair_of[8], None, "coordinator", "note", NOW, text=f"Aftalt: {NOTE}"
+    )
+
+    def ended(mentee: int) -> datetime:
+        _, _, start_day, end_day, _, _ = ENDED[mentee - 1]
+        return NEW_YEAR + timedelta(days=start_day + end_day)
+
+    followups = []
+    for mentee in range(1, 8):
+        three, six = ended(mentee) + timedelta(days=91), ended(mentee) + timedelta(days=183)
+        if mentee <= 5:
+            followups.append((3, mentee, three, "answered", "work"))
+        else:  # m6's is not due yet; m7 was asked and has not answered
+            followups.append((3, mentee, three, "scheduled" if mentee == 6 else "sent", None))
+        answer = {1: "work", 2: "both", 7: "neither"}.get(mentee)
+        followups.append((6, mentee, six, "answered" if answer else "scheduled", answer))
+    await pair_store.add_followups(
+        db,
+        [
+            (pair_of[m], mentees[m], months, due, status, answer, due if answer else None)
+            for months, m, due, status, answer in followups
+        ],
+    )
+    return db
+
+
+# -- the small-group rule and the median -------------------------------------------------------
+
+
+def test_counts_of_one_to_four_are_not_shown() -> None:
+    assert [shown(n) for n in (0, 1, 4, 5, 12)] == [0, None, None, 5, 12]
+
+
+def test_a_share_needs_five_below_and_none_or_five_above() -> None:
+    assert share(5, 7) == pytest.approx(5 / 7)
+    assert share(0, 7) == 0
+    assert share(3, 7) is None  # 3 people could be recognised
+    assert share(4, 4) is None  # so could 4 of 4
+    assert share(0, 0) is None
+
+
+def test_median_of_a_histogram() -> None:
+    assert median([(30, 1), (5, 1), (10, 1)]) == 10
+    assert median([(1, 2), (3, 1), (7, 1)]) == 2  # 1, 1, 3, 7
+    assert median([]) is None
+
+
+# -- the figures -------------------------------------------------------------------------------
+
+
+async def test_whole_programme(programme: Database) -> None:
+    report = await build_report(programme, ReportFilter(), NOW)
+
+    roles = {row.role: (row.total, row.unreachable) for row in report.participants}
+    assert roles == {
+        Role.MENTOR: (7, 0),
+        Role.MENTEE: (12, 1),
+        None: (0, 0),
+        Role.COORDINATOR: (0, 0),
+    }
+    s = report.screenings
+    assert (s.submitted, s.waiting, s.interview, s.approved, s.course_done, s.rejected) == (
+        7, 0, 1, 5, 5, 1,
+    )  # fmt: skip
+    p = report.pairs
+    # 12 proposals: 9 started, 1 declined, 1 lapsed, 1 waiting; m8 and m9 still running
+    assert (p.proposed, p.declined, p.lapsed, p.waiting) == (12, 1, 1, 1)
+    assert (p.started, p.running, p.ended) == (9, 2, 7)
+    # intake on 1 January, started after 5, 10, 15, 20, 30, 40, 60, 90, 100 days: median 30
+    assert (report.intake_to_match.median, report.intake_to_match.pairs) == (30, 9)
+
+    o = report.outcomes
+    # 7 ended, 5 with work (3 jobs, 1 subsidised, 1 IGU) → 71 %
+    assert (o.ended, o.work, o.education, o.internship, o.other) == (7, 5, 1, 0, 1)
+    assert o.work_share == pytest.approx(5 / 7)
+    # jobs 60, 90, 120, 150 days after the start; m5's job start unknown: its end, 180 days
+    assert report.match_to_job.median == 120
+
+    mentor_rate, mentee_rate = report.answer_rates
+    # mentors: 6 answered, 2 missed, 1 open → 6 / 9; mentees 3 / 8: 3 could be recognised
+    assert (mentor_rate.answered, mentor_rate.missed, mentor_rate.open) == (6, 2, 1)
+    assert mentor_rate.rate == pytest.approx(6 / 9)
+    assert (mentee_rate.answered, mentee_rate.asked, mentee_rate.rate) == (3, 8, None)
+    # 67 meetings over 890 days of the ended pairs + 236 (m8) + 226 (m9) = 1352 days
+    assert report.meetings.meetings == 67
+    assert report.meetings.per_pair_month == pytest.approx(67 / (1352 / (365.25 / 12)))
+
+    fields = {group.name: (group.ended, group.work) for group in report.by_field}
+    assert fields == {"it": (6, 5), "health": (1, 0)}
+    (aarhus,) = report.by_municipality  # three spellings, one municipality
+    assert (aarhus.name, aarhus.ended, aarhus.work) == ("Århus", 7, 5)
+    channels = [(group.name, group.ended, group.work) for group in report.by_channel]
+    assert channels == [("Novo Nordisk & Co", 6, 5), ("Facebook", 1, 0)]
+
+    three, six = report.followups
+    assert (three.work, three.education, three.both, three.neither, three.unanswered) == (
+        5, 0, 0, 0, 1,
+    )  # fmt: skip
+    assert (six.work, six.both, six.neither, six.unanswered) == (1, 1, 1, 0)
+
+
+async def test_the_message_hides_small_groups(programme: Database) -> None:
+    text = render(await build_report(programme, ReportFilter(), NOW), translator("en"))
+    assert "<b>Found work: 71% of the mentees whose pair ended</b>" in text
+    assert "Mentees: 12 (blocked the bot: fewer than 5)" in text
+    assert "Called for interview: fewer than 5" in text
+    assert "Active or paused now: fewer than 5" in text
+    assert "In work: 5 (71%)" in text
+    assert "In education: fewer than 5 (fewer than 5)" in text
+    assert "Median time from intake to match: 30 days" in text
+    assert "Median time from match to job: 120 days" in text
+    assert "Mentors answered: 67% of 9 check-ins" in text
+    assert "Mentees answered: fewer than 5 of 8 check-ins" in text
+    assert "Meetings per pair per month: 1.5" in text
+    assert "IT and software\u2069: 6 ended, 83% found work" in text
+    assert "Health care (doctor, nurse, pharmacy, laboratory)\u2069: fewer than 5 ended, " in text
+    assert "Århus\u2069: 7 ended, 71% found work" in text
+    assert "Novo Nordisk &amp; Co\u2069: 6 ended, 83% found work" in text
+    assert "Facebook\u2069: fewer than 5 ended, fewer than 5 found work" in text
+
+
+async def test_a_municipality_however_it_is_typed(programme: Database) -> None:
+    report = await build_report(programme, ReportFilter(municipality="  århus"), NOW)
+    # m1-m7: 7 pairs, all ended, 5 with work; mentors are not limited by the municipality
+    roles = {row.role: row.total for row in report.participants}
+    assert (roles[Role.MENTOR], roles[Role.MENTEE]) == (7, 7)
+    assert (report.pairs.proposed, report.pairs.ended, report.pairs.running) == (7, 7, 0)
+    assert report.outcomes.work_share == pytest.approx(5 / 7)
+    assert all(rate.asked == 0 for rate in report.answer_rates)  # only m8 had check-ins
+    assert report.meetings.meetings == 57  # 67 without m8's 10
+    text = render(report, translator("en"))
+    assert "Municipality: \u2068århus\u2069" in text
+    assert "Mentors: no check-ins were sent." in text
+
+
+async def test_a_field(programme: Database) -> None:
+    report = await build_report(programme, ReportFilter(field="health"), NOW)
+    # m7-m12: 6 proposals, 3 started, 1 ended (dropped out)
+    assert (report.pairs.proposed, report.pairs.started, report.pairs.ended) == (6, 3, 1)
+    assert report.outcomes.work_share is None
+    assert "Found work: fewer than 5 of the mentees" in render(report, translator("en"))
+
+
+async def test_a_field_in_a_municipality(programme: Database) -> None:
+    both = await build_report(programme, ReportFilter(municipality="ÅRHUS", field="health"), NOW)
+    assert (both.pairs.proposed, both.pairs.ended) == (1, 1)  # m7 alone
+    nowhere = await build_report(programme, ReportFilter(municipality="Roskilde"), NOW)
+    assert (nowhere.pairs.proposed, nowhere.outcomes.ended) == (0, 0)
+    assert {row.role: row.total for row in nowhere.participants}[Role.MENTEE] == 0
+
+
+async def test_first_half_of_2026(programme: Database) -> None:
+    report = await build_report(programme, FIRST_HALF, NOW)
+    roles = {row.role: row.total for row in report.participants}
+    assert (roles[Role.MENTOR], roles[Role.MENTEE]) == (0, 11)  # mentors joined in 2025
+    assert report.screenings.submitted == 0
+    p = report.pairs
+    # m10's proposal came in November; m4 ended on 30 June, the last day, and counts
+    assert (p.proposed, p.waiting, p.started, p.ended) == (11, 0, 9, 5)
+    assert p.running == 4  # m5, m6 (ended later), m8, m9
+    # ended: m1, m2, m3, m4 with work, m7 without: 4 of 5 could be recognised
+    assert (report.outcomes.ended, report.outcomes.work) == (5, 4)
+    assert report.outcomes.work_share is None
+    assert report.match_to_job.shown is None  # 4 jobs
+    assert report.followups[0].work == 4
+    text = render(report, translator("en"))
+    assert "Period: January 1, 2026 to June 30, 2026" in text
+    assert "<b>Found work: fewer than 5 of the mentees whose pair ended</b>" in text
+    assert "Median time from match to job: not shown: fewer than 5 pairs" in text
+
+
+async def test_nothing_ended_yet(programme: Database) -> None:
+    text = render(
+        await build_report(programme, ReportFilter(municipality="Odense"), NOW), translator("en")
+    )
+    assert "Found work" not in text
+    assert "No pairs ended." in text
+    assert "By field" not in text
+
+
+async def test_arabic_message(programme: Database) -> None:
+    t = translator("ar")
+    text = render(await build_report(programme, ReportFilter(), NOW), t)
+    assert "المرشدون: " + t.number(7) in text  # numbers as the translator writes them
+    # Only names (kept apart by isolation marks) and Danish terms in brackets are in Latin.
+    bare = re.sub("\u2068[^\u2069]*\u2069|\\([^)]*\\)|<[^>]+>", "", text)
+    assert not re.search(r"[A-Za-z]{4,}", bare)
+
+
+# -- chart and files ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "da", "ar"])
+async def test_chart_is_a_png(programme: Database, language: str) -> None:
+    png = outcomes_chart(await build_report(programme, ReportFilter(), NOW), translator(language))
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+    return list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+
+
+async def test_csv_files(programme: Database, tmp_path: Path) -> None:
+    t = translator("da")
+    paths = await write_exports(programme, ReportFilter(), t, tmp_path, NOW)
+    pairs, journal, outcomes = (read_csv(path) for path in paths)
+    assert [path.name for path in paths] == ["pairs.csv", "journal.csv", "outcomes.csv"]
+
+    header, *rows = pairs
+    assert len(rows) == 12
+    first = dict(zip(header, rows[0], strict=True))
+    cells = [first[t.gettext(name)] for name in ("Municipality", "Field", "Outcome")]
+    assert cells == ["Århus", "it", "job"]
+    assert first[t.gettext("Mentor's recruitment channel")] == "Novo Nordisk & Co"
+    cells = [first[t.gettext(name)] for name in ("Started", "Ended", "Meetings reported")]
+    assert cells == ["2026-01-06", "2026-03-17", "5"]
+
+    header, *rows = journal
+    assert "Har mødtes siden sidste opfølgning" in header  # a check-in question, translated
+    assert len(rows) == 16  # 9 answered and 6 missed check-ins, 1 note
+    entries = [dict(zip(header, row, strict=True)) for row in rows]
+    progress = label(t, "checkin_mentee", "progress")
+    assert {entry[progress] for entry in entries} == {"", "applied, interview"}
+    text = "\n".join(";".join(row) for row in journal)
+    assert "12 34 56 78" not in text and "Ahmed" not in text  # no free text
+
+    header, *rows = outcomes
+    assert len(rows) == 7
+    first = dict(zip(header, rows[0], strict=True))
+    cells = [first[t.gettext(name)] for name in ("Outcome", "Job start", "Hours a week")]
+    assert cells == ["job", "2026-03-07", "37"]
+    answers = [t.gettext("After {months} months: answer").format(months=n) for n in (3, 6)]
+    assert [first[name] for name in answers] == ["work", "work"]
+
+
+def label(t: Translator, questionnaire: str, question_id: str) -> str:
+    (question,) = [q for q in load(questionnaire).questions if q.id == question_id]
+    return t.gettext(question.label)
+
+
+async def test_csv_files_follow_the_filter(programme: Database, tmp_path: Path) -> None:
+    paths = await write_exports(programme, FIRST_HALF, translator("en"), tmp_path, NOW)
+    pairs, journal, outcomes = (read_csv(path) for path in paths)
+    assert len(pairs) - 1 == 11  # proposed, started or ended in the period: all but m10's
+    assert len(outcomes) - 1 == 5
+    # m8's check-ins from 15 April, weekly: the mentor's 9 all before July, the mentee's 8 too
+    assert len(journal) - 1 == 15  # the November note is outside the period
