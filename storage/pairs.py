@@ -111,7 +111,8 @@ async def move(
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE pairs SET status = ?, updated_at = ?, resume_on = ?, "
-            "ended_at = CASE WHEN ? THEN ? ELSE ended_at END, "
+            # The first end counts: recording an ended pair's job later keeps its end time.
+            "ended_at = CASE WHEN ? THEN COALESCE(ended_at, ?) ELSE ended_at END, "
             "outcome = COALESCE(?, outcome), job_start = COALESCE(?, job_start), "
             "job_hours = COALESCE(?, job_hours), "
             "job_matches_qualifications = COALESCE(?, job_matches_qualifications) "

@@ -196,8 +196,11 @@ async def test_a_coordinator_ends_a_pair_with_a_job(emulator, bot) -> None:
 
     await coordinator.send("next monday", reply_to=prompt)
     assert (await coordinator.next_message()).text.startswith("I could not read that.")
+    ended = await rows(bot, "SELECT ended_at FROM pairs")
+    bot.clock.advance(days=2)  # the job's details come a while later
     await coordinator.send("1.2.2027, 37, yes", reply_to=prompt)
     assert (await coordinator.next_message()).text == "The job is saved."
+    assert await rows(bot, "SELECT ended_at FROM pairs") == ended  # still the day it ended
     (pair,) = await rows(
         bot, "SELECT status, outcome, job_start, job_hours, job_matches_qualifications FROM pairs"
     )

@@ -84,7 +84,7 @@ async def report_command(update: Update, context: Context, participant: Particip
     chat = update.effective_chat
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
-    report = await evaluation.build_report(services.db, chosen, services.clock())
+    report = await evaluation.report(services, chosen)
     for part in parts(evaluation.render(report, t)):
         await send(update, part)
     await chat.send_photo(outcomes_chart(report, t))
