@@ -27,12 +27,15 @@ from typing import NamedTuple
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.matching import FIELD_WEIGHTS, municipalities, place
+from bot.alerts import scan
 from bot.charts import outcomes_chart
+from bot.config import load_config
 from bot.evaluation import Report, ReportFilter, build_report, render
 from bot.exports import write_exports
 from bot.i18n import translator
 from bot.pairs import JOB_OUTCOMES, Outcome, Side
 from bot.questionnaire import load_fields
+from bot.services import Services
 from storage import Database, open_database, recruitment
 from storage import checkins as checkin_store
 from storage import pairs as pair_store
@@ -436,8 +439,35 @@ async def csv_seconds(bench: Bench) -> float:
     return time.perf_counter() - start
 
 
+def bench_services(db: Database) -> Services:
+    config = load_config({"BOT_TOKEN": "424242:BenchEvaluationToken_0123456789"})
+    return Services(config=config, db=db, clock=lambda: NOW)
+
+
+async def first_stall_scan_seconds(bench: Bench) -> float:
+    """The first scan: every stalled pair opens its episode (one transaction each)."""
+    start = time.perf_counter()
+    opened = await scan(bench_services(bench.db))
+    seconds = time.perf_counter() - start
+    print(f"stall_episodes_opened: {len(opened)}", flush=True)
+    return seconds
+
+
+async def stall_scan_seconds(bench: Bench) -> float:
+    """The hourly scan as it runs from then on: the median of three."""
+    services = bench_services(bench.db)
+    times = []
+    for _ in range(REPORT_RUNS):
+        start = time.perf_counter()
+        await scan(services)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 # Timed and printed in this order; each further measurement is one more entry.
 MEASURED: list[tuple[str, Callable[[Bench], Awaitable[float]]]] = [
+    ("stall_first_scan_s", first_stall_scan_seconds),
+    ("stall_scan_s", stall_scan_seconds),
     ("report_s", report_seconds),
     ("report_municipality_s", municipality_report_seconds),
     ("chart_s", chart_seconds),
