@@ -116,48 +116,22 @@ def register_handlers(application: Application) -> None:
 def schedule_jobs(application: Application, config: Config) -> None:
     """Scans whose truth is in the database; a fixed id keeps one copy across restarts."""
     assert application.job_queue is not None
-    application.job_queue.run_repeating(
-        remind_idle_questionnaires,
-        interval=REMINDER_SCAN_INTERVAL,
-        first=timedelta(minutes=1),
-        name="questionnaire-reminders",
-        job_kwargs={"id": "questionnaire-reminders", "replace_existing": True},
-    )
-    application.job_queue.run_repeating(
-        pairs.follow_up_pairs,
-        interval=PAIR_SCAN_INTERVAL,
-        first=timedelta(minutes=2),
-        name="pair-follow-up",
-        job_kwargs={"id": "pair-follow-up", "replace_existing": True},
-    )
-    application.job_queue.run_repeating(
-        checkins.checkin_wave,
-        interval=CHECKIN_WAVE_INTERVAL,
-        first=timedelta(seconds=10),
-        name="checkin-wave",
-        job_kwargs={"id": "checkin-wave", "replace_existing": True},
-    )
-    application.job_queue.run_repeating(
-        announcements.resume_interrupted,
-        interval=PAIR_SCAN_INTERVAL,
-        first=timedelta(seconds=5),
-        name="announcements",
-        job_kwargs={"id": "announcements", "replace_existing": True},
-    )
-    application.job_queue.run_repeating(
-        outcomes.outcome_follow_ups,
-        interval=PAIR_SCAN_INTERVAL,
-        first=timedelta(minutes=4),
-        name="outcome-follow-ups",
-        job_kwargs={"id": "outcome-follow-ups", "replace_existing": True},
-    )
-    application.job_queue.run_repeating(
-        alerts.stall_scan,
-        interval=timedelta(minutes=config.stall_scan_minutes),
-        first=timedelta(minutes=3),
-        name="stall-scan",
-        job_kwargs={"id": "stall-scan", "replace_existing": True},
-    )
+    jobs = [  # name, callback, how often, first run after the start
+        ("questionnaire-reminders", remind_idle_questionnaires, REMINDER_SCAN_INTERVAL, 60),
+        ("pair-follow-up", pairs.follow_up_pairs, PAIR_SCAN_INTERVAL, 120),
+        ("checkin-wave", checkins.checkin_wave, CHECKIN_WAVE_INTERVAL, 10),
+        ("announcements", announcements.resume_interrupted, PAIR_SCAN_INTERVAL, 5),
+        ("outcome-follow-ups", outcomes.outcome_follow_ups, PAIR_SCAN_INTERVAL, 240),
+        ("stall-scan", alerts.stall_scan, timedelta(minutes=config.stall_scan_minutes), 180),
+    ]
+    for name, callback, interval, first_s in jobs:
+        application.job_queue.run_repeating(
+            callback,
+            interval=interval,
+            first=timedelta(seconds=first_s),
+            name=name,
+            job_kwargs={"id": name, "replace_existing": True},
+        )
 
 
 async def publish_menus(application: Application) -> None:
