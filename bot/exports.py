@@ -25,6 +25,7 @@ import aiosqlite
 from bot.evaluation import FOLLOWUP_MONTHS, ReportFilter, scope_of
 from bot.i18n import Translator
 from bot.questionnaire import Kind, Question, load
+from bot.services import Services
 from storage import Database
 from storage import evaluation as store
 from storage.evaluation import Scope
@@ -34,6 +35,13 @@ JOURNAL_PAGE_PAIRS = 500
 CHECKIN_QUESTIONNAIRES = ("checkin_mentor", "checkin_mentee")
 
 Cell = str | int | None
+
+
+async def export(
+    services: Services, report_filter: ReportFilter, t: Translator, directory: Path
+) -> list[Path]:
+    """The CSV files of `/report`, as of now."""
+    return await write_exports(services.db, report_filter, t, directory, services.clock())
 
 
 async def write_exports(

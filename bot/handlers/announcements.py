@@ -13,7 +13,6 @@ from bot import announcements, registration
 from bot.announcements import ALL_LANGUAGES, AUDIENCES, MAX_TEXT, Announcement
 from bot.handlers.common import (
     coordinator_reply,
-    participant_of,
     remove_buttons,
     send,
     services_of,
@@ -128,13 +127,12 @@ async def ask_for_text(
 
 async def text_reply(update: Update, context: Context) -> bool:
     """A coordinator's reply with an announcement's text. False for other messages."""
-    reply = coordinator_reply(update, context)
+    reply = await coordinator_reply(update, context)
     if reply is None:
         return False
-    text, replied_to = reply
     services = services_of(context)
-    coordinator = await participant_of(update, context)
-    announcement = await announcements.prompted(services, coordinator.chat_id, replied_to)
+    text, coordinator = reply.text, reply.coordinator
+    announcement = await announcements.prompted(services, coordinator.chat_id, reply.replied_to)
     if announcement is None:
         return False
     t = tr(coordinator)

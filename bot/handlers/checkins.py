@@ -379,14 +379,13 @@ async def on_note_pair(update: Update, context: Context) -> None:
 
 async def note_reply(update: Update, context: Context) -> bool:
     """A coordinator's reply to "Write the note…": a journal entry. False for other messages."""
-    reply = coordinator_reply(update, context)
+    reply = await coordinator_reply(update, context)
     if reply is None:
         return False
-    text, replied_to = reply
     services = services_of(context)
-    coordinator = await participant_of(update, context)
+    text, coordinator = reply.text, reply.coordinator
     pair_id = await matchmaking.prompted_pair(
-        services, coordinator.chat_id, replied_to, NOTE_PROMPT
+        services, coordinator.chat_id, reply.replied_to, NOTE_PROMPT
     )
     if pair_id is None:
         return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import (
     CallbackQuery,
     ForceReply,
@@ -81,12 +83,22 @@ async def send_numbered_list(
     await send(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 
 
-def coordinator_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, int] | None:
-    """(text, id of the message it answers) of a coordinator's text reply; None otherwise."""
+@dataclass(frozen=True)
+class CoordinatorReply:
+    text: str
+    replied_to: int  # the id of the bot's message the coordinator answers
+    coordinator: Participant
+
+
+async def coordinator_reply(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> CoordinatorReply | None:
+    """A coordinator's text reply to one of the bot's messages; None for anything else."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None or message.reply_to_message is None or not message.text:
         return None
     if not services_of(context).is_coordinator(user.id):
         return None
-    return message.text, message.reply_to_message.message_id
+    coordinator = await participant_of(update, context)
+    return CoordinatorReply(message.text, message.reply_to_message.message_id, coordinator)

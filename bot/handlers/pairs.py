@@ -434,13 +434,14 @@ async def after_change(
 
 async def job_reply(update: Update, context: Context) -> bool:
     """A coordinator's reply with a job's details. False if the message is no such reply."""
-    reply = coordinator_reply(update, context)
+    reply = await coordinator_reply(update, context)
     if reply is None:
         return False
-    text, replied_to = reply
     services = services_of(context)
-    coordinator = await participant_of(update, context)
-    pair_id = await matchmaking.prompted_pair(services, coordinator.chat_id, replied_to, JOB_PROMPT)
+    text, coordinator = reply.text, reply.coordinator
+    pair_id = await matchmaking.prompted_pair(
+        services, coordinator.chat_id, reply.replied_to, JOB_PROMPT
+    )
     if pair_id is None:
         return False
     t = tr(coordinator)

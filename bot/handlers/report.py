@@ -14,7 +14,7 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 from bot import evaluation
 from bot.charts import outcomes_chart
 from bot.evaluation import ReportFilter
-from bot.exports import write_exports
+from bot.exports import export
 from bot.handlers.common import send, services_of, tr
 from bot.handlers.coordinator import coordinator_only
 from bot.i18n import Translator
@@ -90,7 +90,7 @@ async def report_command(update: Update, context: Context, participant: Particip
     await chat.send_photo(outcomes_chart(report, t))
     stamp = services.clock().astimezone(services.config.timezone).date().isoformat()
     with tempfile.TemporaryDirectory(prefix="mentorbro-report-") as folder:
-        paths = await write_exports(services.db, chosen, t, Path(folder), services.clock())
+        paths = await export(services, chosen, t, Path(folder))
         for path in paths:
             with path.open("rb") as data:
                 await chat.send_document(data, filename=f"mentorbro-{path.stem}-{stamp}.csv")

@@ -270,13 +270,14 @@ async def tell_mentor(
 
 async def note_reply(update: Update, context: Context) -> bool:
     """A coordinator's reply to a "Saved" message is the note to that decision."""
-    reply = coordinator_reply(update, context)
+    reply = await coordinator_reply(update, context)
     if reply is None:
         return False
-    text, replied_to = reply
     services = services_of(context)
-    coordinator = await participant_of(update, context)
-    record = await review.add_note(services, coordinator.telegram_user_id, replied_to, text)
+    coordinator = reply.coordinator
+    record = await review.add_note(
+        services, coordinator.telegram_user_id, reply.replied_to, reply.text
+    )
     if record is None:
         return False
     screening = await review.view_of(services, record.run_id)
