@@ -9,7 +9,7 @@ PO_FILES := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 BABEL_KEYWORDS := -k N_ -k pgettext:1c,2 -k ngettext:1,2
 
-.PHONY: run test setup catalogs extract messages lint format clean
+.PHONY: run test setup backup catalogs extract messages lint format clean
 
 run: setup
 	@$(PY) -m bot
@@ -17,9 +17,14 @@ run: setup
 test: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	@scripts/ensure-chromium
 	$(PY) -m pytest
 
 setup: $(INSTALLED) catalogs
+
+# A consistent copy of the database in BACKUP_DIR, also while the bot runs; prints its path.
+backup: $(INSTALLED)
+	@$(PY) -m bot.backup
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'

@@ -1,4 +1,7 @@
-"""`python -m bot`: load the configuration, then run the bot until stopped (Ctrl-C, SIGTERM)."""
+"""`python -m bot`: load the configuration, then run the bot until stopped (Ctrl-C, SIGTERM).
+
+It polls Telegram for updates, or with WEBHOOK_URL set it receives them as a webhook.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,18 @@ import sys
 
 from dotenv import load_dotenv
 from telegram import Update
+from telegram.ext import Application
 
 from bot.app import build_application
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError, Webhook, load_config
 
 
 def main() -> int:
     load_dotenv()
+    if not os.environ.get("BOT_TOKEN", "").strip():
+        from sandbox.web.server import run_sandbox  # no Telegram: the chats in a browser
+
+        return run_sandbox()
     try:
         config = load_config(os.environ)
     except ConfigError as error:
@@ -26,8 +34,25 @@ def main() -> int:
     # httpx logs every request URL at INFO, and the URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     application = build_application(config)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    # Both stop on SIGTERM (and SIGINT) after the updates and jobs in flight are done, and
+    # close the database in post_shutdown.
+    if config.webhook is None:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    else:
+        run_webhook(application, config.webhook)
     return 0
+
+
+def run_webhook(application: Application, webhook: Webhook) -> None:
+    """Listen for Telegram's posts; a post without the secret gets 403 and is not handled."""
+    application.run_webhook(
+        listen=webhook.listen,
+        port=webhook.port,
+        url_path=webhook.path,
+        webhook_url=webhook.url,
+        secret_token=webhook.secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ class Move(Enum):
     OPEN = auto()  # a new episode: alert
     KEEP = auto()  # still stalled: keep the reasons current, no alert
     REALERT = auto()  # the snooze is over, or something urgent is new: alert again
+    RESEND = auto()  # the alert was cut off (the bot died while sending it): send it now
     CLOSE = auto()  # recovered
 
 
@@ -49,6 +50,8 @@ def move(episode: Episode | None, found: list[Finding], now: datetime) -> Move:
         return Move.CLOSE if episode is not None else Move.NOTHING
     if episode is None:
         return Move.OPEN
+    if episode.alerted_at is None:
+        return Move.RESEND
     if episode.snoozed_until is not None and episode.snoozed_until <= now:
         return Move.REALERT
     known = {(f.reason, f.side) for f in episode.findings}
@@ -73,8 +76,12 @@ async def scan(services: Services, pair_id: int | None = None) -> list[Episode]:
             opened = await store.open_episode(services.db, state.pair_id, found, now)
             to_alert += [opened] if opened else []
         elif step is Move.REALERT and episode is not None:
-            again = await store.realert(services.db, episode, found, now)
+            again = await store.realert(services.db, episode, found)
             to_alert += [again] if again else []
+        elif step is Move.RESEND and episode is not None:
+            await store.update_findings(services.db, episode.id, found)
+            current = await store.episode_by_id(services.db, episode.id)
+            to_alert += [current] if current else []
         elif step is Move.KEEP and episode is not None and tuple(found) != episode.findings:
             await store.update_findings(services.db, episode.id, found)
         elif step is Move.CLOSE and episode is not None:
@@ -82,6 +89,10 @@ async def scan(services: Services, pair_id: int | None = None) -> list[Episode]:
     if pair_id is None:
         await store.close_for_ended_pairs(services.db, now)
     return to_alert
+
+
+async def alerted(services: Services, episode_id: int) -> None:
+    await store.mark_alerted(services.db, episode_id, services.clock())
 
 
 def urgent(episode: Episode) -> bool:

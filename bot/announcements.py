@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.participants import Participant
+from bot.scopes import Scope, people_in
 from bot.services import Services
 from storage import announcements as store
 from storage import pairs as pair_store
@@ -51,12 +52,23 @@ async def add_text(
     return await store.get(services.db, announcement.id)
 
 
-async def audience_size(services: Services, audience: str) -> int:
-    return await store.audience_size(services.db, audience)
+async def within(services: Services, scope: Scope, audience: str) -> list[int] | None:
+    """The audience's people in a coordinator's scope; None: everyone (programme-wide)."""
+    if scope.programme_wide:
+        return None
+    everyone = await store.audience_ids(services.db, audience)
+    return sorted(await people_in(services, scope, everyone))
 
 
-async def start_sending(services: Services, announcement: Announcement) -> int | None:
-    return await store.start_sending(services.db, announcement.id, services.clock())
+async def audience_size(services: Services, audience: str, scope: Scope) -> int:
+    """How many the group has, counting only the coordinator's municipalities."""
+    return await store.audience_size(services.db, audience, await within(services, scope, audience))
+
+
+async def start_sending(services: Services, announcement: Announcement, scope: Scope) -> int | None:
+    """Fix who gets it: the group as it is now, within the coordinator's municipalities."""
+    only = await within(services, scope, announcement.audience)
+    return await store.start_sending(services.db, announcement.id, services.clock(), only)
 
 
 async def cancel(services: Services, announcement: Announcement) -> bool:

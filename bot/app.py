@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Config
+from bot.delivery import RetryingRateLimiter
 from bot.handlers import (
     alerts,
     announcements,
+    backup,
     checkins,
     coordinator,
     fallback,
@@ -20,6 +22,7 @@ from bot.handlers import (
     matching,
     outcomes,
     pairs,
+    privacy,
     questionnaire,
     recruitment,
     report,
@@ -46,6 +49,8 @@ GUARD_GROUP = -1
 REMINDER_SCAN_INTERVAL = timedelta(minutes=15)
 PAIR_SCAN_INTERVAL = timedelta(hours=1)
 CHECKIN_WAVE_INTERVAL = timedelta(minutes=1)
+RETENTION_INTERVAL = timedelta(days=1)
+PAYLOAD_LOGGERS = ("telegram", "aiosqlite", "httpx", "httpcore")
 
 
 def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
@@ -53,6 +58,7 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
     # Durations such as RetryAfter.retry_after as timedelta, the default from PTB 23 on;
     # without it every 429 from Telegram raises a deprecation warning.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    keep_payloads_out_of_logs()
 
     async def post_init(application: Application) -> None:
         database = await open_database(config.database_path)
@@ -72,7 +78,7 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
         .get_updates_request(AiohttpTransport(connections=1))
         .concurrent_updates(PerChatOrder())
         .rate_limiter(
-            AIORateLimiter(
+            RetryingRateLimiter(
                 overall_max_rate=config.rate_limit_per_second, max_retries=RATE_LIMIT_RETRIES
             )
         )
@@ -86,6 +92,14 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
     register_handlers(application)
     schedule_jobs(application, config)
     return application
+
+
+def keep_payloads_out_of_logs() -> None:
+    """Even at LOG_LEVEL=DEBUG: these libraries log every request's parameters (message texts,
+    names) and every SQL statement's values (answers) at DEBUG; their INFO and up is kept."""
+    for name in PAYLOAD_LOGGERS:
+        library = logging.getLogger(name)
+        library.setLevel(max(library.level, logging.INFO))
 
 
 def register_handlers(application: Application) -> None:
@@ -106,6 +120,7 @@ def register_handlers(application: Application) -> None:
             *outcomes.HANDLERS,
             *announcements.HANDLERS,
             *report.HANDLERS,
+            *privacy.HANDLERS,
             *questionnaire.HANDLERS,
             *fallback.HANDLERS,
         ]
@@ -123,6 +138,7 @@ def schedule_jobs(application: Application, config: Config) -> None:
         ("announcements", announcements.resume_interrupted, PAIR_SCAN_INTERVAL, 5),
         ("outcome-follow-ups", outcomes.outcome_follow_ups, PAIR_SCAN_INTERVAL, 240),
         ("stall-scan", alerts.stall_scan, timedelta(minutes=config.stall_scan_minutes), 180),
+        (privacy.RETENTION_JOB, privacy.retention_sweep, RETENTION_INTERVAL, 300),
     ]
     for name, callback, interval, first_s in jobs:
         application.job_queue.run_repeating(
@@ -131,6 +147,13 @@ def schedule_jobs(application: Application, config: Config) -> None:
             first=timedelta(seconds=first_s),
             name=name,
             job_kwargs={"id": name, "replace_existing": True},
+        )
+    if config.backup.keep:  # BACKUP_KEEP=0 turns the daily backup off
+        application.job_queue.run_daily(
+            backup.backup_job,
+            time=time(config.backup.hour, tzinfo=config.timezone),
+            name=backup.JOB_NAME,
+            job_kwargs={"id": backup.JOB_NAME, "replace_existing": True},
         )
 
 

@@ -31,8 +31,13 @@ LINKS = Command("links", N_("Recruitment links and their results"))
 STALLED = Command("stalled", N_("Pairs that need attention"))
 REPORT = Command("report", N_("The programme's results"))
 ANNOUNCE = Command("announce", N_("Send an announcement to a group"))
+SCOPE = Command("scope", N_("Which municipalities each coordinator works for"))
 
-EVERYONE = (START, HELP, LANGUAGE, PAUSE)
+MY_DATA = Command("mydata", N_("Get a copy of your data"))
+CONSENT = Command("consent", N_("See or withdraw your consent"))
+DELETE = Command("delete", N_("Erase your data"))
+
+EVERYONE = (START, HELP, LANGUAGE, PAUSE, MY_DATA, CONSENT, DELETE)
 COORDINATOR_ONLY = (
     MATCH,
     PAIRS,
@@ -47,6 +52,7 @@ COORDINATOR_ONLY = (
     ANNOUNCE,
     NEW_LINK,
     LINKS,
+    SCOPE,
 )
 
 

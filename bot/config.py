@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.i18n import SUPPORTED_LANGUAGES
@@ -15,10 +17,35 @@ from bot.stalls import StallRules
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Telegram's charset for a webhook's secret_token; at least 16 characters to be hard to guess.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it and says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Production mode: Telegram posts updates to `url`; a reverse proxy passes them on."""
+
+    url: str
+    secret: str
+    listen: str = "127.0.0.1"
+    port: int = 8443
+
+    @property
+    def path(self) -> str:
+        """The path the bot listens on: the URL's own, so the proxy passes it on unchanged."""
+        return urlsplit(self.url).path.strip("/")
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    directory: Path = Path("data/backups")
+    keep: int = 14  # 0: no daily backup, and `python -m bot.backup` deletes none
+    hour: int = 3  # the daily backup's hour in the programme's time zone
 
 
 @dataclass(frozen=True)
@@ -36,6 +63,11 @@ class Config:
     rate_limit_per_second: int = 29
     stall_rules: StallRules = field(default_factory=StallRules)
     stall_scan_minutes: int = 60
+    retention_days: int = 730  # personal data is erased this long after a person's last pair
+    # Coordinators limited to some municipalities (bot/scopes.py); absent: programme-wide.
+    coordinator_scopes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    webhook: Webhook | None = None  # None: the bot polls Telegram for updates
+    backup: BackupSettings = field(default_factory=BackupSettings)
 
     @property
     def bot_api_base_file_url(self) -> str | None:
@@ -51,7 +83,7 @@ def load_config(env: Mapping[str, str]) -> Config:
     return Config(
         bot_token=_token(env.get("BOT_TOKEN", "").strip()),
         coordinator_ids=_coordinator_ids(env.get("COORDINATOR_IDS", "")),
-        database_path=Path(env.get("DATABASE_PATH", "").strip() or "data/mentorbro.sqlite3"),
+        database_path=database_path(env),
         timezone=_timezone(env.get("TIMEZONE", "").strip() or "Europe/Copenhagen"),
         default_language=_language(env.get("DEFAULT_LANGUAGE", "").strip() or "da"),
         bot_api_base_url=_base_url(env.get("BOT_API_BASE_URL", "").strip()),
@@ -70,6 +102,12 @@ def load_config(env: Mapping[str, str]) -> Config:
             proposal_days=_count(env, "STALL_PROPOSAL_DAYS", 7, 1, 60),
         ),
         stall_scan_minutes=_count(env, "STALL_SCAN_EVERY_MINUTES", 60, 1, 1440),
+        retention_days=_count(env, "RETENTION_DAYS", 730, 30, 3650),
+        coordinator_scopes=_coordinator_scopes(
+            env.get("COORDINATOR_SCOPES", ""), _coordinator_ids(env.get("COORDINATOR_IDS", ""))
+        ),
+        webhook=load_webhook(env),
+        backup=load_backup_settings(env),
     )
 
 
@@ -96,6 +134,28 @@ def _coordinator_ids(value: str) -> frozenset[int]:
             f"e.g. 12345678,87654321; not a number: {bad[0]!r}"
         )
     return frozenset(int(part) for part in parts)
+
+
+def _coordinator_scopes(value: str, coordinators: frozenset[int]) -> dict[int, tuple[str, ...]]:
+    """`900002=Aarhus,Odense;900003=Vejle`: coordinators limited to those municipalities."""
+    scopes: dict[int, tuple[str, ...]] = {}
+    for part in (part.strip() for part in value.split(";")):
+        if not part:
+            continue
+        user_id, _, names = part.partition("=")
+        municipalities = tuple(" ".join(n.split()) for n in names.split(",") if n.strip())
+        if not user_id.strip().isdigit() or not municipalities:
+            raise ConfigError(
+                "COORDINATOR_SCOPES must be a coordinator's user id, =, and municipalities "
+                "separated by commas, each such group separated by ;, e.g. "
+                f"12345678=Aarhus,Odense;87654321=Vejle; not understood: {part!r}"
+            )
+        if int(user_id) not in coordinators:
+            raise ConfigError(
+                f"COORDINATOR_SCOPES names {user_id.strip()}, who is not in COORDINATOR_IDS"
+            )
+        scopes[int(user_id)] = municipalities
+    return scopes
 
 
 def _timezone(value: str) -> ZoneInfo:
@@ -177,3 +237,70 @@ def _log_level(value: str) -> int:
     if name not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}; got {value!r}")
     return logging.getLevelName(name)
+
+
+def database_path(env: Mapping[str, str]) -> Path:
+    return Path(env.get("DATABASE_PATH", "").strip() or "data/mentorbro.sqlite3")
+
+
+def load_backup_settings(env: Mapping[str, str]) -> BackupSettings:
+    """The backup settings alone: `python -m bot.backup` needs no bot token."""
+    return BackupSettings(
+        directory=Path(env.get("BACKUP_DIR", "").strip() or "data/backups"),
+        keep=_count(env, "BACKUP_KEEP", 14, 0, 1000),
+        hour=_count(env, "BACKUP_HOUR", 3, 0, 23),
+    )
+
+
+def load_webhook(env: Mapping[str, str]) -> Webhook | None:
+    """Webhook mode when WEBHOOK_URL is set; then the secret is required."""
+    url = env.get("WEBHOOK_URL", "").strip()
+    if not url:
+        return None
+    return Webhook(
+        url=_webhook_url(url),
+        secret=_webhook_secret(env.get("WEBHOOK_SECRET", "").strip()),
+        listen=_listen_address(env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1"),
+        port=_count(env, "WEBHOOK_PORT", 8443, 1, 65535),
+    )
+
+
+def _webhook_url(value: str) -> str:
+    parts = urlsplit(value)
+    # Telegram posts only to https; plain http is accepted for this machine alone (tests).
+    local = parts.scheme == "http" and parts.hostname in LOCAL_HOSTS
+    if not (parts.scheme == "https" or local) or not parts.hostname or parts.query:
+        raise ConfigError(
+            "WEBHOOK_URL must be the public https address Telegram sends updates to, "
+            f"e.g. https://bot.example.org/telegram; got {value!r}"
+        )
+    return value
+
+
+def _webhook_secret(value: str) -> str:
+    if not value:
+        raise ConfigError(
+            "WEBHOOK_SECRET is not set: with WEBHOOK_URL, Telegram must send a secret with "
+            "every update; make one with "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    if not WEBHOOK_SECRET_PATTERN.match(value):
+        # The value is not repeated: it is a password.
+        raise ConfigError(
+            "WEBHOOK_SECRET must be 16 to 256 characters, only letters A-Z and a-z, digits, "
+            "_ and - (Telegram's rule); make one with "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return value
+
+
+def _listen_address(value: str) -> str:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError as error:
+        if value != "localhost":
+            raise ConfigError(
+                "WEBHOOK_LISTEN must be the IP address the bot listens on, e.g. 127.0.0.1 "
+                f"behind a reverse proxy on the same machine; got {value!r}"
+            ) from error
+    return value

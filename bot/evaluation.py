@@ -22,6 +22,9 @@ Definitions, the same in the message, the chart and the CSV files:
   work share, per group.
 - Follow-ups: the answers, 3 and 6 months after the end, of the mentees of the same ended
   pairs, and how many were asked and have not answered.
+- A coordinator limited to some municipalities (bot/scopes.py) gets a report `within` them:
+  mentees, pairs and outcomes by the mentee's intake as above, mentors and screenings by the
+  mentor's screening answer; people with neither role are left out.
 - Small groups: a count from 1 to 4 is shown as "fewer than 5"; a share only when its
   denominator is at least 5 and its numerator 0 or at least 5; a median or a rate only when
   it rests on at least 5 pairs.
@@ -58,12 +61,14 @@ GROUPS_SHOWN = 10  # per table in the message; every group is in the CSV files
 
 @dataclass(frozen=True)
 class ReportFilter:
-    """What `/report` covers; None leaves that part open. `field` is a field id."""
+    """What `/report` covers; None leaves that part open. `field` is a field id; `within` the
+    municipalities of the coordinator who asks, as typed (None: the whole programme)."""
 
     start: date | None = None
     end: date | None = None
     municipality: str | None = None
     field: str | None = None
+    within: tuple[str, ...] | None = None
 
 
 def shown(count: int) -> int | None:
@@ -250,17 +255,22 @@ async def scope_of(db: Database, report_filter: ReportFilter, now: datetime) -> 
         stored = await store.stored_answers(db, "field")
         chosen = tuple(text for text, value in stored.items() if value == report_filter.field)
         scope = replace(scope, fields=chosen)
+    if report_filter.municipality is None and report_filter.within is None:
+        return scope
+    stored = await store.stored_answers(db, "municipality")
+    named = {
+        text: normalise_municipality(value)
+        for text, value in stored.items()
+        if isinstance(value, str)
+    }
     if report_filter.municipality is not None:
         wanted = normalise_municipality(report_filter.municipality)
-        stored = await store.stored_answers(db, "municipality")
-        scope = replace(
-            scope,
-            municipalities=tuple(
-                text
-                for text, value in stored.items()
-                if isinstance(value, str) and normalise_municipality(value) == wanted
-            ),
-        )
+        named = {text: value for text, value in named.items() if value == wanted}
+        scope = replace(scope, municipalities=tuple(named))
+    if report_filter.within is not None:
+        within = {normalise_municipality(name) for name in report_filter.within}
+        inside = tuple(text for text, value in named.items() if value in within)
+        scope = replace(scope, municipalities=inside, mentor_municipalities=inside)
     return scope
 
 
@@ -480,6 +490,9 @@ def _heading(report: Report, t: Translator) -> str:
         lines.append(
             escape(t.gettext("Municipality and field limit the mentees, pairs and outcomes."))
         )
+    if chosen.within is not None:
+        within = escape(t.gettext("Only the mentors and mentees of your municipalities: {names}"))
+        lines.append(within.format(names=_name(t, ", ".join(chosen.within))))
     lines.append(escape(t.gettext("Made on {date}.")).format(date=t.date(report.made_at.date())))
     return "\n".join(lines)
 

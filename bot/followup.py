@@ -67,6 +67,18 @@ async def get(services: Services, check_in_id: int) -> CheckIn | None:
     return await store.get(services.db, check_in_id)
 
 
+async def answerable(
+    services: Services, check_in_id: int, participant: Participant
+) -> CheckIn | None:
+    """The check-in a button names, only if it is this person's and their pair is still active
+    (a forged id or a prompt of an ended pair answers nothing)."""
+    check_in = await store.get(services.db, check_in_id)
+    if check_in is None or check_in.participant_id != participant.id:
+        return None
+    pair = await pair_store.get(services.db, check_in.pair_id)
+    return check_in if pair is not None and pair.status is PairStatus.ACTIVE else None
+
+
 async def awaiting_message(services: Services, participant: Participant) -> CheckIn | None:
     return await store.awaiting_message(services.db, participant.id)
 
@@ -144,9 +156,14 @@ async def unreachable(services: Services, check_in: CheckIn) -> None:
 
 async def set_cadence(
     services: Services, pair_id: int, days: int, coordinator: Participant
-) -> None:
+) -> bool:
+    """A pair's own check-in cadence; False if the pair is no longer active or paused."""
+    pair = await pair_store.get(services.db, pair_id)
+    if pair is None or pair.status not in (PairStatus.ACTIVE, PairStatus.PAUSED):
+        return False
     await store.set_cadence(services.db, pair_id, days, coordinator.id, services.clock())
     await schedule_missing(services)
+    return True
 
 
 async def add_note(services: Services, pair_id: int, coordinator: Participant, text: str) -> None:

@@ -16,6 +16,7 @@ from bot.matching import (
 )
 from bot.mentees import INTAKE
 from bot.pairs import (
+    CLOSING_ANSWER,
     JOB_OUTCOMES,
     OPEN_STATUSES,
     JobDetails,
@@ -25,10 +26,12 @@ from bot.pairs import (
     Side,
     agreed_period_over,
     agreed_until,
+    closing_awaits,
     proposal_lapsed,
     proposal_needs_reminder,
 )
 from bot.questionnaire import Answer, load_fields
+from bot.scopes import PROGRAMME_WIDE, Scope, people_in
 from bot.screening import QUESTIONNAIRE as SCREENING
 from bot.services import Services
 from storage import pairs as store
@@ -87,12 +90,17 @@ async def waiting(services: Services) -> list[WaitingMentee]:
     return [WaitingMentee(*row) for row in await store.waiting_mentees(services.db)]
 
 
-async def suggestions(services: Services, mentee_id: int) -> list[Suggestion] | None:
-    """The best ready mentors with room for a waiting mentee; None if the mentee is not waiting."""
+async def suggestions(
+    services: Services, mentee_id: int, scope: Scope = PROGRAMME_WIDE
+) -> list[Suggestion] | None:
+    """The best ready mentors with room (within the coordinator's scope) for a waiting mentee;
+    None if the mentee is not waiting."""
     mentee = next((m for m in await waiting(services) if m.participant_id == mentee_id), None)
     if mentee is None:
         return None
     mentors = [profile for profile, _ in await ready_mentors(services)]
+    inside = await people_in(services, scope, (mentor.participant_id for mentor in mentors))
+    mentors = [mentor for mentor in mentors if mentor.participant_id in inside]
     return rank(mentee_profile(mentee_id, mentee.answers), mentors, load_fields(), SUGGESTIONS)
 
 
@@ -306,6 +314,16 @@ async def record_closing(
     services: Services, pair: Pair, actor_id: int | None, event: str, detail: str | None = None
 ) -> None:
     await store.record_event(services.db, pair.id, event, actor_id, detail, services.clock())
+
+
+async def answer_closing(services: Services, pair: Pair, participant_id: int, go_on: bool) -> bool:
+    """One side's answer to the closing question, once; False if it was not asked of them."""
+    if not closing_awaits(await store.events(services.db, pair.id), participant_id):
+        return False
+    await record_closing(
+        services, pair, participant_id, CLOSING_ANSWER, "go_on" if go_on else "done"
+    )
+    return True
 
 
 async def remember_prompt(

@@ -135,6 +135,7 @@ def _days_in_month(year: int, month: int) -> int:
 
 
 CLOSING_ASKED = "closing_asked"
+CLOSING_ANSWER = "closing_answer"
 
 
 def agreed_period_over(pair: Pair, today: date, events: list[PairEvent]) -> bool:
@@ -144,6 +145,15 @@ def agreed_period_over(pair: Pair, today: date, events: list[PairEvent]) -> bool
         and pair.agreed_until is not None
         and pair.agreed_until < today
         and not any(event.event == CLOSING_ASKED for event in events)
+    )
+
+
+def closing_awaits(events: list[PairEvent], participant_id: int) -> bool:
+    """The closing question was asked and this person has not answered it since."""
+    asked = [i for i, event in enumerate(events) if event.event == CLOSING_ASKED]
+    return bool(asked) and not any(
+        event.event == CLOSING_ANSWER and event.actor_id == participant_id
+        for event in events[asked[-1] :]
     )
 
 

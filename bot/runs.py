@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.participants import Participant
+from bot.privacy import consent_given
 from bot.questionnaire import (
     Answer,
     Invalid,
@@ -76,8 +77,9 @@ async def answer(
     answers = {**run.answers, run.current: value}
     following = questionnaire.next_unanswered(answers, await facts_of(services, participant))
     next_id = following.id if following else None
+    consent = consent_given(run.questionnaire, questionnaire.question(run.current), value)
     if not await store.record_answer(
-        services.db, run, run.current, value, next_id, services.clock()
+        services.db, run, run.current, value, next_id, services.clock(), consent
     ):
         raise StaleError
     return await _reloaded(services, run)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.config import Config
@@ -21,6 +22,8 @@ class Services:
     config: Config
     db: Database
     clock: Clock
+    # One stall scan with its alerts at a time: an alert left unsent is then one a crash cut off.
+    alert_lock: asyncio.Lock = field(default_factory=asyncio.Lock, compare=False)
 
     def is_coordinator(self, telegram_user_id: int) -> bool:
         """Coordinators are named in the configuration; that list is checked at every use."""

@@ -37,6 +37,7 @@ METHOD_NAMES = (
     "logOut",
     "close",
     "getUpdates",
+    "setWebhook",
     "deleteWebhook",
     "getWebhookInfo",
     "sendMessage",
@@ -110,6 +111,10 @@ CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
 )
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
 MAX_DOWNLOAD = 20 * 1024 * 1024
 
 
@@ -137,17 +142,36 @@ class ApiMethods:
     async def close(self, p: Params) -> bool:
         return True
 
+    async def set_webhook(self, p: Params) -> bool:
+        """Only recorded: the emulator does not post to the webhook, a test does."""
+        queue = self.emu.updates
+        queue.webhook_url = p.get_str("url") or ""
+        queue.webhook_secret = p.get_str("secret_token")
+        queue.set_allowed(p.get("allowed_updates"))
+        if p.get_bool("drop_pending_updates"):
+            queue.clear()
+        return True
+
     async def delete_webhook(self, p: Params) -> bool:
+        self.emu.updates.webhook_url = ""
+        self.emu.updates.webhook_secret = None
         if p.get_bool("drop_pending_updates"):
             self.emu.updates.clear()
         return True
 
     async def get_webhook_info(self, p: Params) -> JsonDict:
-        pending = len(self.emu.updates.pending)
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+        queue = self.emu.updates
+        pending = len(queue.pending)
+        return {
+            "url": queue.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": pending,
+        }
 
     async def get_updates(self, p: Params) -> list[JsonDict]:
         queue = self.emu.updates
+        if queue.webhook_url:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         offset = p.get_int("offset")
         limit = min(max(p.get_int("limit", 100) or 100, 1), 100)
         timeout = max(p.get_float("timeout"), 0.0)

@@ -279,6 +279,9 @@ class UpdateQueue:
         self.allowed: frozenset[str] | None = None
         self.poll_generation = 0
         self.closing = False
+        # Set by setWebhook: Telegram then posts updates there and refuses getUpdates.
+        self.webhook_url = ""
+        self.webhook_secret: str | None = None
         self._next_id = 1
 
     def push(self, kind: str, payload: JsonDict) -> JsonDict:

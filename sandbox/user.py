@@ -99,6 +99,26 @@ class SimulatedUser:
             content["entities"] = [{"offset": 0, "length": match.end(), "type": "bot_command"}]
         return self._user_message(content, reply_to)
 
+    async def send_content(self, content: JsonDict, *, edited: bool = False) -> JsonDict:
+        """Any message content as is, e.g. an empty text no client sends, or a video note.
+
+        With ``edited`` the bot gets it as an ``edited_message`` of a new message of hers.
+        """
+        if not edited:
+            return self._user_message(content)
+        stored = self.chat.add(from_bot=False, content=content)
+        stored.edit_date = now()
+        stored.edit_count = 1
+        payload = self._emu.message_json(self.chat, stored)
+        self._emu.updates.push("edited_message", payload)
+        return payload
+
+    async def press_data_on_inaccessible(self, data: str, message_id: int = 1) -> str:
+        """A callback query on a message the bot can no longer see (date 0, as Telegram sends
+        for messages older than 48 hours), with any data."""
+        inaccessible = {"chat": self.chat.chat_json(), "message_id": message_id, "date": 0}
+        return self._push_query(inaccessible, data)
+
     async def press_reply_button(self, text: str) -> JsonDict:
         """Tap a button of the reply keyboard currently shown (sends its text, contact...)."""
         keyboard = self.reply_keyboard
@@ -219,15 +239,33 @@ class SimulatedUser:
             raise AssertionError(f"message {_message_id(message)} is not in {self!r}'s chat")
         return self._callback_query(stored, data)
 
+    def receive_forward(self, sender: SimulatedUser, message: MessageRef) -> int:
+        """A bot message of ``sender``'s chat forwarded to her with its inline buttons, which
+        she can then press; returns its id in her chat. The bot is told nothing."""
+        original = sender.chat.find(_message_id(message))
+        if original is None:
+            raise AssertionError(f"message {_message_id(message)} is not in {sender!r}'s chat")
+        copy = self.chat.add(from_bot=False, content=dict(original.content))
+        copy.reply_markup = original.reply_markup
+        return copy.message_id
+
+    async def press_data_in_group(self, data: str, message_id: int = 1) -> str:
+        """A callback query from a bot message forwarded into a group, with any data."""
+        group = {"id": -1_000_000_000_000 - self.id, "type": "supergroup", "title": "Friends"}
+        return self._push_query({"chat": group, "message_id": message_id, "date": now()}, data)
+
     def _callback_query(self, stored: StoredMessage, data: str) -> str:
+        return self._push_query(self._emu.message_json(self.chat, stored), data)
+
+    def _push_query(self, message: JsonDict, data: str) -> str:
         self.chat.started = True
         query_id = str(next(_query_ids))
-        record = CallbackQueryRecord(query_id, self.id, stored.message_id, data)
+        record = CallbackQueryRecord(query_id, self.id, int(message["message_id"]), data)
         self._emu.callback_queries[query_id] = record
         query = {
             "id": query_id,
             "from": self.chat.user,
-            "message": self._emu.message_json(self.chat, stored),
+            "message": message,
             "chat_instance": self._chat_instance,
             "data": data,
         }

@@ -144,13 +144,13 @@ async def scan_rows(
 async def open_episode(
     db: Database, pair_id: int, findings: list[Finding], now: datetime
 ) -> Episode | None:
-    """A new episode, alerted now; None if the pair has an open one already."""
+    """A new episode, its alert still to send; None if the pair has an open one already."""
     stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
-            "INSERT OR IGNORE INTO stall_episodes (pair_id, reasons, opened_at, alerted_at) "
-            "VALUES (?, ?, ?, ?) RETURNING id",
-            (pair_id, _encode_findings(findings), stamp, stamp),
+            "INSERT OR IGNORE INTO stall_episodes (pair_id, reasons, opened_at) "
+            "VALUES (?, ?, ?) RETURNING id",
+            (pair_id, _encode_findings(findings), stamp),
         )
         row = await cursor.fetchone()
         if row is None:
@@ -167,21 +167,29 @@ async def update_findings(db: Database, episode_id: int, findings: list[Finding]
         )
 
 
-async def realert(
-    db: Database, episode: Episode, findings: list[Finding], now: datetime
-) -> Episode | None:
+async def realert(db: Database, episode: Episode, findings: list[Finding]) -> Episode | None:
     """Alert about the episode again (its snooze is over, or something urgent is new): no one
-    has it any more and it is not snoozed. None if another scan did so meanwhile."""
+    has it any more, it is not snoozed, its alert is still to send. None if another scan did so
+    meanwhile."""
     async with db.transaction() as conn:
         cursor = await conn.execute(
-            "UPDATE stall_episodes SET reasons = ?, snoozed_until = NULL, alerted_at = ?, "
+            "UPDATE stall_episodes SET reasons = ?, snoozed_until = NULL, alerted_at = NULL, "
             "taken_by = NULL, taken_at = NULL "
             "WHERE id = ? AND closed_at IS NULL AND alerted_at IS ?",
-            (_encode_findings(findings), now.isoformat(), episode.id, _stamp(episode.alerted_at)),
+            (_encode_findings(findings), episode.id, _stamp(episode.alerted_at)),
         )
         if cursor.rowcount != 1:
             return None
     return await episode_by_id(db, episode.id)
+
+
+async def mark_alerted(db: Database, episode_id: int, now: datetime) -> None:
+    """The episode's alert is out (an open episode without it was cut off while sending)."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE stall_episodes SET alerted_at = ? WHERE id = ? AND alerted_at IS NULL",
+            (now.isoformat(), episode_id),
+        )
 
 
 async def close(db: Database, episode_id: int, because: str, now: datetime) -> bool:

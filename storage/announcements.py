@@ -11,11 +11,15 @@ import aiosqlite
 from storage.db import Database
 
 AUDIENCES = {
-    "mentors": "SELECT id FROM participants WHERE role = 'mentor' AND status = 'active'",
-    "mentees": "SELECT id FROM participants WHERE role = 'mentee' AND status = 'active'",
+    # An erased participant keeps role and status (for the report) but is nobody to write to.
+    "mentors": "SELECT id FROM participants WHERE role = 'mentor' AND status = 'active' "
+    "AND erased_at IS NULL",
+    "mentees": "SELECT id FROM participants WHERE role = 'mentee' AND status = 'active' "
+    "AND erased_at IS NULL",
     "mentors_without_course": (
         "SELECT DISTINCT p.id FROM participants p JOIN screenings s ON s.participant_id = p.id "
-        "WHERE p.role = 'mentor' AND p.status = 'active' AND s.status = 'approved' "
+        "WHERE p.role = 'mentor' AND p.status = 'active' AND p.erased_at IS NULL "
+        "AND s.status = 'approved' "
         "AND s.course_done_at IS NULL"
     ),
     "active_pairs": (
@@ -76,14 +80,32 @@ async def set_text(db: Database, announcement_id: int, language: str, text: str)
         return cursor.rowcount == 1
 
 
-async def audience_size(db: Database, audience: str) -> int:
-    row = await db.fetch_one(f"SELECT COUNT(*) AS n FROM ({AUDIENCES[audience]})")
+def _only(only: list[int] | None) -> tuple[str, tuple[str, ...]]:
+    """A condition that keeps only these participant ids (None: all), and its parameter."""
+    if only is None:
+        return "1", ()
+    return "id IN (SELECT value FROM json_each(?))", (json.dumps(only),)
+
+
+async def audience_ids(db: Database, audience: str) -> list[int]:
+    rows = await db.fetch_all(AUDIENCES[audience])
+    return [row["id"] for row in rows]
+
+
+async def audience_size(db: Database, audience: str, only: list[int] | None = None) -> int:
+    condition, params = _only(only)
+    row = await db.fetch_one(
+        f"SELECT COUNT(*) AS n FROM ({AUDIENCES[audience]}) WHERE {condition}", params
+    )
     return int(row["n"]) if row else 0
 
 
-async def start_sending(db: Database, announcement_id: int, now: datetime) -> int | None:
-    """Draft -> sending, with one pending delivery per person of the audience now; how many.
-    None if it was not a draft any more (sent or cancelled meanwhile)."""
+async def start_sending(
+    db: Database, announcement_id: int, now: datetime, only: list[int] | None = None
+) -> int | None:
+    """Draft -> sending, with one pending delivery per person of the audience now (only those
+    in `only`, if given); how many. None if it was not a draft any more (sent or cancelled
+    meanwhile)."""
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE announcements SET status = 'sending', sent_at = ? "
@@ -93,10 +115,11 @@ async def start_sending(db: Database, announcement_id: int, now: datetime) -> in
         row = await cursor.fetchone()
         if row is None:
             return None
+        condition, params = _only(only)
         cursor = await conn.execute(
             "INSERT INTO announcement_deliveries (announcement_id, participant_id) "
-            f"SELECT ?, id FROM ({AUDIENCES[row['audience']]})",
-            (announcement_id,),
+            f"SELECT ?, id FROM ({AUDIENCES[row['audience']]}) WHERE {condition}",
+            (announcement_id, *params),
         )
         return cursor.rowcount
 

@@ -41,10 +41,12 @@ class Database:
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self._connection
+                # A failed COMMIT (a full disk) leaves the transaction open: roll it back too,
+                # or every later BEGIN on this connection would fail.
+                await self._connection.commit()
             except BaseException:
                 await self._connection.rollback()
                 raise
-            await self._connection.commit()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         async with self._lock:

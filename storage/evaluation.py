@@ -38,7 +38,9 @@ class Scope:
 
     The period runs from `first_day` (inclusive) to `after_day` (exclusive), ISO dates in UTC;
     the defaults leave it open. `fields` and `municipalities` are the stored intake answers
-    (JSON text, see `stored_answers`) that count; None: any. `now` ends a running pair's time.
+    (JSON text, see `stored_answers`) that count; None: any. `mentor_municipalities`, for a
+    coordinator's scope, are the screening answers that count; None: every mentor, screening
+    and person without a role. `now` ends a running pair's time.
     """
 
     now: str
@@ -46,6 +48,7 @@ class Scope:
     after_day: str = "9999-12-31"
     fields: tuple[str, ...] | None = None
     municipalities: tuple[str, ...] | None = None
+    mentor_municipalities: tuple[str, ...] | None = None
 
 
 class _Params:
@@ -100,6 +103,23 @@ def _chosen(q: _Params, scope: Scope, person: str) -> str:
     )
 
 
+def _mentor_chosen(q: _Params, scope: Scope, person: str) -> str:
+    """A condition on `person`: a mentor whose latest screening gave one of the scope's mentor
+    municipalities; "1" when the scope takes any mentor."""
+    if scope.mentor_municipalities is None:
+        return "1"
+    if not scope.mentor_municipalities:
+        return "0"
+    return (
+        f"{person} IN (SELECT s.participant_id FROM answers ma "
+        "CROSS JOIN screenings s ON s.run_id = ma.run_id "
+        f"WHERE ma.question_id = 'municipality' AND ma.value IN "
+        f"({q.marks(scope.mentor_municipalities)}) "
+        "AND s.run_id = "
+        "(SELECT MAX(run_id) FROM screenings WHERE participant_id = s.participant_id))"
+    )
+
+
 def _ended(first: str, after: str) -> str:
     return f"p.status = 'ended' AND {_during('p.ended_at', first, after)}"
 
@@ -121,10 +141,13 @@ async def participant_counts(db: Database, scope: Scope) -> list[tuple[str | Non
     restricted by field and municipality."""
     q = _Params()
     first, after = _period(q, scope)
+    others = "1" if scope.mentor_municipalities is None else "0"
     rows = await db.fetch_all(
         f"SELECT p.role, p.status, COUNT(*) AS n FROM participants p "
         f"WHERE {_during('p.created_at', first, after)} "
-        f"AND (p.role IS NOT 'mentee' OR {_chosen(q, scope, 'p.id')}) GROUP BY p.role, p.status",
+        f"AND CASE p.role WHEN 'mentee' THEN {_chosen(q, scope, 'p.id')} "
+        f"WHEN 'mentor' THEN {_mentor_chosen(q, scope, 'p.id')} ELSE {others} END "
+        "GROUP BY p.role, p.status",
         q.values,
     )
     return [(row["role"], row["status"], row["n"]) for row in rows]
@@ -137,7 +160,7 @@ async def screening_counts(db: Database, scope: Scope) -> list[tuple[str, bool, 
     rows = await db.fetch_all(
         "SELECT status, course_done_at IS NOT NULL AS course_done, COUNT(*) AS n "
         f"FROM screenings WHERE {_during('submitted_at', first, after)} "
-        "GROUP BY status, course_done",
+        f"AND {_mentor_chosen(q, scope, 'participant_id')} GROUP BY status, course_done",
         q.values,
     )
     return [(row["status"], bool(row["course_done"]), row["n"]) for row in rows]

@@ -233,6 +233,7 @@ async def ready_mentors(db: Database) -> list[tuple[int, dict[str, Answer], int,
         "FROM screenings s JOIN participants m ON m.id = s.participant_id "
         "LEFT JOIN mentor_capacity c ON c.participant_id = s.participant_id "
         "WHERE s.status = 'approved' AND s.course_done_at IS NOT NULL AND m.status = 'active' "
+        "AND m.erased_at IS NULL "
         "ORDER BY s.participant_id"
     )
     answers = await _answers(db, [row["run_id"] for row in rows])
@@ -260,6 +261,7 @@ async def waiting_mentees(db: Database) -> list[tuple[int, datetime, dict[str, A
         "SELECT i.participant_id, i.run_id, i.submitted_at FROM intakes i "
         "WHERE i.status = 'waiting' AND NOT EXISTS (SELECT 1 FROM pairs p "
         f"  WHERE p.mentee_id = i.participant_id AND p.status IN {OPEN}) "
+        "AND i.participant_id NOT IN (SELECT id FROM participants WHERE erased_at IS NOT NULL) "
         "ORDER BY i.submitted_at, i.run_id"
     )
     answers = await _answers(db, [row["run_id"] for row in rows])

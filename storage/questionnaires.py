@@ -12,6 +12,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.questionnaire import Answer, Run
+from storage import privacy
 from storage.db import Database
 
 RUN_COLUMNS = (
@@ -75,8 +76,10 @@ async def record_answer(
     value: Answer,
     next_question: str | None,
     now: datetime,
+    consent: privacy.ConsentVersion | None = None,
 ) -> bool:
-    """Store an answer and move on, in one transaction; False if the run had moved already."""
+    """Store an answer and move on, in one transaction; False if the run had moved already.
+    With `consent`, the answer gives consent to that text, recorded in the same transaction."""
     stamp = now.isoformat()
     async with db.transaction() as conn:
         if not await _move(conn, run, next_question, stamp):
@@ -87,6 +90,8 @@ async def record_answer(
             "value = excluded.value, answered_at = excluded.answered_at",
             (run.id, question_id, json.dumps(_to_json(value), ensure_ascii=False), stamp),
         )
+        if consent is not None:
+            await privacy.add_consent(conn, run.participant_id, run.questionnaire, consent, stamp)
     return True
 
 

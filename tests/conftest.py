@@ -91,6 +91,7 @@ def make_config(tmp_path: Path, emulator: BotApiEmulator) -> Callable[..., Confi
             "BOT_TOKEN": TOKEN,
             "BOT_API_BASE_URL": emulator.base_url,
             "DATABASE_PATH": str(tmp_path / "mentorbro.sqlite3"),
+            "BACKUP_DIR": str(tmp_path / "backups"),  # never the project's data/backups
             "COORDINATOR_IDS": str(COORDINATOR_ID),
         }
         env.update({name.upper(): value for name, value in variables.items()})

@@ -1,12 +1,15 @@
-"""`python -m bot` as a person starts it: a clear line without a token, a bot with one."""
+"""`python -m bot` as a person starts it: the sandbox without a token, a bot with one."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 from pathlib import Path
+
+from aiohttp import ClientSession
 
 from sandbox import BotApiEmulator
 from tests.conftest import TOKEN
@@ -43,14 +46,25 @@ async def run_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     )
 
 
-async def test_without_a_token_it_exits_2_with_one_clear_line(tmp_path: Path) -> None:
-    process = await run_bot(environment(), tmp_path)
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    lines = stderr.decode().strip().splitlines()
-    assert process.returncode == 2
-    assert len(lines) == 1
-    assert "BOT_TOKEN" in lines[0] and "@BotFather" in lines[0]
-    assert stdout == b""
+async def test_without_a_token_it_serves_the_sandbox_and_prints_its_address(
+    tmp_path: Path,
+) -> None:
+    env = environment(SANDBOX_PORT="0", SANDBOX_DATA_DIR=str(tmp_path / "play"), LOG_LEVEL="ERROR")
+    process = await run_bot(env, tmp_path)
+    try:
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
+        address = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert address is not None, line
+        async with ClientSession() as session, session.get(address.group()) as page:
+            assert page.status == 200
+            assert "Mentorbro sandbox" in await page.text()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    assert (tmp_path / "play" / "sandbox.sqlite3").exists()
+    assert not (tmp_path / "data").exists()  # the configured database is never touched
 
 
 async def test_a_malformed_setting_is_named(tmp_path: Path) -> None:

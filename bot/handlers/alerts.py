@@ -11,10 +11,10 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import alerts, matchmaking, registration
+from bot import alerts, matchmaking, registration, scopes
 from bot.alerts import Episode
 from bot.handlers.common import remove_buttons, send, services_of, tr
-from bot.handlers.coordinator import coordinator_only
+from bot.handlers.coordinator import coordinator_only, pair_in_scope, sender_scope
 from bot.handlers.matching import coordinator_pressing
 from bot.handlers.pairs import pair_names
 from bot.handlers.texts import entry_text
@@ -34,24 +34,31 @@ Context = ContextTypes.DEFAULT_TYPE
 async def stall_scan(context: Context) -> None:
     """The scheduled scan: alert about new episodes, then send the digests that are due."""
     services = services_of(context.application)
-    for episode in await alerts.scan(services):
-        await send_alert(context.bot, services, episode)
+    await scan_and_alert(context.bot, services)
     await send_digests(context.bot, services)
 
 
 async def alert_pair(bot: Bot, services: Services, pair_id: int) -> None:
     """Scan one pair now (someone asked for the coordinator or blocked the bot)."""
-    for episode in await alerts.scan(services, pair_id):
-        await send_alert(bot, services, episode)
+    await scan_and_alert(bot, services, pair_id)
+
+
+async def scan_and_alert(bot: Bot, services: Services, pair_id: int | None = None) -> None:
+    """Scan (every pair, or one) and send the alerts, one scan at a time: so an episode whose
+    alert is not marked as sent is one a crash cut off, and the scan sends it again."""
+    async with services.alert_lock:
+        for episode in await alerts.scan(services, pair_id):
+            await send_alert(bot, services, episode)
 
 
 async def send_alert(bot: Bot, services: Services, episode: Episode) -> None:
     """The alert, to each coordinator in their language; a coordinator who chose the weekly
-    digest gets only the urgent ones (someone asks for them, feels unsure, blocked the bot)."""
+    digest gets only the urgent ones (someone asks for them, feels unsure, blocked the bot).
+    Only the coordinators whose municipalities include the pair are alerted."""
     pair = await matchmaking.get(services, episode.pair_id)
     if pair is None:
         return
-    for coordinator_id in sorted(services.config.coordinator_ids):
+    for coordinator_id in await scopes.coordinators_of_pair(services, pair.id):
         if not alerts.urgent(episode) and await digest_only(services, coordinator_id):
             continue
         language = await registration.language_of(services, coordinator_id)
@@ -67,6 +74,7 @@ async def send_alert(bot: Bot, services: Services, episode: Episode) -> None:
         await alerts.remember_message(
             services, episode.id, coordinator_id, sent.message_id, language
         )
+    await alerts.alerted(services, episode.id)
 
 
 async def digest_only(services: Services, coordinator_id: int) -> bool:
@@ -191,6 +199,8 @@ async def on_alert(update: Update, context: Context) -> None:
         await query.answer(t.gettext("This pair no longer needs attention."), show_alert=True)
         await remove_buttons(query)
         return
+    if not await pair_in_scope(update, context, coordinator, pair.id):
+        return
     name = escape(query.from_user.full_name)
     if action == "take":
         if not await alerts.take(services, episode.id, coordinator.id):
@@ -233,9 +243,10 @@ async def update_alerts(
     *,
     taken: bool,
 ) -> None:
-    """Every coordinator's copy of the alert shows what was done, in their language."""
-    for chat_id, message_id, language in await alerts.messages_of(services, episode.id):
-        t = translator(language)
+    """Every coordinator's copy of the alert shows what was done, in their language now
+    (they may have changed it since the alert came)."""
+    for chat_id, message_id, _ in await alerts.messages_of(services, episode.id):
+        t = translator(await registration.language_of(services, chat_id))
         try:
             await bot.edit_message_text(
                 await alert_text(services, t, episode, pair, status(t)),
@@ -256,9 +267,12 @@ async def stalled_command(update: Update, context: Context, participant: Partici
     between single alerts and a weekly digest."""
     services = services_of(context)
     t = tr(participant)
-    for episode in await alerts.scan(services):
-        await send_alert(context.bot, services, episode)
+    await scan_and_alert(context.bot, services)
     episodes = await alerts.open_episodes(services)
+    inside = await scopes.pairs_in(
+        services, await sender_scope(context, participant), (e.pair_id for e in episodes)
+    )
+    episodes = [episode for episode in episodes if episode.pair_id in inside]
     now = services.clock()
     lines = ["<b>" + t.gettext("Pairs that need attention") + "</b>"]
     for number, episode in enumerate(episodes, start=1):
@@ -319,9 +333,12 @@ async def send_digests(bot: Bot, services: Services) -> None:
             continue
         if ranked is None:
             ranked = await alerts.ranked(services)
+        scope = await scopes.scope_of(services, coordinator_id)
+        inside = await scopes.pairs_in(services, scope, (item.pair_id for item in ranked))
+        mine = [item for item in ranked if item.pair_id in inside]
         t = tr(person)
         try:
-            await bot.send_message(coordinator_id, await digest_text(services, t, ranked))
+            await bot.send_message(coordinator_id, await digest_text(services, t, mine))
         except (Forbidden, BadRequest) as error:
             log.info("a digest could not be sent: %s", type(error).__name__)
             continue

@@ -18,10 +18,11 @@ from bot.handlers.common import (
     services_of,
     tr,
 )
-from bot.handlers.coordinator import coordinator_only
+from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.handlers.matching import coordinator_pressing
 from bot.i18n import Translator, translator
 from bot.participants import Participant
+from bot.scopes import Scope
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -151,14 +152,14 @@ async def text_reply(update: Update, context: Context) -> bool:
     elif announcements.missing_language(written) is not None:
         await ask_for_text(update, services, t, coordinator, written)
     else:
-        await preview(update, services, t, written)
+        await preview(update, services, t, written, await sender_scope(context, coordinator))
     return True
 
 
 async def preview(
-    update: Update, services: Services, t: Translator, announcement: Announcement
+    update: Update, services: Services, t: Translator, announcement: Announcement, scope: Scope
 ) -> None:
-    size = await announcements.audience_size(services, announcement.audience)
+    size = await announcements.audience_size(services, announcement.audience, scope)
     lines = [
         "<b>"
         + t.ngettext(
@@ -196,17 +197,23 @@ async def on_decision(update: Update, context: Context) -> None:
     services = services_of(context)
     t = tr(coordinator)
     announcement = await announcements.get(services, int(context.match.group(1)))
-    if announcement is None or announcement.coordinator_id != coordinator.id:
+    if (
+        announcement is None
+        or announcement.coordinator_id != coordinator.id
+        or announcements.missing_language(announcement) is not None  # not previewed yet
+    ):
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return
     await remove_buttons(query)
     if context.match.group(2) == "cancel":
-        cancelled = await announcements.cancel(services, announcement)
+        if not await announcements.cancel(services, announcement):
+            await query.answer(t.gettext("This announcement has been sent or cancelled already."))
+            return
         await query.answer()
-        if cancelled:
-            await send(update, t.gettext("The announcement is cancelled. Nothing was sent."))
+        await send(update, t.gettext("The announcement is cancelled. Nothing was sent."))
         return
-    count = await announcements.start_sending(services, announcement)
+    scope = await sender_scope(context, coordinator)
+    count = await announcements.start_sending(services, announcement, scope)
     if count is None:
         await query.answer(t.gettext("This announcement has been sent or cancelled already."))
         return

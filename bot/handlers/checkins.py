@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from enum import Enum
 from html import escape
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import followup, matchmaking, registration
+from bot import followup, matchmaking, registration, scopes
 from bot.checkins import CheckIn, CheckInStatus
 from bot.handlers import questions as view
 from bot.handlers.alerts import alert_pair
@@ -22,7 +23,12 @@ from bot.handlers.common import (
     services_of,
     tr,
 )
-from bot.handlers.coordinator import coordinator_only
+from bot.handlers.coordinator import (
+    coordinator_only,
+    pair_in_scope,
+    refuse_out_of_scope,
+    sender_scope,
+)
 from bot.handlers.matching import coordinator_pressing
 from bot.handlers.pairs import pair_names
 from bot.handlers.texts import entry_text
@@ -35,6 +41,15 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 NOTE_PROMPT = "note"
 PAUSE_DAYS = (7, 14, 30)
+
+
+class Delivery(Enum):
+    """What became of one check-in message."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"  # the person blocked the bot: marked unreachable and journaled
+    FAILED = "failed"  # not delivered for now; the next wave tries again
+    GONE = "gone"  # nothing to send: the person was erased, or the check-in is complete
 
 
 # -- sending -----------------------------------------------------------------------------------
@@ -60,15 +75,19 @@ async def send_due(bot: Bot, services: Services) -> None:
                 progressed = True  # postponed for a pause: it left the due list
                 continue
             fresh = await followup.get(services, check_in.id)
-            if fresh is not None and await send_question(bot, services, fresh, opening=True):
+            if (
+                fresh is not None
+                and await send_question(bot, services, fresh, opening=True) is Delivery.SENT
+            ):
                 await followup.mark_sent(services, fresh)
             after = await followup.get(services, check_in.id)
             progressed = progressed or after is None or after.status is not CheckInStatus.PENDING
         if not progressed:  # what is left cannot be sent now; the next wave tries again
             return
     for check_in in await followup.reminders_due(services):
-        await send_question(bot, services, check_in, reminder=True)
-        await followup.mark_reminded(services, check_in)
+        # A reminder goes once: a failed one is tried again, one to a blocked bot is not.
+        if await send_question(bot, services, check_in, reminder=True) is not Delivery.FAILED:
+            await followup.mark_reminded(services, check_in)
 
 
 async def send_question(
@@ -78,13 +97,12 @@ async def send_question(
     *,
     opening: bool = False,
     reminder: bool = False,
-) -> bool:
-    """The check-in's current question to its person, in their language. False if it could not
-    be delivered for now (it stays pending and goes out with the next wave)."""
+) -> Delivery:
+    """The check-in's current question to its person, in their language."""
     person = await registration.participant(services, check_in.participant_id)
     question = followup.current_question(check_in)
     if person is None or question is None:
-        return False
+        return Delivery.GONE
     t = translator(person.language)
     text = escape(t.gettext(question.text))
     if opening:
@@ -97,11 +115,11 @@ async def send_question(
         await registration.mark_unreachable(services, person.telegram_user_id)
         await followup.unreachable(services, check_in)
         await alert_pair(bot, services, check_in.pair_id)
-        return False
+        return Delivery.BLOCKED
     except TelegramError as error:
         log.warning("check-in %s not sent: %s", check_in.id, type(error).__name__)
-        return False
-    return True
+        return Delivery.FAILED
+    return Delivery.SENT
 
 
 def keyboard(t: Translator, check_in: CheckIn, question: Question) -> InlineKeyboardMarkup | None:
@@ -140,12 +158,8 @@ async def on_button(update: Update, context: Context) -> None:
     participant = await participant_of(update, context)
     services = services_of(context)
     t = tr(participant)
-    check_in = await followup.get(services, int(check_id))
-    if (
-        check_in is None
-        or check_in.participant_id != participant.id
-        or check_in.current != question_id
-    ):
+    check_in = await followup.answerable(services, int(check_id), participant)
+    if check_in is None or check_in.current != question_id:
         await query.answer(t.gettext("This button is no longer active."))
         await remove_buttons(query)
         return
@@ -274,6 +288,10 @@ async def choose_pair(
     t = tr(participant)
     services = services_of(context)
     found = await matchmaking.open_pairs(services)
+    inside = await scopes.pairs_in(
+        services, await sender_scope(context, participant), (pair.id for pair, _ in found)
+    )
+    found = [(pair, activity) for pair, activity in found if pair.id in inside]
     if not found:
         await send(update, t.gettext("There are no active pairs yet."))
         return
@@ -297,6 +315,8 @@ async def on_journal(update: Update, context: Context) -> None:
     services = services_of(context)
     t = tr(coordinator)
     pair_id, page = int(context.match.group(1)), int(context.match.group(2))
+    if not await pair_in_scope(update, context, coordinator, pair_id):
+        return
     pair = await matchmaking.get(services, pair_id)
     if pair is None:
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
@@ -344,7 +364,12 @@ async def on_voice(update: Update, context: Context) -> None:
     coordinator = await coordinator_pressing(update, context)
     if coordinator is None:
         return
-    voice = await followup.voice_of(services_of(context), int(context.match.group(1)))
+    entry_id = int(context.match.group(1))
+    scope = await sender_scope(context, coordinator)
+    if not await scopes.includes_journal_entry(services_of(context), scope, entry_id):
+        await refuse_out_of_scope(update, coordinator)
+        return
+    voice = await followup.voice_of(services_of(context), entry_id)
     if voice is None:
         await query.answer(tr(coordinator).gettext("This button is no longer active."))
         return
@@ -360,6 +385,8 @@ async def on_note_pair(update: Update, context: Context) -> None:
         return
     services = services_of(context)
     t = tr(coordinator)
+    if not await pair_in_scope(update, context, coordinator, int(context.match.group(1))):
+        return
     pair = await matchmaking.get(services, int(context.match.group(1)))
     if pair is None:
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
@@ -389,6 +416,8 @@ async def note_reply(update: Update, context: Context) -> bool:
     )
     if pair_id is None:
         return False
+    if not await pair_in_scope(update, context, coordinator, pair_id):
+        return True
     await followup.add_note(services, pair_id, coordinator, text.strip())
     await send(update, tr(coordinator).gettext("The note is in the journal."))
     return True

@@ -25,6 +25,7 @@ from bot.services import Services
 SERVICES_KEY = "services"
 LIST_LIMIT = 30
 BUTTONS_PER_ROW = 5
+UNEDITABLE = ("not modified", "can't be edited", "message to edit not found")
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
@@ -54,8 +55,9 @@ async def remove_buttons(query: CallbackQuery) -> None:
     try:
         await query.edit_message_reply_markup(reply_markup=None)
     except BadRequest as error:
-        # Pressed again on a message whose buttons are already gone: nothing to take off.
-        if "not modified" not in error.message:
+        # Pressed again on a message whose buttons are already gone, or on a forwarded copy
+        # the bot cannot edit: nothing to take off.
+        if not any(reason in error.message.lower() for reason in UNEDITABLE):
             raise
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import wraps
+from html import escape
 
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes, filters
 
+from bot import scopes
 from bot.handlers.common import participant_of, send, services_of, tr
 from bot.i18n import Translator
 from bot.participants import Participant, Role
-from bot.reports import RoleCount, participant_overview
+from bot.reports import RoleCount
+from bot.scopes import Change, Scope
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Participant], Awaitable[None]]
 
@@ -41,8 +44,9 @@ def coordinator_only(
 async def participants_command(
     update: Update, context: ContextTypes.DEFAULT_TYPE, participant: Participant
 ) -> None:
-    """/participants: how many mentors, mentees and others the programme has."""
-    rows = await participant_overview(services_of(context))
+    """/participants: how many mentors, mentees and others the programme (or scope) has."""
+    services = services_of(context)
+    rows = await scopes.overview(services, await sender_scope(context, participant))
     t = tr(participant)
     title = t.gettext("Participants")
     lines = [f"<b>{title}</b>"] + [overview_line(t, row) for row in rows]
@@ -64,4 +68,89 @@ def overview_line(t: Translator, row: RoleCount) -> str:
     return line
 
 
-HANDLERS = [CommandHandler("participants", participants_command, filters=filters.ChatType.PRIVATE)]
+# -- several municipalities (bot/scopes.py) ---------------------------------------------------
+
+
+async def sender_scope(context: ContextTypes.DEFAULT_TYPE, coordinator: Participant) -> Scope:
+    """The municipalities this coordinator works for, as they stand now."""
+    return await scopes.scope_of(services_of(context), coordinator.telegram_user_id)
+
+
+async def refuse_out_of_scope(update: Update, coordinator: Participant) -> None:
+    """Say no to an action on someone outside the coordinator's municipalities."""
+    text = tr(coordinator).gettext("This is not in your municipalities.")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await send(update, text)
+
+
+async def pair_in_scope(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, coordinator: Participant, pair_id: int
+) -> bool:
+    """Whether the coordinator may see and act on this pair; if not, they are told so."""
+    scope = await sender_scope(context, coordinator)
+    if await scopes.includes_pair(services_of(context), scope, pair_id):
+        return True
+    await refuse_out_of_scope(update, coordinator)
+    return False
+
+
+async def person_in_scope(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    coordinator: Participant,
+    participant_id: int,
+) -> bool:
+    """Whether the coordinator may see and act on this participant; if not, they are told so."""
+    scope = await sender_scope(context, coordinator)
+    if await scopes.includes_person(services_of(context), scope, participant_id):
+        return True
+    await refuse_out_of_scope(update, coordinator)
+    return False
+
+
+@coordinator_only
+async def scope_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, participant: Participant
+) -> None:
+    """/scope <user id> <municipality, ...> | all: limit a coordinator to some municipalities."""
+    services = services_of(context)
+    t = tr(participant)
+    parsed = scopes.parse_command(list(context.args or []))
+    if parsed is None:
+        lines = [scope_line(t, uid, scope) for uid, scope in await scopes.all_scopes(services)]
+        usage = t.gettext(
+            "To change it, write /scope, the coordinator's user id and their municipalities "
+            "separated by commas, for example: /scope 12345678 Aarhus, Odense. Or /scope "
+            "12345678 all for the whole programme."
+        )
+        await send(update, "\n".join([*lines, "", usage]))
+        return
+    user_id, scope = parsed
+    change = await scopes.change_scope(services, participant.telegram_user_id, user_id, scope)
+    texts = {
+        Change.NOT_ALLOWED: t.gettext(
+            "Only coordinators for the whole programme can change municipalities."
+        ),
+        Change.NOT_COORDINATOR: t.gettext(
+            "{user_id} is not one of the programme's coordinators."
+        ).format(user_id=user_id),
+        Change.OWN: t.gettext("You cannot change your own municipalities."),
+        Change.SAVED: t.gettext("Saved.") + "\n" + scope_line(t, user_id, scope),
+    }
+    await send(update, texts[change])
+
+
+def scope_line(t: Translator, user_id: int, scope: Scope) -> str:
+    if scope.names is None:
+        return t.gettext("{user_id}: the whole programme").format(user_id=user_id)
+    return t.gettext("{user_id}: {municipalities}").format(
+        user_id=user_id, municipalities=escape(", ".join(scope.names))
+    )
+
+
+HANDLERS = [
+    CommandHandler("participants", participants_command, filters=filters.ChatType.PRIVATE),
+    CommandHandler("scope", scope_command, filters=filters.ChatType.PRIVATE),
+]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import traceback
+from collections.abc import Callable
 
 from telegram import Update
 from telegram.error import Forbidden
@@ -11,13 +13,16 @@ from telegram.ext import ContextTypes
 
 from bot import alerts, registration
 from bot.handlers.alerts import alert_pair
-from bot.handlers.common import participant_of, services_of, tr
+from bot.handlers.common import participant_of, services_of
+from bot.i18n import Translator, guess_language, translator
 
 log = logging.getLogger(__name__)
+PRIMARY_CODE = 0xFF  # an extended result code (e.g. SQLITE_BUSY_SNAPSHOT) holds its primary one
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Blocked users are marked unreachable; anyone else hears that something went wrong."""
+    """Blocked users are marked unreachable; a person whose words could not be saved is asked
+    to send them again; anyone else hears that something went wrong."""
     error = context.error
     if not isinstance(update, Update) or update.effective_user is None:
         log.error("error outside an update: %s\n%s", type(error).__name__, where(error))
@@ -32,22 +37,68 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             for pair_id in await alerts.blocked(services, participant.id):
                 await alert_pair(context.bot, services, pair_id)
         return
-    log.error("update %s failed: %s\n%s", update.update_id, type(error).__name__, where(error))
-    await apologise(update, context)
-
-
-async def apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    try:
-        participant = await participant_of(update, context)
-        text = tr(participant).gettext(
-            "Sorry, something went wrong on our side. Please try again in a moment."
+    fault = database_fault(error)
+    if fault is not None:
+        # The transaction was rolled back whole: nothing of it is stored, so the person must
+        # hear that it was not saved.
+        log.error(
+            "update %s not saved, the database is %s\n%s", update.update_id, fault, where(error)
         )
+        await apologise(update, context, not_saved_text)
+        return
+    log.error("update %s failed: %s\n%s", update.update_id, type(error).__name__, where(error))
+    await apologise(update, context, sorry_text)
+
+
+def database_fault(error: BaseException | None) -> str | None:
+    """Why SQLite could not write for now ("locked" or "full"); None for any other error."""
+    while error is not None:
+        if isinstance(error, sqlite3.Error):
+            code = (getattr(error, "sqlite_errorcode", 0) or 0) & PRIMARY_CODE
+            if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                return "locked"
+            if code == sqlite3.SQLITE_FULL:
+                return "full"
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def sorry_text(t: Translator, update: Update) -> str:
+    return t.gettext("Sorry, something went wrong on our side. Please try again in a moment.")
+
+
+def not_saved_text(t: Translator, update: Update) -> str:
+    if update.callback_query is not None:
+        return t.gettext(
+            "I could not save that just now. Please press the button again in a moment."
+        )
+    return t.gettext("I could not save that just now. Please send it again in a moment.")
+
+
+async def apologise(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text_for: Callable[[Translator, Update], str],
+) -> None:
+    try:
+        text = text_for(translator(await language_of(update, context)), update)
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)
         elif update.effective_chat is not None:
             await update.effective_chat.send_message(text)
     except Exception as error:  # the apology itself failed: the log is all that is left
         log.error("could not tell user about the error: %s", type(error).__name__)
+
+
+async def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The person's language; when the database cannot say, the one their Telegram app uses."""
+    try:
+        return (await participant_of(update, context)).language
+    except Exception as error:
+        log.warning("update %s: participant unknown (%s)", update.update_id, type(error).__name__)
+    user = update.effective_user
+    default = services_of(context).config.default_language
+    return guess_language(user.language_code if user else None, default)
 
 
 def where(error: BaseException | None) -> str:

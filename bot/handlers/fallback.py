@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from telegram import Update
 from telegram.ext import (
@@ -18,15 +19,26 @@ from bot import registration
 from bot.handlers import announcements, checkins, intake, pairs, questionnaire, review
 from bot.handlers.common import participant_of, send, services_of, tr
 from bot.handlers.start import send_step
+from bot.i18n import N_, guess_language, translator
 from bot.participants import OnboardingStep
 
 MAX_ECHOED_COMMAND = 32
+NO_LONGER_ACTIVE = N_("This button is no longer active.")
+# More digits than any SQLite id holds: callback data that was tampered with.
+IMPOSSIBLE_ID = re.compile(r"\d{19}")
 
 
 async def ignore_non_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The programme talks to people one by one; groups and channels get nothing."""
+    """The programme talks to people one by one; groups and channels get nothing but the
+    answer every button press needs (a button forwarded into a group does nothing)."""
     chat = update.effective_chat
     if chat is None or chat.type != chat.PRIVATE:
+        query = update.callback_query
+        if query is not None:
+            language = guess_language(
+                query.from_user.language_code, services_of(context).config.default_language
+            )
+            await query.answer(translator(language).gettext(NO_LONGER_ACTIVE), show_alert=True)
         raise ApplicationHandlerStop
 
 
@@ -107,10 +119,20 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query = update.callback_query
     assert query is not None
     participant = await participant_of(update, context)
-    await query.answer(tr(participant).gettext("This button is no longer active."), show_alert=True)
+    await query.answer(tr(participant).gettext(NO_LONGER_ACTIVE), show_alert=True)
 
 
-GUARDS = [TypeHandler(Update, ignore_non_private)]
+async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before any handler: private chats only, and no button with an impossible id or no data
+    (PTB would hand a press without data to every pattern handler as a match)."""
+    await ignore_non_private(update, context)
+    query = update.callback_query
+    if query is not None and (not query.data or IMPOSSIBLE_ID.search(query.data)):
+        await stale_button(update, context)
+        raise ApplicationHandlerStop
+
+
+GUARDS = [TypeHandler(Update, guard)]
 
 HANDLERS = [
     MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited_message),

@@ -9,11 +9,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import intake, registration
+from bot import intake, registration, scopes
 from bot.handlers import questionnaire
 from bot.handlers import questions as view
 from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
-from bot.handlers.coordinator import coordinator_only
+from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.handlers.review import split
 from bot.i18n import Translator, translator
 from bot.mentees import (
@@ -108,7 +108,7 @@ async def intake_submitted(
     await send(update, mentee_status_text(t, thanks=True))
     referral = await intake.referral_of(services, participant)
     answers = summary(run, await facts_of(services, participant))
-    for coordinator_id in sorted(services.config.coordinator_ids):
+    for coordinator_id in await scopes.coordinators_of_person(services, participant.id):
         language = await registration.language_of(services, coordinator_id)
         text = ready_text(translator(language), participant, filed, referral, answers)
         await notify(context.bot, coordinator_id, text)
@@ -166,9 +166,21 @@ async def invite_command(update: Update, context: Context, participant: Particip
     """/invite [municipality]: a personal link for one referred mentee."""
     services = services_of(context)
     t = tr(participant)
-    referral = await intake.invite(
-        services, participant.telegram_user_id, " ".join(context.args or [])
-    )
+    scope = await sender_scope(context, participant)
+    municipality = scopes.invitation_municipality(scope, " ".join(context.args or []))
+    if municipality is None:
+        await send(
+            update,
+            t.gettext(
+                "You work for {municipalities}. Write the mentee's municipality after /invite, "
+                "for example: /invite {example}"
+            ).format(
+                municipalities=escape(", ".join(scope.names or ())),
+                example=escape((scope.names or ("",))[0]),
+            ),
+        )
+        return
+    referral = await intake.invite(services, participant.telegram_user_id, municipality)
     link = invitation_link(context.bot.username, referral)
     if referral.municipality:
         intro = t.gettext("Here is a personal invitation link for a mentee from {municipality}:")

@@ -10,7 +10,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import matchmaking, registration
+from bot import matchmaking, registration, scopes
 from bot.handlers import questions as view
 from bot.handlers.common import (
     participant_of,
@@ -20,7 +20,12 @@ from bot.handlers.common import (
     services_of,
     tr,
 )
-from bot.handlers.coordinator import coordinator_only
+from bot.handlers.coordinator import (
+    coordinator_only,
+    person_in_scope,
+    refuse_out_of_scope,
+    sender_scope,
+)
 from bot.i18n import Translator, translator
 from bot.matching import Reason, ReasonKind, Suggestion
 from bot.mentees import INTAKE
@@ -47,6 +52,10 @@ async def match_command(update: Update, context: Context, participant: Participa
     t = tr(participant)
     services = services_of(context)
     waiting = await matchmaking.waiting(services)
+    inside = await scopes.people_in(
+        services, await sender_scope(context, participant), (m.participant_id for m in waiting)
+    )
+    waiting = [mentee for mentee in waiting if mentee.participant_id in inside]
     if not waiting:
         await send(update, t.gettext("No mentees are waiting for a mentor."))
         return
@@ -75,7 +84,10 @@ async def on_mentee(update: Update, context: Context) -> None:
     services = services_of(context)
     t = tr(coordinator)
     mentee_id = int(context.match.group(1))
-    found = await matchmaking.suggestions(services, mentee_id)
+    if not await person_in_scope(update, context, coordinator, mentee_id):
+        return
+    scope = await sender_scope(context, coordinator)
+    found = await matchmaking.suggestions(services, mentee_id, scope)
     if found is None:
         await query.answer(t.gettext("This mentee is no longer waiting."), show_alert=True)
         return
@@ -151,6 +163,10 @@ async def on_propose(update: Update, context: Context) -> None:
     services = services_of(context)
     t = tr(coordinator)
     mentee_id, mentor_id = int(context.match.group(1)), int(context.match.group(2))
+    scope = await sender_scope(context, coordinator)
+    if await scopes.people_in(services, scope, (mentee_id, mentor_id)) != {mentee_id, mentor_id}:
+        await refuse_out_of_scope(update, coordinator)
+        return
     pair = await matchmaking.propose(
         services, coordinator.telegram_user_id, coordinator.id, mentee_id, mentor_id
     )
@@ -171,7 +187,14 @@ async def on_propose(update: Update, context: Context) -> None:
 async def mentors_command(update: Update, context: Context, participant: Participant) -> None:
     """/mentors: ready mentors, how many mentees they have and take; the capacity can be set."""
     t = tr(participant)
-    mentors = await matchmaking.ready_mentors(services_of(context))
+    services = services_of(context)
+    mentors = await matchmaking.ready_mentors(services)
+    inside = await scopes.people_in(
+        services,
+        await sender_scope(context, participant),
+        (profile.participant_id for profile, _ in mentors),
+    )
+    mentors = [entry for entry in mentors if entry[0].participant_id in inside]
     if not mentors:
         await send(update, t.gettext("No mentors are ready for matching yet."))
         return
@@ -198,6 +221,8 @@ async def on_capacity(update: Update, context: Context) -> None:
     services = services_of(context)
     t = tr(coordinator)
     mentor_id, chosen = int(context.match.group(1)), context.match.group(2)
+    if not await person_in_scope(update, context, coordinator, mentor_id):
+        return
     answers = await matchmaking.profile_answers(services, mentor_id, Side.MENTOR)
     name = escape(t.isolate(full_name(answers)))
     if chosen is None:
@@ -423,6 +448,7 @@ async def announce_pair(bot: Bot, services: Services, pair: Pair) -> None:
             )
             + _introduce_note(t, mentor, mentee)
         ),
+        pair_id=pair.id,
     )
 
 
@@ -466,7 +492,7 @@ async def announce_decline(bot: Bot, services: Services, pair: Pair, decliner_id
             reason=reason,
         )
 
-    await tell_coordinators(bot, services, text)
+    await tell_coordinators(bot, services, text, pair_id=pair.id)
 
 
 def decline_reason_label(t: Translator, reason: str | None) -> str:
@@ -498,10 +524,10 @@ async def deliver(
 
 
 async def tell_coordinators(
-    bot: Bot, services: Services, render: Callable[[Translator], str]
+    bot: Bot, services: Services, render: Callable[[Translator], str], *, pair_id: int
 ) -> None:
-    """One message to every coordinator, each in their own language."""
-    for coordinator_id in sorted(services.config.coordinator_ids):
+    """One message to every coordinator whose scope includes the pair, in their language."""
+    for coordinator_id in await scopes.coordinators_of_pair(services, pair_id):
         t = translator(await registration.language_of(services, coordinator_id))
         try:
             await bot.send_message(coordinator_id, render(t))

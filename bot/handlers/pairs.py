@@ -14,9 +14,10 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import followup, matchmaking, registration
+from bot import followup, matchmaking, registration, scopes
 from bot.checkins import cadence_days
 from bot.handlers.common import (
     coordinator_reply,
@@ -27,7 +28,7 @@ from bot.handlers.common import (
     services_of,
     tr,
 )
-from bot.handlers.coordinator import coordinator_only
+from bot.handlers.coordinator import coordinator_only, pair_in_scope, sender_scope
 from bot.handlers.matching import (
     coordinator_pressing,
     deliver,
@@ -72,7 +73,10 @@ async def on_agreement(update: Update, context: Context) -> None:
     pair_id = int(context.match.group(1))
     per_month, months = context.match.group(2), context.match.group(3)
     pair = await matchmaking.pair_for(services, pair_id, participant.id)
-    if pair is None or pair.status is not PairStatus.ACTIVE:
+    offered = (per_month is None or int(per_month) in MEETINGS_PER_MONTH) and (
+        months is None or int(months) in AGREED_MONTHS
+    )
+    if pair is None or pair.status is not PairStatus.ACTIVE or not offered:
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return
     await query.answer()
@@ -163,6 +167,7 @@ async def settle_agreement(
             lambda ct: ct.gettext(
                 "{names} gave different answers about their agreement: please talk with them."
             ).format(names=escape(names)),
+            pair_id=pair.id,
         )
     else:
         await send(update, t.gettext("Thank you! I will ask {name} too.").format(name=name))
@@ -177,6 +182,10 @@ async def pairs_command(update: Update, context: Context, participant: Participa
     t = tr(participant)
     services = services_of(context)
     found = await matchmaking.open_pairs(services)
+    inside = await scopes.pairs_in(
+        services, await sender_scope(context, participant), (pair.id for pair, _ in found)
+    )
+    found = [(pair, activity) for pair, activity in found if pair.id in inside]
     if not found:
         await send(update, t.gettext("There are no active pairs yet."))
         return
@@ -212,11 +221,14 @@ async def on_pair(update: Update, context: Context) -> None:
     coordinator = await coordinator_pressing(update, context)
     if coordinator is None:
         return
+    t = tr(coordinator)
+    if not await pair_in_scope(update, context, coordinator, int(context.match.group(1))):
+        return
     pair = await matchmaking.get(services_of(context), int(context.match.group(1)))
     if pair is None:
+        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return
     await query.answer()
-    t = tr(coordinator)
     await send(update, await pair_card(services_of(context), t, pair), pair_keyboard(t, pair))
 
 
@@ -267,11 +279,16 @@ def pair_keyboard(t: Translator, pair: Pair) -> InlineKeyboardMarkup | None:
 async def show_menu(query: CallbackQuery, options: list[tuple[str, str]]) -> None:
     """Replace the pressed message's buttons by a menu: one (label, callback data) a row."""
     await query.answer()
-    await query.edit_message_reply_markup(
-        InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=data)] for label, data in options]
+    try:
+        await query.edit_message_reply_markup(
+            InlineKeyboardMarkup(
+                [[InlineKeyboardButton(label, callback_data=data)] for label, data in options]
+            )
         )
-    )
+    except BadRequest as error:
+        # A double tap: the second press finds the menu already shown.
+        if "not modified" not in error.message:
+            raise
 
 
 def outcome_label(t: Translator, outcome: Outcome) -> str:
@@ -297,6 +314,8 @@ async def on_cadence(update: Update, context: Context) -> None:
         return
     t = tr(coordinator)
     pair_id, days = int(context.match.group(1)), context.match.group(2)
+    if not await open_pair_pressed(update, context, coordinator, pair_id):
+        return
     if days is None:
         await show_menu(
             query,
@@ -310,8 +329,9 @@ async def on_cadence(update: Update, context: Context) -> None:
         )
         return
     services = services_of(context)
-    await followup.set_cadence(services, pair_id, int(days), coordinator)
-    await after_change(update, context, coordinator, await matchmaking.get(services, pair_id))
+    changed = await followup.set_cadence(services, pair_id, int(days), coordinator)
+    pair = await matchmaking.get(services, pair_id) if changed else None
+    await after_change(update, context, coordinator, pair)
 
 
 async def on_pause_menu(update: Update, context: Context) -> None:
@@ -322,6 +342,8 @@ async def on_pause_menu(update: Update, context: Context) -> None:
         return
     t = tr(coordinator)
     pair_id = int(context.match.group(1))
+    if not await open_pair_pressed(update, context, coordinator, pair_id):
+        return
     labels = {
         14: t.gettext("2 weeks"),
         30: t.gettext("1 month"),
@@ -338,6 +360,8 @@ async def on_pause(update: Update, context: Context) -> None:
     if coordinator is None:
         return
     services = services_of(context)
+    if not await pair_in_scope(update, context, coordinator, int(context.match.group(1))):
+        return
     pair = await matchmaking.pause(
         services, int(context.match.group(1)), coordinator.id, int(context.match.group(2))
     )
@@ -362,6 +386,8 @@ async def on_resume(update: Update, context: Context) -> None:
     if coordinator is None:
         return
     services = services_of(context)
+    if not await pair_in_scope(update, context, coordinator, int(context.match.group(1))):
+        return
     pair = await matchmaking.resume(services, int(context.match.group(1)), coordinator.id)
     await after_change(update, context, coordinator, pair)
     if pair is not None:
@@ -381,6 +407,8 @@ async def on_end(update: Update, context: Context) -> None:
         return
     t = tr(coordinator)
     pair_id, chosen = int(context.match.group(1)), context.match.group(2)
+    if not await open_pair_pressed(update, context, coordinator, pair_id):
+        return
     if chosen is None:
         await show_menu(
             query,
@@ -413,6 +441,20 @@ async def on_end(update: Update, context: Context) -> None:
         await matchmaking.remember_prompt(
             services, coordinator.chat_id, prompt.message_id, JOB_PROMPT, pair
         )
+
+
+async def open_pair_pressed(
+    update: Update, context: Context, coordinator: Participant, pair_id: int
+) -> bool:
+    """Whether a coordinator's button names a pair that is still active or paused; if not,
+    the coordinator is told the button is no longer active."""
+    if not await pair_in_scope(update, context, coordinator, pair_id):
+        return False
+    pair = await matchmaking.get(services_of(context), pair_id)
+    if pair is not None and pair.status in (PairStatus.ACTIVE, PairStatus.PAUSED):
+        return True
+    await after_change(update, context, coordinator, None)
+    return False
 
 
 async def after_change(
@@ -542,9 +584,10 @@ async def on_closing(update: Update, context: Context) -> None:
         await remove_buttons(query)
         return
     go_on = context.match.group(2) == "on"
-    await matchmaking.record_closing(
-        services, pair, participant.id, "closing_answer", "go_on" if go_on else "done"
-    )
+    if not await matchmaking.answer_closing(services, pair, participant.id, go_on):
+        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
+        await remove_buttons(query)
+        return
     await query.answer()
     await remove_buttons(query)
     await send(update, t.gettext("Thank you! The coordinator will talk with you about it."))
@@ -554,6 +597,7 @@ async def on_closing(update: Update, context: Context) -> None:
         context.bot,
         services,
         lambda ct: closing_text(ct, by_mentor=by_mentor, go_on=go_on).format(names=escape(names)),
+        pair_id=pair.id,
     )
 
 
@@ -585,6 +629,7 @@ async def announce_lapse(bot: Bot, services: Services, pair: Pair) -> None:
             "A proposal lapsed after two weeks without answers: {names}. The mentee is back on "
             "the /match list."
         ).format(names=escape(names)),
+        pair_id=pair.id,
     )
 
 
@@ -597,5 +642,7 @@ HANDLERS = [
     CallbackQueryHandler(on_cadence, pattern=r"^pk1:(\d+)(?::(7|14|21|30))?$"),
     CallbackQueryHandler(on_pause, pattern=r"^pp1:(\d+):(14|30|61|91)$"),
     CallbackQueryHandler(on_resume, pattern=r"^pr1:(\d+)$"),
-    CallbackQueryHandler(on_end, pattern=r"^pe1:(\d+)(?::([a-z_]+))?$"),
+    CallbackQueryHandler(
+        on_end, pattern=rf"^pe1:(\d+)(?::({'|'.join(outcome.value for outcome in Outcome)}))?$"
+    ),
 ]

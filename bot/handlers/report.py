@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from bot.charts import outcomes_chart
 from bot.evaluation import ReportFilter
 from bot.exports import export
 from bot.handlers.common import send, services_of, tr
-from bot.handlers.coordinator import coordinator_only
+from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.i18n import Translator
 from bot.participants import Participant
 
@@ -81,6 +82,7 @@ async def report_command(update: Update, context: Context, participant: Particip
     except UnreadableDate:
         await send(update, usage(t))
         return
+    chosen = replace(chosen, within=(await sender_scope(context, participant)).names)
     chat = update.effective_chat
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)

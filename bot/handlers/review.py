@@ -9,7 +9,7 @@ from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import registration, review
+from bot import registration, review, scopes
 from bot.handlers import questions as view
 from bot.handlers.common import (
     coordinator_reply,
@@ -19,7 +19,7 @@ from bot.handlers.common import (
     services_of,
     tr,
 )
-from bot.handlers.coordinator import coordinator_only
+from bot.handlers.coordinator import coordinator_only, person_in_scope, sender_scope
 from bot.i18n import Translator, translator
 from bot.participants import Participant
 from bot.questionnaire import Run
@@ -54,7 +54,7 @@ async def screening_submitted(
     )
     screening_view = await review.view_of(services, screening.run_id)
     assert screening_view is not None
-    for coordinator_id in sorted(services.config.coordinator_ids):
+    for coordinator_id in await scopes.coordinators_of_person(services, participant.id):
         await send_review(context.bot, services, screening_view, coordinator_id, new=True)
 
 
@@ -195,6 +195,8 @@ async def on_decision(update: Update, context: Context) -> None:
         )
         return
     run_id, decision = int(context.match.group(1)), Decision(context.match.group(2))
+    if not await screening_in_scope(update, context, participant, run_id):
+        return
     outcome = await review.decide(
         services, run_id, decision, participant.telegram_user_id, update.effective_user.first_name
     )
@@ -221,6 +223,16 @@ async def on_decision(update: Update, context: Context) -> None:
         reply_markup=ForceReply(input_field_placeholder=t.gettext("Note (optional)")),
     )
     await review.remember_note_prompt(services, outcome.taken, prompt.message_id)
+
+
+async def screening_in_scope(
+    update: Update, context: Context, coordinator: Participant, run_id: int
+) -> bool:
+    """Whether the screening's mentor is in the coordinator's municipalities (told if not)."""
+    screening = await review.view_of(services_of(context), run_id)
+    if screening is None:
+        return True  # nothing to decide on: the decision itself answers
+    return await person_in_scope(update, context, coordinator, screening.mentor.id)
 
 
 async def refresh_reviews(bot: Bot, services: Services, screening: ScreeningView) -> None:
@@ -293,6 +305,12 @@ async def pending_command(update: Update, context: Context, participant: Partici
     services = services_of(context)
     t = tr(participant)
     waiting = await review.waiting(services)
+    inside = await scopes.people_in(
+        services,
+        await sender_scope(context, participant),
+        (item.screening.participant_id for item in waiting),
+    )
+    waiting = [item for item in waiting if item.screening.participant_id in inside]
     if not waiting:
         await send(update, t.gettext("No screenings are waiting for you."))
         return
@@ -323,6 +341,8 @@ async def on_open(update: Update, context: Context) -> None:
     screening = await review.view_of(services, int(context.match.group(1)))
     if screening is None:
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
+        return
+    if not await person_in_scope(update, context, participant, screening.mentor.id):
         return
     await query.answer()
     await send_review(context.bot, services, screening, participant.chat_id, new=False)

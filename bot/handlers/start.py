@@ -7,9 +7,10 @@ from html import escape
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import intake, matchmaking, registration, review, runs
+from bot import followup, intake, matchmaking, registration, review, runs
 from bot.handlers import intake as intake_handlers
 from bot.handlers import questionnaire
+from bot.handlers.checkins import send_question
 from bot.handlers.common import contact_of, participant_of, remove_buttons, send, services_of, tr
 from bot.handlers.keyboards import LANGUAGE_PATTERN, ROLE_PATTERN, language_keyboard, role_keyboard
 from bot.handlers.matching import first_name, send_proposal
@@ -114,6 +115,13 @@ async def pair_status(
             )
         return
     t = tr(participant)
+    # A check-in whose next question was cut off (by a crash, say) goes on where it stopped.
+    check_in = await followup.awaiting_message(services, participant)
+    if check_in is not None:
+        if welcome:
+            await send(update, t.gettext("Welcome back! Let us go on where you left off."))
+        await send_question(context.bot, services, check_in)
+        return
     other_side = Side.MENTEE if side is Side.MENTOR else Side.MENTOR
     other = await matchmaking.profile_answers(services, pair.other(participant.id), other_side)
     await send(

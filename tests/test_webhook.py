@@ -1,0 +1,169 @@
+"""Production mode: the webhook settings, and `python -m bot` receiving updates as a webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.config import ConfigError, Webhook, load_config, load_webhook
+from sandbox import BotApiEmulator
+from tests.conftest import TOKEN
+from tests.test_entrypoint import environment, run_bot
+
+SECRET = "s3cret-TOKEN_for-the-webhook-0123456789"
+GREETING = "Which language do you want to use?"
+URL = "https://bot.example.org/telegram"
+
+
+def test_without_webhook_url_the_bot_polls() -> None:
+    config = load_config({"BOT_TOKEN": TOKEN, "WEBHOOK_SECRET": SECRET})
+    assert config.webhook is None
+
+
+def test_webhook_settings_are_read_with_their_defaults() -> None:
+    webhook = load_webhook(
+        {"WEBHOOK_URL": "https://bot.example.org/mentorbro/telegram", "WEBHOOK_SECRET": SECRET}
+    )
+    assert webhook == Webhook(
+        url="https://bot.example.org/mentorbro/telegram",
+        secret=SECRET,
+        listen="127.0.0.1",
+        port=8443,
+    )
+    assert webhook.path == "mentorbro/telegram"
+    config = load_config(
+        {
+            "BOT_TOKEN": TOKEN,
+            "WEBHOOK_URL": "https://bot.example.org",
+            "WEBHOOK_SECRET": SECRET,
+            "WEBHOOK_LISTEN": "::1",
+            "WEBHOOK_PORT": "9000",
+        }
+    )
+    assert config.webhook is not None
+    assert (config.webhook.listen, config.webhook.port, config.webhook.path) == ("::1", 9000, "")
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        (
+            {"WEBHOOK_URL": "http://bot.example.org/telegram"},
+            "WEBHOOK_URL must be the public https",
+        ),
+        ({"WEBHOOK_URL": "bot.example.org/telegram"}, "WEBHOOK_URL must be the public https"),
+        ({"WEBHOOK_URL": "https://bot.example.org/t?x=1"}, "WEBHOOK_URL must be the public https"),
+        ({"WEBHOOK_SECRET": ""}, "WEBHOOK_SECRET is not set"),
+        ({"WEBHOOK_SECRET": "short"}, "WEBHOOK_SECRET must be 16 to 256 characters"),
+        ({"WEBHOOK_SECRET": "has spaces in it, 0123456789"}, "WEBHOOK_SECRET must be 16 to 256"),
+        ({"WEBHOOK_SECRET": "x" * 257}, "WEBHOOK_SECRET must be 16 to 256 characters"),
+        ({"WEBHOOK_LISTEN": "everywhere"}, "WEBHOOK_LISTEN must be the IP address"),
+        ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT must be a whole number from 1 to 65535"),
+    ],
+)
+def test_a_bad_webhook_setting_is_named(variables: dict[str, str], message: str) -> None:
+    env = {"WEBHOOK_URL": "https://bot.example.org/telegram", "WEBHOOK_SECRET": SECRET}
+    env.update(variables)
+    with pytest.raises(ConfigError, match=message) as raised:
+        load_webhook(env)
+    assert SECRET not in str(raised.value)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def take_update(emulator: BotApiEmulator) -> dict[str, Any]:
+    """The update the emulator queued for the last thing a user did, as Telegram would post it."""
+    update = emulator.updates.pending.pop()
+    assert not emulator.updates.pending
+    return update
+
+
+async def post(url: str, update: dict[str, Any], secret: str | None) -> int:
+    """Post an update as Telegram does; the HTTP status. Retries while the server starts."""
+    headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
+    async with aiohttp.ClientSession() as session:
+        for _ in range(100):
+            try:
+                async with session.post(url, json=update, headers=headers) as response:
+                    return response.status
+            except aiohttp.ClientConnectorError:
+                await asyncio.sleep(0.1)
+    raise AssertionError(f"nothing listens on {url}")
+
+
+async def test_the_bot_takes_updates_only_with_the_secret_and_is_not_polled(
+    tmp_path: Path, emulator: BotApiEmulator
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    env = environment(
+        BOT_TOKEN=TOKEN,
+        BOT_API_BASE_URL=emulator.base_url,
+        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+        BACKUP_DIR=str(tmp_path / "backups"),
+        LOG_LEVEL="WARNING",
+        WEBHOOK_URL=url,
+        WEBHOOK_SECRET=SECRET,
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+    )
+    process = await run_bot(env, tmp_path)
+    try:
+        registered = await emulator.wait_for_call("setWebhook", timeout=30)
+        assert registered.params["url"] == url
+        assert registered.params["secret_token"] == SECRET
+        user = emulator.user(4201, language_code="en")
+
+        await user.send("/help")
+        forged = take_update(emulator)
+        assert await post(url, forged, secret=None) == 403
+        assert await post(url, forged, secret="wrong-secret-0123456789") == 403
+
+        await user.send("/start")
+        assert await post(url, take_update(emulator), secret=SECRET) == 200
+        greeting = await user.next_message(timeout=10)
+        assert GREETING in greeting.text
+        # The forged /help came first; had it been handled, its answer would be here before.
+        assert [message.text for message in user.messages] == [greeting.text]
+        assert emulator.calls_to("getUpdates") == []
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    assert SECRET not in stderr.decode()
+    assert TOKEN not in stderr.decode()
+
+
+async def call(
+    session: aiohttp.ClientSession, emulator: BotApiEmulator, method: str, **params: Any
+) -> tuple[int, dict[str, Any]]:
+    async with session.post(f"{emulator.base_url}{TOKEN}/{method}", json=params) as response:
+        return response.status, await response.json()
+
+
+async def test_the_emulator_refuses_polling_while_a_webhook_is_set(
+    emulator: BotApiEmulator,
+) -> None:
+    async with aiohttp.ClientSession() as session:
+        assert await call(session, emulator, "setWebhook", url=URL, secret_token=SECRET) == (
+            200,
+            {"ok": True, "result": True},
+        )
+        status, body = await call(session, emulator, "getUpdates")
+        assert (status, body["error_code"]) == (409, 409)
+        assert "webhook is active" in body["description"]
+        _, info = await call(session, emulator, "getWebhookInfo")
+        assert info["result"]["url"] == URL
+
+        await call(session, emulator, "deleteWebhook")
+        assert await call(session, emulator, "getUpdates") == (200, {"ok": True, "result": []})
