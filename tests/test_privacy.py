@@ -89,8 +89,9 @@ async def test_withdrawing_consent_stops_check_ins_and_tells_the_coordinator(emu
     assert "/delete" in done.text
     told = visible((await coordinator.next_message()).text)
     mentee_id = await person_id(bot, 9002)
-    assert told.startswith(f"Participant #{mentee_id} (Mentee) has withdrawn their consent.")
-    assert MENTEE_NAME not in told
+    # Nothing is erased yet: the coordinator is told who, and whom to call.
+    assert told.startswith(f"{MENTEE_NAME} (Mentee) has withdrawn their consent.")
+    assert f"The pair with {MENTOR_NAME} is paused: please talk to {MENTOR_NAME}" in told
     assert "Your mentee has stopped taking part" in (await mentor.next_message()).text
     (consent,) = await rows(
         bot, "SELECT withdrawn_at FROM consents WHERE participant_id = ?", mentee_id
@@ -190,7 +191,7 @@ async def test_delete_erases_the_person_and_tells_the_coordinator(emulator, bot)
 
     told = visible((await coordinator.next_message()).text)
     assert told.startswith(f"Participant #{mentee_id} (Mentee) has erased their data")
-    assert "Pair #1 is paused" in told and MENTEE_NAME not in told
+    assert f"The pair with {MENTOR_NAME} is paused" in told and MENTEE_NAME not in told
     assert "Your mentee has stopped taking part" in (await mentor.next_message()).text
 
     stored = await everything_stored(bot)

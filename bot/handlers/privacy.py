@@ -14,15 +14,15 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import privacy, registration, scopes
+from bot import matchmaking, privacy, registration, scopes
 from bot.evaluation import outcome_labels
 from bot.handlers import questions as view
 from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
-from bot.handlers.matching import deliver
+from bot.handlers.matching import deliver, full_name
 from bot.handlers.review import decided_label
 from bot.i18n import LANGUAGE_NAMES, Translator, translator
 from bot.outcomes import Now
-from bot.pairs import Outcome
+from bot.pairs import Outcome, Side
 from bot.participants import Participant, Role
 from bot.privacy import Consent, Erasure, MyData, StoppedPair
 from bot.questionnaire import load
@@ -141,15 +141,17 @@ async def confirm_withdrawal(update: Update, context: Context, participant: Part
         ),
     )
     await tell_others(context.bot, services, participant, stopped)
-    number, role = participant.id, participant.role
+    role = participant.role
+    name = await name_of(services, participant.id, role)
+    others = await names_of_others(services, role, stopped)
 
     def render(ct: Translator) -> str:
         return "\n".join(
             [
-                ct.gettext("Participant #{number} ({role}) has withdrawn their consent.").format(
-                    number=number, role=role_label(ct, role)
+                ct.gettext("{name} ({role}) has withdrawn their consent.").format(
+                    name=escape(name), role=role_label(ct, role)
                 ),
-                *stopped_lines(ct, stopped),
+                *stopped_lines(ct, stopped, others),
             ]
         )
 
@@ -372,6 +374,7 @@ async def confirm_erasure(update: Update, context: Context, participant: Partici
     erasure = await privacy.erase(services, participant.id, privacy.REQUEST)
     if erasure is None:
         return False
+    others = await names_of_others(services, participant.role, erasure.stopped_pairs)
     await send(
         update,
         tr(participant).gettext(
@@ -380,18 +383,18 @@ async def confirm_erasure(update: Update, context: Context, participant: Partici
         ),
     )
     await tell_others(context.bot, services, participant, erasure.stopped_pairs)
-    await tell(context.bot, services, coordinators, lambda ct: erased_text(ct, erasure))
+    await tell(context.bot, services, coordinators, lambda ct: erased_text(ct, erasure, others))
     log.info("participant %s erased on request", participant.id)
     return True
 
 
-def erased_text(t: Translator, erasure: Erasure) -> str:
+def erased_text(t: Translator, erasure: Erasure, others: dict[int, str]) -> str:
     return "\n".join(
         [
             t.gettext("Participant #{number} ({role}) has erased their data with /delete.").format(
                 number=erasure.participant_id, role=role_label(t, _role(erasure.role))
             ),
-            *stopped_lines(t, erasure.stopped_pairs),
+            *stopped_lines(t, erasure.stopped_pairs, others),
         ]
     )
 
@@ -425,19 +428,35 @@ async def tell_others(
         await deliver(bot, services, other, text, None)
 
 
-def stopped_lines(t: Translator, stopped: list[StoppedPair]) -> list[str]:
+def stopped_lines(t: Translator, stopped: list[StoppedPair], others: dict[int, str]) -> list[str]:
+    """What became of each pair, named by the side who stays (the one the coordinator calls)."""
     lines = []
     for pair in stopped:
+        other = escape(others[pair.other_id])
         if pair.proposal:
-            lines.append(t.gettext("Proposal #{number} is cancelled.").format(number=pair.pair_id))
+            lines.append(t.gettext("The proposal to {name} is cancelled.").format(name=other))
         else:
             lines.append(
                 t.gettext(
-                    "Pair #{number} is paused: please talk to the other side and end it in "
+                    "The pair with {name} is paused: please talk to {name} and end the pair in "
                     "/pairs with its outcome."
-                ).format(number=pair.pair_id)
+                ).format(name=other)
             )
     return lines
+
+
+async def name_of(services: Services, participant_id: int, role: Role | None) -> str:
+    """The name a person gave in their questionnaire, as the coordinators know them."""
+    side = Side.MENTOR if role is Role.MENTOR else Side.MENTEE
+    return full_name(await matchmaking.profile_answers(services, participant_id, side))
+
+
+async def names_of_others(
+    services: Services, role: Role | None, stopped: list[StoppedPair]
+) -> dict[int, str]:
+    """The other sides' names: a mentor's pairs are with mentees and the other way round."""
+    other_role = Role.MENTEE if role is Role.MENTOR else Role.MENTOR
+    return {pair.other_id: await name_of(services, pair.other_id, other_role) for pair in stopped}
 
 
 def role_label(t: Translator, role: Role | None) -> str:
