@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from aiohttp import web
 
+from bot.i18n import LANGUAGE_NAMES
+from sandbox.emulator import ApiCall
 from tests.conftest import COORDINATOR_ID
 from tests.scenarios import onboard, visible
 
@@ -64,3 +67,25 @@ async def test_a_tampered_or_stale_button_is_refused_kindly(emulator, bot, data)
     await user.press_data(message.message_id, data)
     answer = await user.next_callback_answer()
     assert answer.text == "This button is no longer active."
+
+
+async def test_a_failure_after_the_press_was_answered_is_told_in_the_chat(emulator, bot) -> None:
+    """Telegram takes one answer a press: an error after it must be told as a message."""
+    user = emulator.user(3007, first_name="Test", language_code="da")
+    await user.send("/start")
+    choice = await user.next_message()
+    refused: list[str] = []
+
+    async def refuse_first_confirmation(call: ApiCall, request: web.Request) -> web.Response | None:
+        if call.method != "sendMessage" or refused:
+            return None
+        refused.append(call.method)
+        body = {"ok": False, "error_code": 400, "description": "Bad Request: refused by test"}
+        return web.json_response(body, status=400)
+
+    emulator.interceptors.append(refuse_first_confirmation)
+    await user.press(LANGUAGE_NAMES["en"], message=choice)
+    apology = await user.next_message()
+    assert refused and apology.text == (
+        "Sorry, something went wrong on our side. Please try again in a moment."
+    )

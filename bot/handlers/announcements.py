@@ -14,6 +14,7 @@ from bot.announcements import ALL_LANGUAGES, AUDIENCES, MAX_TEXT, Announcement
 from bot.handlers.common import (
     coordinator_reply,
     remove_buttons,
+    replace_message,
     send,
     services_of,
     tr,
@@ -65,11 +66,12 @@ async def on_audience(update: Update, context: Context) -> None:
     t = tr(coordinator)
     audience = context.match.group(1)
     await query.answer()
-    await query.edit_message_text(
+    await replace_message(
+        query,
         t.gettext("{group}: do you write one text for everyone, or one in each language?").format(
             group=audience_label(t, audience)
         ),
-        reply_markup=InlineKeyboardMarkup(
+        InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(

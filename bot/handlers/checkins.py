@@ -18,6 +18,7 @@ from bot.handlers.common import (
     coordinator_reply,
     participant_of,
     remove_buttons,
+    replace_buttons,
     send,
     send_numbered_list,
     services_of,
@@ -169,7 +170,7 @@ async def on_button(update: Update, context: Context) -> None:
         ticked = await followup.tick(services, check_in, argument or "")
         await query.answer()
         if ticked is not None:
-            await query.edit_message_reply_markup(keyboard(t, ticked, question))
+            await replace_buttons(query, keyboard(t, ticked, question))
         return
     if action == "o":
         value = choose(question, argument or "")

@@ -52,12 +52,29 @@ def tr(participant: Participant) -> Translator:
 
 async def remove_buttons(query: CallbackQuery) -> None:
     """Take the buttons off the pressed message, so the same choice is not offered twice."""
+    await replace_buttons(query, None)
+
+
+async def replace_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    """Show other buttons under the pressed message, or none."""
     try:
-        await query.edit_message_reply_markup(reply_markup=None)
+        await query.edit_message_reply_markup(reply_markup=markup)
     except BadRequest as error:
-        # Pressed again on a message whose buttons are already gone, or on a forwarded copy
-        # the bot cannot edit: nothing to take off.
+        # Pressed twice (the second press finds the buttons changed already), or a forwarded
+        # copy the bot cannot edit: nothing to change.
         if not any(reason in error.message.lower() for reason in UNEDITABLE):
+            raise
+
+
+async def replace_message(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show another text (and buttons) in the pressed message."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        # Pressed twice: the second press finds the message changed already.
+        if "not modified" not in error.message.lower():
             raise
 
 

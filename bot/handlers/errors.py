@@ -7,8 +7,8 @@ import sqlite3
 import traceback
 from collections.abc import Callable
 
-from telegram import Update
-from telegram.error import Forbidden
+from telegram import CallbackQuery, Update
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot import alerts, registration
@@ -82,12 +82,22 @@ async def apologise(
 ) -> None:
     try:
         text = text_for(translator(await language_of(update, context)), update)
-        if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        elif update.effective_chat is not None:
+        if update.callback_query is not None and await answered(update.callback_query, text):
+            return
+        if update.effective_chat is not None:
             await update.effective_chat.send_message(text)
     except Exception as error:  # the apology itself failed: the log is all that is left
         log.error("could not tell user about the error: %s", type(error).__name__)
+
+
+async def answered(query: CallbackQuery, text: str) -> bool:
+    """Say it on the pressed button; False when the press was answered before the failure
+    (Telegram takes one answer a press), so the chat has to carry it."""
+    try:
+        await query.answer(text, show_alert=True)
+    except BadRequest:
+        return False
+    return True
 
 
 async def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:

@@ -15,6 +15,7 @@ from bot.handlers import questions as view
 from bot.handlers.common import (
     participant_of,
     remove_buttons,
+    replace_buttons,
     send,
     send_numbered_list,
     services_of,
@@ -341,7 +342,7 @@ async def on_answer(update: Update, context: Context) -> None:
         return
     if verdict == "n":
         await query.answer()
-        await query.edit_message_reply_markup(decline_keyboard(t, pair))
+        await replace_buttons(query, decline_keyboard(t, pair))
         return
     await settle_answer(update, context, participant, pair_id, accepted=True, reason=None)
 

@@ -14,7 +14,6 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import followup, matchmaking, registration, scopes
@@ -23,6 +22,8 @@ from bot.handlers.common import (
     coordinator_reply,
     participant_of,
     remove_buttons,
+    replace_buttons,
+    replace_message,
     send,
     send_numbered_list,
     services_of,
@@ -84,8 +85,8 @@ async def on_agreement(update: Update, context: Context) -> None:
         await send(update, t.gettext("How often will you meet?"), frequency_keyboard(t, pair))
         await remove_buttons(query)
     elif months is None:
-        await query.edit_message_text(
-            t.gettext("For how long?"), reply_markup=months_keyboard(t, pair, int(per_month))
+        await replace_message(
+            query, t.gettext("For how long?"), months_keyboard(t, pair, int(per_month))
         )
     else:
         await remove_buttons(query)
@@ -279,16 +280,12 @@ def pair_keyboard(t: Translator, pair: Pair) -> InlineKeyboardMarkup | None:
 async def show_menu(query: CallbackQuery, options: list[tuple[str, str]]) -> None:
     """Replace the pressed message's buttons by a menu: one (label, callback data) a row."""
     await query.answer()
-    try:
-        await query.edit_message_reply_markup(
-            InlineKeyboardMarkup(
-                [[InlineKeyboardButton(label, callback_data=data)] for label, data in options]
-            )
-        )
-    except BadRequest as error:
-        # A double tap: the second press finds the menu already shown.
-        if "not modified" not in error.message:
-            raise
+    await replace_buttons(
+        query,
+        InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=data)] for label, data in options]
+        ),
+    )
 
 
 def outcome_label(t: Translator, outcome: Outcome) -> str:
@@ -469,8 +466,8 @@ async def after_change(
         await remove_buttons(query)
         return
     await query.answer(t.gettext("Saved."))
-    await query.edit_message_text(
-        await pair_card(services_of(context), t, pair), reply_markup=pair_keyboard(t, pair)
+    await replace_message(
+        query, await pair_card(services_of(context), t, pair), pair_keyboard(t, pair)
     )
 
 

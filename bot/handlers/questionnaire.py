@@ -11,7 +11,14 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import runs
 from bot.handlers import questions as view
-from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
+from bot.handlers.common import (
+    participant_of,
+    remove_buttons,
+    replace_buttons,
+    send,
+    services_of,
+    tr,
+)
 from bot.participants import Participant
 from bot.questionnaire import (
     Answer,
@@ -112,7 +119,10 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         await remove_buttons(query)
         return
-    if (position if position != view.SUMMARY else None) != run.current:
+    pressed = query.message.message_id if query.message else None
+    # A copy of the current question from before a Back counts as an earlier question too.
+    earlier_copy = run.prompt_message_id not in (None, pressed)
+    if (position if position != view.SUMMARY else None) != run.current or earlier_copy:
         await query.answer(t.gettext("That button belongs to an earlier question."))
         await remove_buttons(query)
         await ask(update, context, participant, run)
@@ -149,8 +159,8 @@ async def tick_option(
     await query.answer()
     facts = await runs.facts_of(services_of(context), participant)
     has_previous = load(run.questionnaire).previous(question.id, run.answers, facts) is not None
-    await query.edit_message_reply_markup(
-        view.question_keyboard(tr(participant), ticked, question, has_previous)
+    await replace_buttons(
+        query, view.question_keyboard(tr(participant), ticked, question, has_previous)
     )
 
 
@@ -194,18 +204,14 @@ async def show_change_list(
     facts = await runs.facts_of(services_of(context), participant)
     asked = [question for question, _ in runs.summary(run, facts)]
     await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(
-        view.change_keyboard(tr(participant), run, asked)
-    )
+    await replace_buttons(update.callback_query, view.change_keyboard(tr(participant), run, asked))
 
 
 async def show_summary_buttons(
     update: Update, context: Context, participant: Participant, run: Run, argument: str | None
 ) -> None:
     await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(
-        view.summary_keyboard(tr(participant), run)
-    )
+    await replace_buttons(update.callback_query, view.summary_keyboard(tr(participant), run))
 
 
 async def change_answer(
