@@ -125,3 +125,22 @@ def _intake(row: aiosqlite.Row) -> Intake:
         status=row["status"],
         submitted_at=datetime.fromisoformat(row["submitted_at"]),
     )
+
+
+async def untold_intakes(db: Database, submitted_before: datetime) -> list[Intake]:
+    """Intakes the coordinators have not been told of (a crash cut it off)."""
+    rows = await db.fetch_all(
+        f"SELECT {INTAKE_COLUMNS} FROM intakes "
+        "WHERE coordinators_told_at IS NULL AND submitted_at < ? ORDER BY run_id",
+        (submitted_before.isoformat(),),
+    )
+    return [_intake(row) for row in rows]
+
+
+async def mark_coordinators_told(db: Database, run_id: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE intakes SET coordinators_told_at = ? "
+            "WHERE run_id = ? AND coordinators_told_at IS NULL",
+            (now.isoformat(), run_id),
+        )

@@ -405,7 +405,9 @@ async def add_many(db: Database, rows: Iterable[Mapping[str, object]]) -> int:
         cursor = await conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM pairs")
         first = await cursor.fetchone()
         await conn.executemany(
-            f"INSERT INTO pairs (reasons, {names}) VALUES ('[]', {marks})",
+            # Loaded as history: an active pair's announcement went out when it started.
+            f"INSERT INTO pairs (reasons, announced_at, {names}) "
+            f"VALUES ('[]', :started_at, {marks})",
             ({name: _stored(row[name]) for name in BULK_PAIR_COLUMNS} for row in rows),
         )
     assert first is not None
@@ -441,8 +443,8 @@ async def add_submitted_intakes(
             ),
         )
         await conn.executemany(
-            "INSERT INTO intakes (run_id, participant_id, status, submitted_at) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO intakes (run_id, participant_id, status, submitted_at, "
+            "coordinators_told_at) VALUES (?1, ?2, ?3, ?4, ?4)",
             (
                 (run_id, mentee, "matched" if matched else "waiting", at.isoformat())
                 for run_id, mentee, at, _, matched in runs
@@ -490,3 +492,21 @@ def _stored(value: object) -> object:
 
 def _json(value: Answer) -> object:
     return list(value) if isinstance(value, tuple) else value
+
+
+async def unannounced(db: Database, started_before: datetime) -> list[Pair]:
+    """Active pairs whose announcement to both sides and the coordinators is not marked sent."""
+    rows = await db.fetch_all(
+        f"SELECT {PAIR_COLUMNS} FROM pairs WHERE announced_at IS NULL AND status = 'active' "
+        "AND started_at < ? ORDER BY id",
+        (started_before.isoformat(),),
+    )
+    return [_pair(row) for row in rows]
+
+
+async def mark_announced(db: Database, pair_id: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE pairs SET announced_at = ? WHERE id = ? AND announced_at IS NULL",
+            (now.isoformat(), pair_id),
+        )

@@ -185,3 +185,41 @@ def _decision(row: aiosqlite.Row) -> DecisionRecord:
         note=row["note"],
         decided_at=datetime.fromisoformat(row["decided_at"]),
     )
+
+
+async def untold_submitted(db: Database, submitted_before: datetime) -> list[Screening]:
+    """Screenings the coordinators have not been sent for review (a crash cut it off)."""
+    rows = await db.fetch_all(
+        f"SELECT {SCREENING_COLUMNS} FROM screenings "
+        "WHERE coordinators_told_at IS NULL AND submitted_at < ? ORDER BY run_id",
+        (submitted_before.isoformat(),),
+    )
+    return [_screening(row) for row in rows]
+
+
+async def mark_coordinators_told(db: Database, run_id: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE screenings SET coordinators_told_at = ? "
+            "WHERE run_id = ? AND coordinators_told_at IS NULL",
+            (now.isoformat(), run_id),
+        )
+
+
+async def untold_decisions(db: Database, decided_before: datetime) -> list[DecisionRecord]:
+    """Decisions the mentor has not been told of, oldest first."""
+    rows = await db.fetch_all(
+        f"SELECT {DECISION_COLUMNS} FROM screening_decisions "
+        "WHERE mentor_told_at IS NULL AND decided_at < ? ORDER BY id",
+        (decided_before.isoformat(),),
+    )
+    return [_decision(row) for row in rows]
+
+
+async def mark_mentor_told(db: Database, decision_id: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE screening_decisions SET mentor_told_at = ? "
+            "WHERE id = ? AND mentor_told_at IS NULL",
+            (now.isoformat(), decision_id),
+        )

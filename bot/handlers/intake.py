@@ -9,7 +9,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import intake, registration, scopes
+from bot import intake, notices, registration, scopes
 from bot.handlers import questionnaire
 from bot.handlers import questions as view
 from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
@@ -27,6 +27,7 @@ from bot.mentees import (
 from bot.participants import Participant, Role
 from bot.questionnaire import Answer, Question, Run
 from bot.runs import facts_of, summary
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -105,13 +106,21 @@ async def intake_submitted(
     if filed is None:
         await send(update, t.gettext("Your answers have already been sent."))
         return
+    await tell_coordinators_ready(context.bot, services, participant, filed, run)
     await send(update, mentee_status_text(t, thanks=True))
-    referral = await intake.referral_of(services, participant)
-    answers = summary(run, await facts_of(services, participant))
-    for coordinator_id in await scopes.coordinators_of_person(services, participant.id):
+
+
+async def tell_coordinators_ready(
+    bot: Bot, services: Services, mentee: Participant, filed: Intake, run: Run
+) -> None:
+    """Tell the mentee's coordinators that the mentee is ready for matching; marked once sent."""
+    referral = await intake.referral_of(services, mentee)
+    answers = summary(run, await facts_of(services, mentee))
+    for coordinator_id in await scopes.coordinators_of_person(services, mentee.id):
         language = await registration.language_of(services, coordinator_id)
-        text = ready_text(translator(language), participant, filed, referral, answers)
-        await notify(context.bot, coordinator_id, text)
+        text = ready_text(translator(language), mentee, filed, referral, answers)
+        await notify(bot, coordinator_id, text)
+    await notices.intake_told(services, filed)
 
 
 def ready_text(

@@ -10,7 +10,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import matchmaking, registration, scopes
+from bot import matchmaking, notices, registration, scopes
 from bot.handlers import questions as view
 from bot.handlers.common import (
     participant_of,
@@ -406,7 +406,8 @@ async def settle_answer(
 
 
 async def announce_pair(bot: Bot, services: Services, pair: Pair) -> None:
-    """Both said yes: each gets the other's contact (if shared) and ideas for a first meeting."""
+    """Both said yes: each gets the other's contact (if shared) and ideas for a first meeting.
+    Marked once sent; the notices scan sends it again if a crash came in between."""
     mentor = await matchmaking.profile_answers(services, pair.mentor_id, Side.MENTOR)
     mentee = await matchmaking.profile_answers(services, pair.mentee_id, Side.MENTEE)
     for person_id, other in ((pair.mentor_id, mentee), (pair.mentee_id, mentor)):
@@ -451,6 +452,7 @@ async def announce_pair(bot: Bot, services: Services, pair: Pair) -> None:
         ),
         pair_id=pair.id,
     )
+    await notices.pair_announced(services, pair)
 
 
 def _introduce_note(t: Translator, mentor: dict[str, Answer], mentee: dict[str, Answer]) -> str:

@@ -9,7 +9,7 @@ from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import registration, review, scopes
+from bot import notices, registration, review, scopes
 from bot.handlers import questions as view
 from bot.handlers.common import (
     coordinator_reply,
@@ -38,13 +38,16 @@ MESSAGE_LIMIT = 4096
 async def screening_submitted(
     update: Update, context: Context, participant: Participant, run: Run
 ) -> None:
-    """The mentor pressed Send: file the screening, thank them, tell every coordinator."""
+    """The mentor pressed Send: file the screening, tell every coordinator, thank the mentor."""
     services = services_of(context)
     t = tr(participant)
     screening = await review.submit(services, run)
     if screening is None:
         await send(update, t.gettext("Your answers have already been sent."))
         return
+    screening_view = await review.view_of(services, screening.run_id)
+    assert screening_view is not None
+    await send_new_screening(context.bot, services, screening_view)
     await send(
         update,
         t.gettext(
@@ -52,10 +55,13 @@ async def screening_submitted(
             "get back to you."
         ),
     )
-    screening_view = await review.view_of(services, screening.run_id)
-    assert screening_view is not None
-    for coordinator_id in await scopes.coordinators_of_person(services, participant.id):
-        await send_review(context.bot, services, screening_view, coordinator_id, new=True)
+
+
+async def send_new_screening(bot: Bot, services: Services, screening: ScreeningView) -> None:
+    """Every coordinator of the mentor gets the screening; marked once sent (see bot/notices)."""
+    for coordinator_id in await scopes.coordinators_of_person(services, screening.mentor.id):
+        await send_review(bot, services, screening, coordinator_id, new=True)
+    await notices.screening_told(services, screening.screening.run_id)
 
 
 async def send_review(
@@ -215,6 +221,7 @@ async def on_decision(update: Update, context: Context) -> None:
         return
     await query.answer(t.gettext("Saved."))
     await tell_mentor(context.bot, services, outcome.view.mentor, decision)
+    await notices.decision_told(services, outcome.taken)
     prompt = await send(
         update,
         t.gettext("Saved: {decision}. To add a note, reply to this message with it.").format(
@@ -278,6 +285,8 @@ async def tell_mentor(
         await bot.send_message(mentor.chat_id, texts[decision])
     except Forbidden:
         await registration.mark_unreachable(services, mentor.telegram_user_id)
+    except BadRequest as error:
+        log.warning("decision to participant %s not sent: %s", mentor.id, error.message)
 
 
 async def note_reply(update: Update, context: Context) -> bool:
