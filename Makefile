@@ -18,7 +18,7 @@ test: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	@scripts/ensure-chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n 4
 
 setup: $(INSTALLED) catalogs
 
