@@ -61,7 +61,14 @@ from tests.scenarios import (
     read_introduction,
     visible,
 )
-from tests.test_pairs import MENTEE, matched, propose, ready_mentor, waiting_mentee
+from tests.test_pairs import (
+    MENTEE,
+    both_accept,
+    matched,
+    propose,
+    ready_mentor,
+    waiting_mentee,
+)
 from tests.test_screening import coordinator_ready
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,13 +130,7 @@ async def pair_up(
     mentor = await ready_mentor(emulator, coordinator, mentor_id, answers=ONE_MENTEE_EACH)
     mentee = await waiting_mentee(emulator, coordinator, mentor_id + 1, MENTEE)
     await propose(coordinator)
-    await mentor.next_message()
-    await mentee.next_message()
-    await mentor.press("Yes")
-    await mentor.next_message()
-    await mentee.press("Yes")
-    await mentor.next_message()
-    await mentee.next_message()
+    await both_accept(mentor, mentee)
     await coordinator.next_message()  # "New pair: …"
     return mentor, mentee
 

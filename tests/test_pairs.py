@@ -61,6 +61,13 @@ async def matched(emulator, mentee_answers=MENTEE):
     mentor = await ready_mentor(emulator, coordinator, 9001)
     mentee = await waiting_mentee(emulator, coordinator, 9002, mentee_answers)
     await propose(coordinator)
+    await both_accept(mentor, mentee)
+    await coordinator.next_message()  # "New pair: …"
+    return coordinator, mentor, mentee
+
+
+async def both_accept(mentor, mentee) -> None:
+    """Both read the proposal and say yes: the mentor first, then the mentee."""
     await mentor.next_message()
     await mentee.next_message()
     await mentor.press("Yes")
@@ -68,8 +75,6 @@ async def matched(emulator, mentee_answers=MENTEE):
     await mentee.press("Yes")
     await mentor.next_message()
     await mentee.next_message()
-    await coordinator.next_message()  # "New pair: …"
-    return coordinator, mentor, mentee
 
 
 async def test_a_coordinator_matches_and_both_accept(emulator, bot) -> None:

@@ -22,7 +22,7 @@ from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot
 from tests.scenarios import MENTOR_ANSWERS, visible
 from tests.test_alerts import alerts_in, scan
 from tests.test_evaluation import NOW, db, programme  # noqa: F401 (fixtures)
-from tests.test_pairs import MENTEE, ready_mentor, rows, waiting_mentee
+from tests.test_pairs import MENTEE, both_accept, ready_mentor, rows, waiting_mentee
 from tests.test_screening import coordinator_ready, submitted_screening
 
 AARHUS_COORDINATOR = 900002
@@ -150,25 +150,15 @@ def number_of(listing: str, name: str) -> str:
     return line.split(".")[0].strip()
 
 
-async def accept(mentor: SimulatedUser, mentee: SimulatedUser) -> None:
-    await mentor.next_message()
-    await mentee.next_message()
-    await mentor.press("Yes")
-    await mentor.next_message()
-    await mentee.press("Yes")
-    await mentor.next_message()
-    await mentee.next_message()
-
-
 async def two_pairs(emulator) -> People:
     """Omar pairs Amal with Yusuf in Aarhus, Karen pairs Lars with Sara in Odense."""
     people = await waiting_people(emulator)
     await propose(people.omar, "Yusuf Ali", "Amal Hassan")
-    await accept(people.amal, people.yusuf)
+    await both_accept(people.amal, people.yusuf)
     await people.omar.next_message()  # "New pair: …"
     await people.karen.next_message()
     await propose(people.karen, "Sara Noor", "Lars Jensen")
-    await accept(people.lars, people.sara)
+    await both_accept(people.lars, people.sara)
     await people.karen.next_message()
     return people
 
@@ -254,7 +244,7 @@ async def test_matching_lists_and_buttons_stay_within_the_scope(emulator, scoped
     assert "Amal Hassan" in suggestions and "Lars Jensen" not in suggestions
     await omar.press("Propose 1")
     await omar.next_message()
-    await accept(people.amal, people.yusuf)
+    await both_accept(people.amal, people.yusuf)
     told = visible((await omar.next_message()).text)
     assert told == "New pair: Amal Hassan (mentor) and Yusuf Ali (mentee)."
     assert visible((await karen.next_message()).text) == told
