@@ -56,9 +56,13 @@ async def test_without_a_token_it_serves_the_sandbox_and_prints_its_address(
         line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
         address = re.search(r"http://127\.0\.0\.1:\d+", line)
         assert address is not None, line
-        async with ClientSession() as session, session.get(address.group()) as page:
+        english = {"Accept-Language": "en-GB,en;q=0.9"}  # the page speaks the browser's language
+        async with (
+            ClientSession() as session,
+            session.get(address.group(), headers=english) as page,
+        ):
             assert page.status == 200
-            assert "Mentorbro sandbox" in await page.text()
+            assert "<title>Mentorbro sandbox</title>" in await page.text()
     finally:
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -16,6 +19,7 @@ from bot.config import ConfigError, load_config
 from bot.i18n import LANGUAGE_NAMES, translator
 from bot.questionnaire import Kind
 from sandbox.user import TINY_PNG
+from sandbox.web.labels import clock_line
 from sandbox.web.server import create_app
 from sandbox.web.session import Sandbox
 from sandbox.web.settings import SandboxSettings, load_settings
@@ -107,6 +111,62 @@ async def test_the_page_and_its_files_are_served(client: TestClient) -> None:
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
     for asset in ("/static/app.js", "/static/app.css"):
         assert (await client.get(asset)).status == 200
+
+
+def reset_label(language: str) -> str:
+    return translator(language).pgettext("sandbox page", "Reset")
+
+
+async def test_the_page_speaks_the_chosen_or_the_browsers_language(client: TestClient) -> None:
+    danish = await (await client.get("/?lang=da")).text()
+    assert '<html lang="da" dir="ltr">' in danish
+    assert f">{html.escape(reset_label('da'))}</button>" in danish
+    assert '<a href="?lang=ar" lang="ar" hreflang="ar">العربية</a>' in danish
+
+    arabic = await (await client.get("/", headers={"Accept-Language": "fr, ar-EG;q=0.8"})).text()
+    assert '<html lang="ar" dir="rtl">' in arabic
+    assert f">{html.escape(reset_label('ar'))}</button>" in arabic
+    assert reset_label("ar") != reset_label("da") != "Reset"
+    # Neither asked for nor in the browser's languages: the coordinator's language (here en).
+    french = await (await client.get("/", headers={"Accept-Language": "fr"})).text()
+    assert '<html lang="en" dir="ltr">' in french and ">Reset</button>" in french
+
+    refused = await post(client, "/api/people?lang=da", {"name": " ", "language": "en"}, 400)
+    da = translator("da")
+    assert refused["error"] == da.gettext("A name is needed (at most {count} characters).").format(
+        count=64
+    )
+    assert refused["error"].startswith("Skriv et navn")
+
+
+def test_the_bots_time_is_formatted_for_the_pages_language() -> None:
+    moment = datetime(2026, 11, 30, 13, 42, tzinfo=UTC)
+    copenhagen = ZoneInfo("Europe/Copenhagen")
+    shown = {
+        language: clock_line(translator(language), moment, copenhagen, 7)
+        for language in ("da", "en", "ar")
+    }
+    assert shown["da"] == {"clock_text": "man. 30. nov. 14.42", "offset_text": "(+7 dage)"}
+    assert shown["en"] == {"clock_text": "Mon, Nov 30, 2:42\u202fPM", "offset_text": "(+7 days)"}
+    assert shown["ar"] == {"clock_text": "الاثنين، 30 نوفمبر، 2:42 م", "offset_text": "(+7 أيام)"}
+    assert clock_line(translator("da"), moment, copenhagen, 0)["offset_text"] == ""
+
+
+async def test_the_time_line_streams_in_the_pages_language(
+    client: TestClient, sandbox: Sandbox
+) -> None:
+    socket = await client.ws_connect("/api/events?lang=ar")
+    state = await socket.receive_json()
+    now = datetime.fromisoformat(state["now"])
+    assert (
+        state["clock_text"] == clock_line(translator("ar"), now, sandbox.timezone, 0)["clock_text"]
+    )
+    await post(client, "/api/fast-forward?lang=ar", {"days": 1})
+    clock = await socket.receive_json()
+    while clock["type"] != "clock":
+        clock = await socket.receive_json()
+    assert clock["offset_text"] == "(+1 يوم)"
+    await socket.close()
 
 
 async def test_people_are_added_with_a_name_and_a_language(client: TestClient) -> None:
@@ -331,7 +391,7 @@ async def page(client: TestClient) -> AsyncIterator[Page]:
         opened = await browser.new_page(viewport={"width": 1600, "height": 900})
         opened.set_default_timeout(10_000)
         opened.on("pageerror", lambda error: errors.append(error))
-        await opened.goto(str(client.make_url("/")))
+        await opened.goto(str(client.make_url("/?lang=en")))
         yield opened
         await browser.close()
     assert not errors, errors
@@ -428,6 +488,25 @@ def artifacts() -> Path:
     """Where the browser test leaves its screenshots (git-ignored; TEST_ARTIFACTS moves it)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+async def test_the_page_switches_to_arabic_and_remembers_it(page: Page) -> None:
+    ar = translator("ar")
+    languages = page.get_by_role("navigation", name="Language of this page")
+    await languages.get_by_role("link", name="العربية").click()
+    await expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    reset = page.get_by_role("button", name=reset_label("ar"), exact=True)
+    await expect(reset).to_be_visible()
+    start = ar.pgettext("sandbox page", "Start")
+    await expect(
+        PageChat(page, COORDINATOR, "Mette").section.get_by_role("button", name=start)
+    ).to_be_visible()
+    # The bare address opens in the language chosen before.
+    await page.goto(page.url.split("?")[0])
+    await expect(page.locator("html")).to_have_attribute("lang", "ar")
+    await expect(
+        page.get_by_role("navigation", name=ar.pgettext("sandbox page", "Language of this page"))
+    ).to_be_visible()
 
 
 async def test_pictures_are_shown_and_documents_downloaded(page: Page, sandbox: Sandbox) -> None:

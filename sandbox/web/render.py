@@ -67,7 +67,7 @@ def _media(content: JsonDict) -> JsonDict | None:
         return {
             "kind": "document",
             "file_id": document["file_id"],
-            "file_name": document.get("file_name") or "document",
+            "file_name": document.get("file_name"),
             "size": document.get("file_size", 0),
         }
     if content.get("voice"):

@@ -7,20 +7,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
+import json
 import logging
 import os
 import signal
 import sys
 import weakref
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
+from string import Template
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from aiohttp import WSMsgType, web
 
 from bot.config import ConfigError, load_config
+from bot.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, Translator, translator
 
+from .labels import clock_line, page_labels, page_language
 from .session import Sandbox, SandboxError
 from .settings import SandboxSettings, load_settings
 
@@ -62,21 +68,62 @@ async def _errors_as_json(request: web.Request, handler: Handler) -> web.StreamR
     try:
         return await handler(request)
     except SandboxError as error:
-        return web.json_response({"error": str(error)}, status=400)
+        return web.json_response({"error": error.translated(_translator(request))}, status=400)
+
+
+def _translator(request: web.Request) -> Translator:
+    """The page's language: ?lang= as chosen on the page, else the browser's, else the
+    coordinator's."""
+    default = request.app[SANDBOX_KEY].settings.coordinator_language
+    accept = request.headers.get("Accept-Language")
+    return translator(page_language(request.query.get("lang"), accept, default))
 
 
 # -- the page --------------------------------------------------------------------------------
 
 
 async def _page(request: web.Request) -> web.StreamResponse:
-    response = web.FileResponse(STATIC_DIR / "index.html")
-    response.headers["Content-Security-Policy"] = PAGE_POLICY
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    headers = {"Content-Security-Policy": PAGE_POLICY, "Cache-Control": "no-cache"}
+    return web.Response(
+        text=render_page(_translator(request)), content_type="text/html", headers=headers
+    )
+
+
+def render_page(t: Translator) -> str:
+    """index.html in the page's language; app.js reads the labels it needs from a JSON block."""
+    labels = page_labels(t)
+    values = {key: html.escape(text) for key, text in labels.items()}
+    languages = "\n".join(_language_link(code, code == t.language) for code in SUPPORTED_LANGUAGES)
+    # "<" escaped, so no text can end the script block early.
+    data = json.dumps(labels, ensure_ascii=False).replace("<", "\\u003c")
+    template = Template((STATIC_DIR / "index.html").read_text(encoding="utf-8"))
+    return template.substitute(
+        values,
+        lang=t.language,
+        dir="rtl" if t.right_to_left else "ltr",
+        languages=languages,
+        labels_json=data,
+    )
+
+
+def _language_link(code: str, current: bool) -> str:
+    """A link to the page in one language, named in that language."""
+    marked = ' aria-current="true"' if current else ""
+    name = html.escape(LANGUAGE_NAMES[code])
+    return f'<a href="?lang={code}" lang="{code}" hreflang="{code}"{marked}>{name}</a>'
+
+
+def _with_clock(event: dict[str, Any], t: Translator, sandbox: Sandbox) -> dict[str, Any]:
+    """An event with the bot's time in it gets that time formatted in the page's language."""
+    if "now" not in event:
+        return event
+    now = datetime.fromisoformat(event["now"])
+    return {**event, **clock_line(t, now, sandbox.timezone, event["offset_days"])}
 
 
 async def _state(request: web.Request) -> web.Response:
-    return web.json_response(request.app[SANDBOX_KEY].state())
+    sandbox = request.app[SANDBOX_KEY]
+    return web.json_response(_with_clock(sandbox.state(), _translator(request), sandbox))
 
 
 async def _file(request: web.Request) -> web.Response:
@@ -104,15 +151,16 @@ async def _events(request: web.Request) -> web.StreamResponse:
     if not _same_origin(request):
         raise web.HTTPForbidden(text="The sandbox's events are for its own page only.")
     sandbox = request.app[SANDBOX_KEY]
+    t = _translator(request)
     socket = web.WebSocketResponse(heartbeat=30)
     await socket.prepare(request)
     request.app[SOCKETS_KEY].add(socket)
     queue = sandbox.subscribe()
-    await socket.send_json(sandbox.state())
+    await socket.send_json(_with_clock(sandbox.state(), t, sandbox))
 
     async def forward() -> None:
         while True:
-            await socket.send_json(await queue.get())
+            await socket.send_json(_with_clock(await queue.get(), t, sandbox))
 
     sender = asyncio.create_task(forward())
     try:
@@ -149,26 +197,26 @@ async def _body(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
     except ValueError as error:
-        raise SandboxError("The request was not valid JSON.") from error
+        raise SandboxError(N_("The request was not valid JSON.")) from error
     if not isinstance(body, dict):
-        raise SandboxError("The request was not a JSON object.")
+        raise SandboxError(N_("The request was not a JSON object."))
     return body
 
 
 def _text(body: dict[str, Any], name: str) -> str:
     value = body.get(name)
     if not isinstance(value, str):
-        raise SandboxError(f"{name} is missing.")
+        raise SandboxError(N_("{field} is missing."), field=name)
     return value
 
 
 def _number(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise SandboxError(f"{name} must be a whole number.")
+        raise SandboxError(N_("{field} must be a whole number."), field=name)
     try:
         return int(value)
     except ValueError as error:
-        raise SandboxError(f"{name} must be a whole number.") from error
+        raise SandboxError(N_("{field} must be a whole number."), field=name) from error
 
 
 def _person(request: web.Request) -> int:

@@ -8,7 +8,7 @@ import itertools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from telegram import Update
@@ -16,7 +16,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import load_config
-from bot.i18n import SUPPORTED_LANGUAGES
+from bot.i18n import N_, SUPPORTED_LANGUAGES, Translator
 from sandbox.emulator import BotApiEmulator
 from sandbox.state import JsonDict
 from sandbox.user import SimulatedUser
@@ -33,7 +33,22 @@ WATCH_EVERY_SECONDS = 0.05
 
 
 class SandboxError(ValueError):
-    """A request the sandbox cannot carry out; the message says why, for the page."""
+    """A request the sandbox cannot carry out; the message says why, for the page.
+
+    `message` is a msgid (marked with N_) with {placeholders} for `values`; the page is told
+    it in its own language (`translated`)."""
+
+    def __init__(self, message: str, **values: str | int) -> None:
+        super().__init__(message.format(**values))
+        self.message = message
+        self.values = values
+
+    def translated(self, t: Translator) -> str:
+        shown = {
+            name: t.number(value) if isinstance(value, int) else value
+            for name, value in self.values.items()
+        }
+        return t.gettext(self.message).format(**shown)
 
 
 class OffsetClock:
@@ -100,6 +115,7 @@ class Sandbox:
         self.settings = settings
         self._env = dict(env)
         self.clock = OffsetClock()
+        self.timezone: tzinfo = UTC  # the bot's TIMEZONE, once started
         self.people: dict[int, Person] = {}
         self._emulator: BotApiEmulator | None = None
         self._runner: BotRunner | None = None
@@ -126,6 +142,7 @@ class Sandbox:
         )
         self._add(coordinator)
         config = load_config(self.settings.bot_environment(self._env, emulator.base_url))
+        self.timezone = config.timezone
         self._runner = BotRunner(build_application(config, clock=self.clock))
         await self._runner.start()
         self._watcher = asyncio.create_task(self._watch(), name="sandbox-watcher")
@@ -171,9 +188,12 @@ class Sandbox:
     def add_person(self, name: str, language: str) -> Person:
         name = " ".join(name.split())
         if not name or len(name) > MAX_NAME:
-            raise SandboxError(f"A name is needed (at most {MAX_NAME} characters).")
+            raise SandboxError(N_("A name is needed (at most {count} characters)."), count=MAX_NAME)
         if language not in SUPPORTED_LANGUAGES:
-            raise SandboxError(f"The language must be one of {', '.join(SUPPORTED_LANGUAGES)}.")
+            raise SandboxError(
+                N_("The language must be one of {languages}."),
+                languages=", ".join(SUPPORTED_LANGUAGES),
+            )
         person_id = next(self._ids)
         if person_id == self.settings.coordinator_id:
             person_id = next(self._ids)
@@ -190,7 +210,7 @@ class Sandbox:
     def user(self, person_id: int) -> SimulatedUser:
         """The simulated Telegram user who is this person."""
         if person_id not in self.people:
-            raise SandboxError("There is no such person in the sandbox.")
+            raise SandboxError(N_("There is no such person in the sandbox."))
         return self.emulator.user(person_id)
 
     # -- acting as a person ------------------------------------------------------------------
@@ -199,10 +219,10 @@ class Sandbox:
         """Send a text as the person, optionally as a reply to a message in the chat."""
         text = text.strip()
         if not text:
-            raise SandboxError("Write a message first.")
+            raise SandboxError(N_("Write a message first."))
         user = self.user(person_id)
         if reply_to is not None and user.chat.find(reply_to) is None:
-            raise SandboxError("The message to reply to is gone.")
+            raise SandboxError(N_("The message to reply to is gone."))
         await user.send(text, reply_to=reply_to)
         self._check()
 
@@ -211,10 +231,10 @@ class Sandbox:
         user = self.user(person_id)
         message = user.chat.find(message_id)
         if message is None or not message.from_bot:
-            raise SandboxError("That message is gone.")
+            raise SandboxError(N_("That message is gone."))
         shown = [b.get("callback_data") for row in _inline_rows(message.reply_markup) for b in row]
         if data not in shown:
-            raise SandboxError("That button is no longer there.")
+            raise SandboxError(N_("That button is no longer there."))
         await user.press_data(message_id, data)
         self._check()
 
@@ -222,7 +242,7 @@ class Sandbox:
         user = self.user(person_id)
         keyboard = user.reply_keyboard
         if keyboard is None or text not in keyboard.texts:
-            raise SandboxError("That button is no longer there.")
+            raise SandboxError(N_("That button is no longer there."))
         await user.press_reply_button(text)
         self._check()
 
@@ -232,7 +252,9 @@ class Sandbox:
         """Move the bot's clock day by day, running the scheduled scans after each day, so
         reminders and alerts come on the day they fall due."""
         if not 1 <= days <= MAX_FAST_FORWARD_DAYS:
-            raise SandboxError(f"Fast-forward 1 to {MAX_FAST_FORWARD_DAYS} days at a time.")
+            raise SandboxError(
+                N_("Fast-forward 1 to {count} days at a time."), count=MAX_FAST_FORWARD_DAYS
+            )
         async with self._busy:
             assert self._runner is not None
             for _ in range(days):

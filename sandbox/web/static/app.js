@@ -5,6 +5,37 @@
 const chats = new Map(); // person id -> {person, section, list, keyboard, composer, ...}
 let selected = null; // the chat shown on a phone-sized screen
 
+// -- the page's language: labels rendered by the server, chosen with ?lang= ----------------
+
+const LANGUAGE = document.documentElement.lang;
+const LABELS = JSON.parse(document.getElementById("labels").textContent);
+const REMEMBERED = "sandbox-language";
+
+// A label with its {placeholders} filled in.
+function label(key, values = {}) {
+  return LABELS[key].replace(/\{(\w+)\}/g, (whole, name) =>
+    name in values ? String(values[name]) : whole);
+}
+
+// The language chosen on the page is kept in the address and in this browser.
+function rememberLanguage() {
+  const chosen = new URLSearchParams(location.search).get("lang");
+  let stored = null;
+  try {
+    if (chosen) localStorage.setItem(REMEMBERED, chosen);
+    else stored = localStorage.getItem(REMEMBERED);
+  } catch {
+    return false; // storage turned off: the address alone keeps the choice
+  }
+  if (!stored || stored === LANGUAGE) return false;
+  location.replace(`?lang=${encodeURIComponent(stored)}`);
+  return true;
+}
+
+function withLanguage(path) {
+  return `${path}?lang=${encodeURIComponent(LANGUAGE)}`;
+}
+
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -27,14 +58,14 @@ function say(text) {
 }
 
 async function post(path, body = {}) {
-  const response = await fetch(path, {
+  const response = await fetch(withLanguage(path), {
     method: "POST",
     headers: {"Content-Type": "application/json"},
     body: JSON.stringify(body),
   });
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) {
-    say(answer.error || "The sandbox did not accept that.");
+    say(answer.error || label("not_accepted"));
     return null;
   }
   return answer;
@@ -42,7 +73,7 @@ async function post(path, body = {}) {
 
 function connect() {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  const socket = new WebSocket(`${scheme}//${location.host}/api/events`);
+  const socket = new WebSocket(`${scheme}//${location.host}${withLanguage("/api/events")}`);
   socket.addEventListener("message", (event) => handle(JSON.parse(event.data)));
   socket.addEventListener("open", () => document.body.classList.add("live"));
   socket.addEventListener("close", () => {
@@ -70,15 +101,12 @@ function handle(event) {
   }
 }
 
+// The server formats the bot's time in the page's language.
 function showClock(event) {
-  const moment = new Date(event.now);
   const clock = document.getElementById("clock");
   clock.dateTime = event.now;
-  clock.textContent = moment.toLocaleString([], {
-    weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
-  });
-  document.getElementById("offset").textContent =
-    event.offset_days ? `(+${event.offset_days} days)` : "";
+  clock.textContent = event.clock_text;
+  document.getElementById("offset").textContent = event.offset_text;
 }
 
 // -- a chat column ----------------------------------------------------------------------------
@@ -87,18 +115,20 @@ function addChat(person, state) {
   const id = person.id;
   const titleId = `chat-title-${id}`;
   const inputId = `chat-input-${id}`;
-  const role = person.coordinator ? "coordinator" : "";
-  const list = el("ol", {className: "messages", "aria-label": `Messages with ${person.name}`});
+  const role = person.coordinator ? label("coordinator") : "";
+  const list = el("ol", {className: "messages",
+    "aria-label": label("messages_with", {name: person.name})});
   const keyboard = el("div", {className: "reply-keyboard", role: "group",
-    "aria-label": "Keyboard from the bot", hidden: true});
+    "aria-label": label("keyboard"), hidden: true});
   const notice = el("p", {className: "notice", role: "status", hidden: true});
   const input = el("input", {id: inputId, className: "message-input", dir: "auto",
-    autocomplete: "off", maxlength: "4096", placeholder: "Message"});
+    autocomplete: "off", maxlength: "4096", placeholder: label("message")});
   const replying = el("div", {className: "replying", hidden: true});
   const composer = el("form", {className: "composer"},
-    el("label", {for: inputId, className: "visually-hidden"}, `Message as ${person.name}`),
+    el("label", {for: inputId, className: "visually-hidden"},
+      label("message_as", {name: person.name})),
     input,
-    el("button", {type: "submit"}, "Send"));
+    el("button", {type: "submit"}, label("send")));
   composer.addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = input.value.trim();
@@ -110,13 +140,13 @@ function addChat(person, state) {
     input.focus();
   });
   const start = el("button", {type: "button", className: "start",
-    onclick: () => post(`/api/people/${id}/messages`, {text: "/start"})}, "Start");
+    onclick: () => post(`/api/people/${id}/messages`, {text: "/start"})}, label("start"));
   const section = el("section", {id: `chat-${id}`, className: "chat", "data-person-id": id,
     "aria-labelledby": titleId, lang: person.language},
     el("header", {className: "chat-header"},
       el("h2", {id: titleId}, person.name),
       el("p", {className: "who"},
-        [role, `Telegram: ${person.language}`].filter(Boolean).join(" · "))),
+        [role, label("telegram", {language: person.language})].filter(Boolean).join(" · "))),
     list, start, notice, keyboard, replying, composer);
   document.getElementById("chats").append(section);
   const tab = el("button", {type: "button", "aria-controls": section.id,
@@ -191,14 +221,14 @@ function replyTo(chat, message) {
   chat.replying.hidden = !message;
   if (!message) return;
   chat.replying.replaceChildren(
-    el("span", {dir: "auto"}, `Reply to: ${snippet(message)}`),
-    el("button", {type: "button", "aria-label": "Cancel the reply",
+    el("span", {dir: "auto"}, label("reply_to", {text: snippet(message)})),
+    el("button", {type: "button", "aria-label": label("cancel_reply"),
       onclick: () => { replyTo(chat, null); chat.input.focus(); }}, "✕"));
   chat.input.focus();
 }
 
 function snippet(message) {
-  const text = message.text || (message.media && (message.media.file_name || message.media.kind));
+  const text = message.text || (message.media && mediaName(message.media));
   return (text || "").slice(0, 80);
 }
 
@@ -215,13 +245,13 @@ function renderMessage(chat, message) {
     renderEntities(text, message.text, message.entities || [], 0, message.text.length);
     bubble.append(text);
   }
-  if (message.edits > 0) bubble.append(el("span", {className: "edited"}, "edited"));
+  if (message.edits > 0) bubble.append(el("span", {className: "edited"}, label("edited")));
   const item = el("li", {className: `message ${message.from_bot ? "bot" : "me"}`,
     "data-message-id": message.id, "data-edits": message.edits}, bubble);
   if (message.buttons.length) item.append(renderButtons(chat, message));
   if (message.from_bot) {
     item.append(el("button", {type: "button", className: "reply",
-      "aria-label": "Reply to this message", title: "Reply",
+      "aria-label": label("reply_to_this"), title: label("reply"),
       onclick: () => replyTo(chat, message)}, "↩"));
   }
   return item;
@@ -229,7 +259,7 @@ function renderMessage(chat, message) {
 
 function renderButtons(chat, message) {
   const group = el("div", {className: "inline-keyboard", role: "group",
-    "aria-label": "Buttons under the message"});
+    "aria-label": label("buttons")});
   for (const row of message.buttons) {
     const line = el("div", {className: "row"});
     for (const button of row) {
@@ -253,23 +283,34 @@ function renderMedia(media) {
   const url = media.file_id ? `/files/${encodeURIComponent(media.file_id)}` : null;
   if (media.kind === "photo") {
     return el("a", {href: url, target: "_blank", className: "photo"},
-      el("img", {src: url, alt: "Picture from the bot", loading: "lazy"}));
+      el("img", {src: url, alt: label("picture"), loading: "lazy"}));
   }
   if (media.kind === "document") {
-    const size = media.size ? ` (${Math.max(1, Math.round(media.size / 1024))} kB)` : "";
-    return el("a", {href: url, download: media.file_name, className: "document"},
-      `📄 ${media.file_name}${size}`);
+    const kilobytes = new Intl.NumberFormat(LANGUAGE)
+      .format(Math.max(1, Math.round(media.size / 1024)));
+    const size = media.size ? ` (${label("size_kb", {size: kilobytes})})` : "";
+    return el("a", {href: url, download: mediaName(media), className: "document"},
+      `📄 ${mediaName(media)}${size}`);
   }
   if (media.kind === "voice") {
-    return el("audio", {controls: true, src: url, "aria-label": "Voice message"});
+    return el("audio", {controls: true, src: url, "aria-label": label("voice")});
   }
-  return el("span", {className: "label"}, media.label);
+  return el("span", {className: "label"}, mediaName(media));
+}
+
+// What a picture, file or sticker is called where it has no text of its own.
+function mediaName(media) {
+  if (media.kind === "document") return media.file_name || label("document");
+  if (media.kind === "photo") return label("picture");
+  if (media.kind === "voice") return label("voice");
+  if (media.kind === "label" && media.label in LABELS) return label(media.label);
+  return media.label || "";
 }
 
 function renderKeyboard(chat, keyboard) {
   chat.keyboard.replaceChildren();
   chat.keyboard.hidden = !keyboard;
-  chat.input.placeholder = keyboard?.placeholder || "Message";
+  chat.input.placeholder = keyboard?.placeholder || label("message");
   if (!keyboard) return;
   for (const row of keyboard.rows) {
     const line = el("div", {className: "row"});
@@ -325,7 +366,7 @@ function entityNode(entity, content) {
   if (SIMPLE_ENTITIES[entity.type]) return el(SIMPLE_ENTITIES[entity.type]);
   if (entity.type === "pre") return el("pre", {}, el("code"));
   if (entity.type === "spoiler") {
-    return el("span", {className: "spoiler", tabindex: "0", title: "Spoiler: click to show",
+    return el("span", {className: "spoiler", tabindex: "0", title: label("spoiler"),
       onclick: (event) => event.currentTarget.classList.add("shown")});
   }
   const href = entity.type === "text_link" ? entity.url : entity.type === "url" ? content : null;
@@ -342,15 +383,15 @@ function setUpToolbar() {
     const button = document.getElementById(id);
     button.addEventListener("click", async () => {
       button.disabled = true;
-      say("Fast-forwarding…");
+      say(label("fast_forwarding"));
       const done = await post("/api/fast-forward", {days: Number(button.dataset.days)});
-      if (done) say(`Fast-forwarded ${button.textContent.replace("+", "")}.`);
+      if (done) say(label(button.dataset.done));
       button.disabled = false;
     });
   }
   document.getElementById("reset").addEventListener("click", async () => {
-    if (!confirm("Start the sandbox over? All chats and answers are removed.")) return;
-    if (await post("/api/reset")) say("The sandbox starts over.");
+    if (!confirm(label("reset_confirm"))) return;
+    if (await post("/api/reset")) say(label("reset_done"));
   });
   const form = document.getElementById("add-person");
   form.addEventListener("submit", async (event) => {
@@ -360,10 +401,12 @@ function setUpToolbar() {
     if (!name) return;
     if (await post("/api/people", {name, language})) {
       form.elements.name.value = "";
-      say(`${name} is added: press Start in the new chat.`);
+      say(label("added", {name}));
     }
   });
 }
 
-setUpToolbar();
-connect();
+if (!rememberLanguage()) {
+  setUpToolbar();
+  connect();
+}
