@@ -95,7 +95,10 @@ async def test_answers_by_buttons_text_and_voice_become_journal_entries(emulator
     alert = await coordinator.next_message()
     told = visible(alert.text)
     assert told.startswith("A pair needs your attention\n")
-    assert "• The mentee feels unsure about the mentorship. Only you see this." in told
+    assert (
+        "• The mentee feels unsure about the mentorship. The mentor does not know about this."
+        in told
+    )
     assert alert.button_texts == ["I will contact them", "Snooze 7 days", "End the pair"]
 
     entries = await rows(

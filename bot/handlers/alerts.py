@@ -140,8 +140,13 @@ def reason_text(t: Translator, finding: Finding, now: datetime) -> str:
             return t.gettext("The mentee asks you to get in touch.")
         case Reason.UNSURE:
             if mentor:
-                return t.gettext("The mentor feels unsure about the mentorship. Only you see this.")
-            return t.gettext("The mentee feels unsure about the mentorship. Only you see this.")
+                return t.gettext(
+                    "The mentor feels unsure about the mentorship. "
+                    "The mentee does not know about this."
+                )
+            return t.gettext(
+                "The mentee feels unsure about the mentorship. The mentor does not know about this."
+            )
         case Reason.UNREACHABLE:
             if mentor:
                 return t.gettext("The mentor has blocked the bot.")
