@@ -18,7 +18,7 @@ from bot import matchmaking, privacy, registration, scopes
 from bot.evaluation import outcome_labels
 from bot.handlers import questions as view
 from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
-from bot.handlers.matching import deliver, full_name
+from bot.handlers.matching import deliver
 from bot.handlers.review import decided_label
 from bot.i18n import LANGUAGE_NAMES, Translator, translator
 from bot.outcomes import Now
@@ -146,14 +146,16 @@ async def confirm_withdrawal(update: Update, context: Context, participant: Part
     others = await names_of_others(services, role, stopped)
 
     def render(ct: Translator) -> str:
-        return "\n".join(
-            [
-                ct.gettext("{name} ({role}) has withdrawn their consent.").format(
-                    name=escape(name), role=role_label(ct, role)
-                ),
-                *stopped_lines(ct, stopped, others),
-            ]
+        who = (
+            ct.gettext("{name} ({role}) has withdrawn their consent.").format(
+                name=escape(name), role=role_label(ct, role)
+            )
+            if name
+            else ct.gettext("Participant #{number} ({role}) has withdrawn their consent.").format(
+                number=participant.id, role=role_label(ct, role)
+            )
         )
+        return "\n".join([who, *stopped_lines(ct, stopped, others)])
 
     await tell(context.bot, services, coordinators, render)
     log.info("participant %s withdrew consent", participant.id)
@@ -445,10 +447,12 @@ def stopped_lines(t: Translator, stopped: list[StoppedPair], others: dict[int, s
     return lines
 
 
-async def name_of(services: Services, participant_id: int, role: Role | None) -> str:
-    """The name a person gave in their questionnaire, as the coordinators know them."""
+async def name_of(services: Services, participant_id: int, role: Role | None) -> str | None:
+    """The name a person gave in their questionnaire, as the coordinators know them; None
+    before they gave one (or once it is erased)."""
     side = Side.MENTOR if role is Role.MENTOR else Side.MENTEE
-    return full_name(await matchmaking.profile_answers(services, participant_id, side))
+    answers = await matchmaking.profile_answers(services, participant_id, side)
+    return str(answers["name"]) if answers.get("name") else None
 
 
 async def names_of_others(
@@ -456,7 +460,10 @@ async def names_of_others(
 ) -> dict[int, str]:
     """The other sides' names: a mentor's pairs are with mentees and the other way round."""
     other_role = Role.MENTEE if role is Role.MENTOR else Role.MENTOR
-    return {pair.other_id: await name_of(services, pair.other_id, other_role) for pair in stopped}
+    return {
+        pair.other_id: await name_of(services, pair.other_id, other_role) or f"#{pair.other_id}"
+        for pair in stopped
+    }
 
 
 def role_label(t: Translator, role: Role | None) -> str:
