@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Config, load_config
 from sandbox import BotApiEmulator
+from sandbox.runner import InLoopBot
 
 TOKEN = "123456789:TESTtokenTESTtokenTESTtokenTESTtok"
 COORDINATOR_ID = 900001
@@ -38,30 +38,19 @@ class RunningBot:
         self.config = config
         self.clock = FakeClock()
         self.application: Application | None = None
+        self._runner: InLoopBot | None = None
 
     async def start(self) -> None:
-        application = build_application(self.config, clock=self.clock)
-        await application.initialize()
-        assert application.post_init is not None
-        await application.post_init(application)
-        assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
-        )
-        await application.start()
-        self.application = application
+        runner = InLoopBot(build_application(self.config, clock=self.clock))
+        await runner.start()
+        self._runner, self.application = runner, runner.application
 
     async def stop(self) -> None:
-        application = self.application
-        if application is None:
+        runner = self._runner
+        if runner is None:
             return
-        self.application = None
-        assert application.updater is not None
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        assert application.post_shutdown is not None
-        await application.post_shutdown(application)
+        self._runner, self.application = None, None
+        await runner.stop()
 
     async def restart(self) -> None:
         await self.stop()
@@ -69,9 +58,8 @@ class RunningBot:
 
     async def run_job(self, name: str) -> None:
         """Run a scheduled job now, as the JobQueue would when its time comes."""
-        assert self.application is not None and self.application.job_queue is not None
-        (job,) = self.application.job_queue.get_jobs_by_name(name)
-        await job.run(self.application)
+        assert self._runner is not None
+        await self._runner.run_job(name)
 
 
 @pytest.fixture

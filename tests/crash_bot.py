@@ -18,12 +18,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import load_config
 from bot.services import Clock
+from sandbox.runner import InLoopBot
 
 JOB_PREFIX = "job-"
 DONE_SUFFIX = ".done"
@@ -65,15 +65,10 @@ async def serve(control: Path) -> None:
     """Run the bot as run_polling does, with its jobs under the test's control, until SIGTERM."""
     config = load_config(os.environ)
     logging.basicConfig(level=config.log_level, stream=sys.stderr)
-    application = build_application(config, clock=file_clock(control / "now"))
-    await application.initialize()
-    assert application.post_init is not None and application.updater is not None
+    bot = InLoopBot(build_application(config, clock=file_clock(control / "now")))
+    await bot.start()
+    application = bot.application
     assert application.job_queue is not None
-    await application.post_init(application)
-    await application.updater.start_polling(
-        poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
-    )
-    await application.start()
     for job in application.job_queue.jobs():
         job.enabled = False  # run only when the test asks
     stopping = asyncio.Event()
@@ -81,11 +76,7 @@ async def serve(control: Path) -> None:
     jobs = asyncio.create_task(run_requested_jobs(application, control))
     await stopping.wait()
     jobs.cancel()
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
-    assert application.post_shutdown is not None
-    await application.post_shutdown(application)
+    await bot.stop()
 
 
 if __name__ == "__main__":

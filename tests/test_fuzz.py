@@ -194,12 +194,7 @@ async def pause_everything_but_updates(bot: RunningBot) -> None:
 
 
 async def stop_population(population: Population) -> None:
-    application = population.bot.application
-    assert application is not None and application.post_shutdown is not None
-    population.bot.application = None
-    await application.stop()
-    await application.shutdown()
-    await application.post_shutdown(application)
+    await population.bot.stop()  # its updater was stopped already; the rest as run_polling does
 
 
 async def record_ids(db: Database, telegram_ids: list[int]) -> dict[str, list[int]]:

@@ -45,6 +45,10 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
 
+# A bound, not a wait: fast-forward runs every job, slow on a loaded machine (make test runs
+# 4 workers on 2 cores).
+EVENT_TIMEOUT_S = 20
+
 
 @pytest.fixture
 def settings(tmp_path: Path) -> SandboxSettings:
@@ -80,7 +84,7 @@ async def chat_event(
     socket: Any, person: int, until: Callable[[dict[str, Any]], bool]
 ) -> dict[str, Any]:
     """The first chat of `person` streamed to the page that satisfies `until`."""
-    async with asyncio.timeout(5):
+    async with asyncio.timeout(EVENT_TIMEOUT_S):
         while True:
             event = await socket.receive_json()
             if event["type"] == "chat" and event["person"] == person and until(event["chat"]):

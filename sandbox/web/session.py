@@ -11,13 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application
-
 from bot.app import build_application
 from bot.config import load_config
 from bot.i18n import N_, SUPPORTED_LANGUAGES, Translator
 from sandbox.emulator import BotApiEmulator
+from sandbox.runner import InLoopBot
 from sandbox.state import JsonDict
 from sandbox.user import SimulatedUser
 
@@ -77,37 +75,6 @@ class Person:
         }
 
 
-class BotRunner:
-    """The real Application, started and stopped as run_polling does, in the sandbox's loop."""
-
-    def __init__(self, application: Application) -> None:
-        self.application = application
-
-    async def start(self) -> None:
-        application = self.application
-        await application.initialize()
-        assert application.post_init is not None and application.updater is not None
-        await application.post_init(application)
-        await application.updater.start_polling(
-            poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
-        )
-        await application.start()
-
-    async def stop(self) -> None:
-        application = self.application
-        assert application.updater is not None and application.post_shutdown is not None
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        await application.post_shutdown(application)
-
-    async def run_scans(self) -> None:
-        """Every scheduled job once, now, as the JobQueue would when their time comes."""
-        assert self.application.job_queue is not None
-        for job in self.application.job_queue.jobs():
-            await job.run(self.application)
-
-
 class Sandbox:
     """What the page shows and drives; each ``subscribe()`` queue gets every change as JSON."""
 
@@ -118,7 +85,7 @@ class Sandbox:
         self.timezone: tzinfo = UTC  # the bot's TIMEZONE, once started
         self.people: dict[int, Person] = {}
         self._emulator: BotApiEmulator | None = None
-        self._runner: BotRunner | None = None
+        self._runner: InLoopBot | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._seen: dict[int, tuple[int, ...]] = {}
         self._subscribers: set[asyncio.Queue[JsonDict]] = set()
@@ -143,7 +110,7 @@ class Sandbox:
         self._add(coordinator)
         config = load_config(self.settings.bot_environment(self._env, emulator.base_url))
         self.timezone = config.timezone
-        self._runner = BotRunner(build_application(config, clock=self.clock))
+        self._runner = InLoopBot(build_application(config, clock=self.clock))
         await self._runner.start()
         self._watcher = asyncio.create_task(self._watch(), name="sandbox-watcher")
 
@@ -259,7 +226,7 @@ class Sandbox:
             assert self._runner is not None
             for _ in range(days):
                 self.clock.offset += timedelta(days=1)
-                await self._runner.run_scans()
+                await self._runner.run_jobs()
                 self._publish({"type": "clock", **self._clock_fields()})
                 self._check()
 
