@@ -87,7 +87,8 @@ def question_in(text: str, language: str, questionnaire: str = "screening") -> Q
     """Which question a message asks, by its text in the person's language."""
     t = translator(language)
     for question in load(questionnaire).questions:
-        if t.gettext(question.text) in text:
+        # Compared without bidi marks: the Arabic catalog keeps /commands left to right.
+        if visible(t.gettext(question.text)) in visible(text):
             return question
     return None
 
