@@ -6,10 +6,14 @@ import contextlib
 import os
 import re
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 BACKUP_NAME = re.compile(r"^mentorbro-\d{8}T\d{6}Z\.sqlite3$")
+PARTIAL_NAME = re.compile(r"^\.mentorbro-\d{8}T\d{6}Z\.sqlite3\.\d+\.partial$")
+# A copy takes seconds to minutes: a partial file this old was left by a backup that crashed.
+STALE_PARTIAL_S = 12 * 3600
 
 
 class NoDatabaseError(FileNotFoundError):
@@ -45,6 +49,7 @@ def write_backup(database: Path, directory: Path, moment: datetime) -> Path:
 def back_up(database: Path, directory: Path, moment: datetime, keep: int) -> Path:
     """Write a backup, then keep the newest `keep` (0: keep all); blocking, for a thread."""
     target = write_backup(database, directory, moment)
+    remove_stale_partials(directory)
     if keep:
         prune(directory, keep)
     return target
@@ -56,6 +61,14 @@ def prune(directory: Path, keep: int) -> None:
     stale = backups[: max(len(backups) - keep, 0)]
     for path in stale:
         path.unlink()
+
+
+def remove_stale_partials(directory: Path) -> None:
+    """Delete the half-written copies that crashed backups left; a running one's stays."""
+    oldest = time.time() - STALE_PARTIAL_S
+    for path in directory.iterdir():
+        if PARTIAL_NAME.match(path.name) and path.stat().st_mtime < oldest:
+            path.unlink(missing_ok=True)
 
 
 def _copy(database: Path, target: Path) -> None:

@@ -17,7 +17,7 @@ from bot.config import ConfigError, load_backup_settings
 from bot.handlers.backup import JOB_NAME
 from sandbox import BotApiEmulator
 from storage import open_database
-from storage.backup import BACKUP_NAME, backup_name, prune
+from storage.backup import BACKUP_NAME, back_up, backup_name, prune
 from tests.conftest import RunningBot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,6 +138,24 @@ def test_pruning_deletes_only_old_backups_and_no_other_files(tmp_path: Path) -> 
     kept = [name for name in backups_in(tmp_path) if BACKUP_NAME.match(name)]
     assert kept == ["mentorbro-20260104T030000Z.sqlite3", "mentorbro-20260105T030000Z.sqlite3"]
     assert sorted(set(backups_in(tmp_path)) - set(kept)) == sorted(others)
+
+
+def test_a_crashed_backups_partial_file_is_removed_by_the_next_backup(tmp_path: Path) -> None:
+    database = tmp_path / "mentorbro.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE t (x)")
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    crashed = folder / ".mentorbro-20260101T030000Z.sqlite3.4242.partial"
+    running = folder / ".mentorbro-20260102T030000Z.sqlite3.4343.partial"
+    for path in (crashed, running):
+        path.write_bytes(b"half")
+    day_ago = datetime.now(UTC).timestamp() - 24 * 3600
+    os.utime(crashed, (day_ago, day_ago))
+
+    back_up(database, folder, datetime(2026, 1, 3, 3, 0, tzinfo=UTC), keep=14)
+
+    assert sorted(backups_in(folder)) == [running.name, "mentorbro-20260103T030000Z.sqlite3"]
 
 
 def test_backup_settings_need_no_token_and_name_a_bad_value() -> None:
