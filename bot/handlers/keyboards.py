@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator
@@ -11,6 +13,13 @@ LANGUAGE_DATA = "lang:1:{language}"
 LANGUAGE_PATTERN = r"^lang:1:(da|en|ar)$"
 ROLE_DATA = "role:1:{role}"
 ROLE_PATTERN = r"^role:1:(mentor|mentee)$"
+
+
+def one_per_row(options: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """A column of buttons, one (label, callback data) a row: choices that read as sentences."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data)] for label, data in options]
+    )
 
 
 def language_keyboard() -> InlineKeyboardMarkup:

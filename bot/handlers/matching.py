@@ -27,6 +27,7 @@ from bot.handlers.coordinator import (
     refuse_out_of_scope,
     sender_scope,
 )
+from bot.handlers.keyboards import one_per_row
 from bot.i18n import Translator, translator
 from bot.matching import Reason, ReasonKind, Suggestion
 from bot.mentees import INTAKE
@@ -354,12 +355,7 @@ def decline_keyboard(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
         DeclineReason.TIME: t.gettext("No time right now"),
         DeclineReason.OTHER: t.gettext("Another reason"),
     }
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=f"pd1:{pair.id}:{reason.value}")]
-            for reason, label in labels.items()
-        ]
-    )
+    return one_per_row((label, f"pd1:{pair.id}:{reason.value}") for reason, label in labels.items())
 
 
 async def on_decline(update: Update, context: Context) -> None:

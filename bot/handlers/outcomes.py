@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import outcomes, registration
 from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
+from bot.handlers.keyboards import one_per_row
 from bot.i18n import Translator, translator
 from bot.outcomes import FollowUp, Now
 from bot.services import Services
@@ -56,12 +57,7 @@ def keyboard(t: Translator, follow_up: FollowUp) -> InlineKeyboardMarkup:
         Now.BOTH: t.gettext("Both: job and education"),
         Now.NEITHER: t.gettext("Neither, for now"),
     }
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=f"of1:{follow_up.id}:{now.value}")]
-            for now, label in labels.items()
-        ]
-    )
+    return one_per_row((label, f"of1:{follow_up.id}:{now.value}") for now, label in labels.items())
 
 
 async def on_answer(update: Update, context: Context) -> None:

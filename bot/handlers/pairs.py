@@ -30,6 +30,7 @@ from bot.handlers.common import (
     tr,
 )
 from bot.handlers.coordinator import coordinator_only, pair_in_scope, sender_scope
+from bot.handlers.keyboards import one_per_row
 from bot.handlers.matching import (
     coordinator_pressing,
     deliver,
@@ -280,12 +281,7 @@ def pair_keyboard(t: Translator, pair: Pair) -> InlineKeyboardMarkup | None:
 async def show_menu(query: CallbackQuery, options: list[tuple[str, str]]) -> None:
     """Replace the pressed message's buttons by a menu: one (label, callback data) a row."""
     await query.answer()
-    await replace_buttons(
-        query,
-        InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=data)] for label, data in options]
-        ),
-    )
+    await replace_buttons(query, one_per_row(options))
 
 
 def outcome_label(t: Translator, outcome: Outcome) -> str:
