@@ -11,12 +11,16 @@ BABEL_KEYWORDS := -k N_ -k pgettext:1c,2 -k ngettext:1,2
 
 .PHONY: run test setup backup catalogs extract messages lint format clean
 
+# With a BOT_TOKEN (in the environment or .env) the real bot; without one the browser sandbox.
 run: setup
-	@$(PY) -m bot
+	@if $(PY) -m bot.token_set; then $(PY) -m bot; else \
+		echo "No BOT_TOKEN: starting the sandbox. Put BOT_TOKEN=... in .env to run the real bot."; \
+		$(PY) -m sandbox; fi
 
 test: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	@scripts/ensure-chromium
 	$(PY) -m pytest -n 4
 
@@ -52,6 +56,7 @@ messages: extract
 lint: $(INSTALLED)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(INSTALLED)
 	$(PY) -m ruff check --fix .

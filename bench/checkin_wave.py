@@ -24,8 +24,8 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.pairs import Side
-from bot.participants import Role
+from bot.model.pairs import Side
+from bot.model.participants import Role
 from sandbox import BotApiEmulator, RateLimits, SimulatedUser
 from storage import Database, open_database
 from storage import checkins as checkin_store

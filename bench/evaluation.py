@@ -33,8 +33,8 @@ from bot.config import load_config
 from bot.evaluation import Report, ReportFilter, build_report, render
 from bot.exports import write_exports
 from bot.i18n import translator
-from bot.pairs import JOB_OUTCOMES, Outcome, Side
-from bot.questionnaire import load_fields
+from bot.model.pairs import JOB_OUTCOMES, Outcome, Side
+from bot.model.questionnaire import load_fields
 from bot.services import Services
 from storage import Database, open_database, recruitment
 from storage import checkins as checkin_store

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.matching import (
+from bot.model.matching import (
     MenteeProfile,
     MentorIndex,
     MentorProfile,
@@ -21,7 +21,7 @@ from bot.matching import (
     is_available,
     score,
 )
-from bot.questionnaire import Field, load_fields
+from bot.model.questionnaire import Field, load_fields
 
 SEED = 20261123
 MENTORS = 10_000

@@ -1,6 +1,7 @@
 """`python -m bot`: load the configuration, then run the bot until stopped (Ctrl-C, SIGTERM).
 
-It polls Telegram for updates, or with WEBHOOK_URL set it receives them as a webhook.
+It polls Telegram for updates, or with WEBHOOK_URL set it receives them as a webhook. Without a
+BOT_TOKEN it says so and exits 2; the sandbox without Telegram is `python -m sandbox`.
 """
 
 from __future__ import annotations
@@ -19,10 +20,8 @@ from bot.config import ConfigError, Webhook, load_config
 
 def main() -> int:
     load_dotenv()
-    if not os.environ.get("BOT_TOKEN", "").strip():
-        from sandbox.web.server import run_sandbox  # no Telegram: the chats in a browser
-
-        return run_sandbox()
+    # No token is an error like a malformed one (exit 2, which systemd does not restart): a
+    # lost .env must stop the service, never serve the browser sandbox (`python -m sandbox`).
     try:
         config = load_config(os.environ)
     except ConfigError as error:

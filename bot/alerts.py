@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum, auto
 
-from bot import stalls
-from bot.pairs import Side
+from bot.model import stalls
+from bot.model.journal import JournalEntry
+from bot.model.pairs import Side
+from bot.model.stalls import Episode, Finding, Met, Rating, Reason, Signals, StallRules, Wish
 from bot.services import Services
-from bot.stalls import Finding, Met, Rating, Reason, Signals, StallRules, Wish
 from storage import alerts as store
 from storage import checkins as checkin_store
 from storage import pairs as pair_store
-from storage.alerts import Episode
-from storage.checkins import JournalEntry
 
 SNOOZE = timedelta(days=7)
 DIGEST_EVERY = timedelta(days=7)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.i18n import SUPPORTED_LANGUAGES
-from bot.participants import Participant
+from bot.model.announcements import Announcement, Recipient
+from bot.model.participants import Participant
 from bot.scopes import Scope, people_in
 from bot.services import Services
 from storage import announcements as store
 from storage import pairs as pair_store
-from storage.announcements import Announcement, Recipient
 
 AUDIENCES = ("mentors", "mentees", "mentors_without_course", "active_pairs")
 ALL_LANGUAGES = "*"

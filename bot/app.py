@@ -34,8 +34,8 @@ from bot.handlers.common import SERVICES_KEY, services_of
 from bot.handlers.errors import on_error
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.handlers.reminders import remind_idle_questionnaires
-from bot.mentees import INTAKE
-from bot.screening import QUESTIONNAIRE as SCREENING
+from bot.model.mentees import INTAKE
+from bot.model.screening import QUESTIONNAIRE as SCREENING
 from bot.services import Clock, Services, utc_now
 from bot.transport import AiohttpTransport
 from bot.updates import PerChatOrder

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.i18n import N_
-from bot.participants import Role
+from bot.model.participants import Role
 
 
 @dataclass(frozen=True)

@@ -41,10 +41,10 @@ from datetime import date, datetime, timedelta
 from babel.numbers import format_percent
 
 from bot.i18n import Translator
-from bot.matching import normalise_municipality
-from bot.pairs import JOB_OUTCOMES, Outcome, Side
-from bot.participants import Role, Status
-from bot.questionnaire import load_fields
+from bot.model.matching import normalise_municipality
+from bot.model.pairs import JOB_OUTCOMES, Outcome, Side
+from bot.model.participants import Role, Status
+from bot.model.questionnaire import load_fields
 from bot.reports import RoleCount, participants_by_role
 from bot.services import Services
 from storage import Database

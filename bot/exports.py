@@ -24,7 +24,7 @@ import aiosqlite
 
 from bot.evaluation import FOLLOWUP_MONTHS, ReportFilter, scope_of
 from bot.i18n import Translator
-from bot.questionnaire import Kind, Question, load
+from bot.model.questionnaire import Kind, Question, load
 from bot.services import Services
 from storage import Database
 from storage import evaluation as store

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot import alerts
-from bot.checkins import REMIND_AFTER, CheckIn, Window, cadence_days, next_due
-from bot.pairs import PairStatus, Side
-from bot.participants import Participant
-from bot.questionnaire import Answer, Invalid, Question, load, toggle
+from bot.model.checkins import REMIND_AFTER, CheckIn, Window, cadence_days, next_due
+from bot.model.journal import JournalEntry
+from bot.model.pairs import PairStatus, Side
+from bot.model.participants import Participant
+from bot.model.questionnaire import Answer, Invalid, Question, load, toggle
 from bot.services import Services
 from storage import checkins as store
 from storage import pairs as pair_store
-from storage.checkins import JournalEntry
 
 WAVE_SIZE = 500
 JOURNAL_PAGE = 10

@@ -12,6 +12,8 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from bot.model.msgids import N_ as N_
+
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
 SUPPORTED_LANGUAGES = ("da", "en", "ar")
@@ -24,11 +26,6 @@ POP_DIRECTIONAL_ISOLATE = "\u2069"
 RIGHT_TO_LEFT_MARK = "\u200f"
 # "/help" in a sentence: a slash that starts a word, then the command's letters.
 COMMAND_IN_TEXT = re.compile(r"(?<![\w/])/[a-z_]+")
-
-
-def N_(message: str) -> str:
-    """Mark a msgid for extraction where it is defined; it is translated where it is shown."""
-    return message
 
 
 class CatalogMissingError(RuntimeError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.mentees import (
+from bot.model.mentees import (
     INTRODUCTION,
     Intake,
     Referral,
@@ -10,8 +10,8 @@ from bot.mentees import (
     new_referral_code,
     referral_code,
 )
-from bot.participants import Participant, Role
-from bot.questionnaire import Run
+from bot.model.participants import Participant, Role
+from bot.model.questionnaire import Run
 from bot.services import Services
 from storage import mentees as store
 from storage import participants as participant_store

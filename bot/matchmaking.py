@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.matching import (
+from bot.model.matching import (
     MenteeProfile,
     MentorProfile,
     Suggestion,
@@ -14,8 +14,8 @@ from bot.matching import (
     rank,
     score,
 )
-from bot.mentees import INTAKE
-from bot.pairs import (
+from bot.model.mentees import INTAKE
+from bot.model.pairs import (
     CLOSING_ANSWER,
     JOB_OUTCOMES,
     OPEN_STATUSES,
@@ -30,9 +30,9 @@ from bot.pairs import (
     proposal_lapsed,
     proposal_needs_reminder,
 )
-from bot.questionnaire import Answer, load_fields
+from bot.model.questionnaire import Answer, load_fields
+from bot.model.screening import QUESTIONNAIRE as SCREENING
 from bot.scopes import PROGRAMME_WIDE, Scope, people_in
-from bot.screening import QUESTIONNAIRE as SCREENING
 from bot.services import Services
 from storage import pairs as store
 

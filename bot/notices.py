@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.mentees import Intake
-from bot.pairs import Pair
-from bot.participants import Participant
-from bot.questionnaire import Run
+from bot.model.mentees import Intake
+from bot.model.pairs import Pair
+from bot.model.participants import Participant
+from bot.model.questionnaire import Run
+from bot.model.screening import DecisionRecord, ScreeningStatus
 from bot.review import ScreeningView, view_of
-from bot.screening import DecisionRecord, ScreeningStatus
 from bot.services import Services
 from storage import mentees as intake_store
 from storage import pairs as pair_store

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.checkins import Window
 from bot.followup import window
+from bot.model.checkins import Window
+from bot.model.outcomes import FollowUp
 from bot.services import Services
 from storage import outcomes as store
-from storage.outcomes import FollowUp
 
 FOLLOW_UP_MONTHS = (3, 6)
 DAYS_IN_MONTH = 30.44  # a calendar month on average

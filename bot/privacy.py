@@ -7,21 +7,21 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.participants import Participant, Role
-from bot.questionnaire import YES, Answer, Question
-from bot.services import Services
-from storage import privacy as store
-from storage.privacy import (
+from bot.model.participants import Participant, Role
+from bot.model.privacy import (
     Consent,
     ConsentVersion,
-    Decision,
     Erasure,
+    ExportedDecision,
     ExportedEntry,
     ExportedFollowUp,
     ExportedPair,
     ExportedRun,
     StoppedPair,
 )
+from bot.model.questionnaire import YES, Answer, Question
+from bot.services import Services
+from storage import privacy as store
 
 CONSENT_QUESTION = "consent"
 REQUEST = "request"  # erased because the person asked (/delete)
@@ -44,7 +44,7 @@ class MyData:
     made_at: datetime
     consents: list[Consent]
     runs: list[ExportedRun]
-    decisions: list[Decision]
+    decisions: list[ExportedDecision]
     pairs: list[ExportedPair]
     journal: list[ExportedEntry]
     follow_ups: list[ExportedFollowUp] = field(default_factory=list)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot import alerts
 from bot.i18n import SUPPORTED_LANGUAGES, guess_language
-from bot.participants import (
+from bot.model.participants import (
     OnboardingStep,
     Participant,
     Role,
@@ -14,7 +14,7 @@ from bot.participants import (
     onboarding_step,
     self_chosen_roles,
 )
-from bot.recruitment import Channel, ChannelCount, code_from_payload, new_code
+from bot.model.recruitment import Channel, ChannelCount, code_from_payload, new_code
 from bot.services import Services
 from storage import participants, recruitment
 

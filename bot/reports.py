@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.participants import Role, Status
+from bot.model.participants import Role, Status
 from bot.services import Services
 from storage import participants
 

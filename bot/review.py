@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.participants import Participant
-from bot.questionnaire import Answer, Question, Run
+from bot.model.participants import Participant
+from bot.model.questionnaire import Answer, Question, Run
+from bot.model.screening import Decision, DecisionRecord, Screening
 from bot.runs import facts_of, summary
-from bot.screening import Decision, DecisionRecord, Screening
 from bot.services import Services
 from storage import participants as participant_store
 from storage import questionnaires as run_store

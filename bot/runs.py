@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.participants import Participant
-from bot.privacy import consent_given
-from bot.questionnaire import (
+from bot.model.participants import Participant
+from bot.model.questionnaire import (
     Answer,
     Invalid,
     Question,
@@ -15,6 +14,7 @@ from bot.questionnaire import (
     load,
     toggle,
 )
+from bot.privacy import consent_given
 from bot.services import Services
 from storage import participants as participant_store
 from storage import questionnaires as store

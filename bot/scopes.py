@@ -23,8 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.matching import normalise_municipality
-from bot.participants import Role, Status
+from bot.model.matching import normalise_municipality
+from bot.model.participants import Role, Status
 from bot.reports import RoleCount, participant_overview, participants_by_role
 from bot.services import Services
 from storage import scopes as store

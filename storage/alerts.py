@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
-from bot.pairs import Side
-from bot.stalls import (
+from bot.model.pairs import Side
+from bot.model.stalls import (
+    Episode,
     Finding,
     Met,
     PairState,
@@ -26,7 +27,7 @@ from storage.db import Database
 
 SignalsChange = Callable[[Signals], Signals]
 SCANNED = "('proposed', 'active', 'paused')"
-# Whether a pair may stall: keep in step with bot/stalls.py findings (a superset is fine).
+# Whether a pair may stall: keep in step with bot/model/stalls.py findings (a superset is fine).
 MAY_STALL = """
     e.id IS NOT NULL
     OR s.divergent_at IS NOT NULL
@@ -46,18 +47,6 @@ MAY_STALL = """
             ELSE :no_meeting END))
 """
 SIGNAL_COLUMNS = "pair_id AS s_pair, last_meeting_at, divergent_at, meetings, mentor, mentee"
-
-
-@dataclass(frozen=True)
-class Episode:
-    id: int
-    pair_id: int
-    findings: tuple[Finding, ...]
-    opened_at: datetime
-    alerted_at: datetime | None
-    taken_by: int | None  # the coordinator's participant id
-    snoozed_until: datetime | None
-    closed_at: datetime | None
 
 
 # -- signals -----------------------------------------------------------------------------------
@@ -114,7 +103,7 @@ async def scan_rows(
 
     SQL leaves out pairs that cannot stall under `rules` at `now` (no open episode, no flag,
     a meeting recently enough), so a scan decodes only the few that may: a superset of what
-    bot/stalls.py finds, which decides.
+    bot/model/stalls.py finds, which decides.
     """
     where = f"p.status IN {SCANNED} AND ({MAY_STALL})"
     params: dict[str, object] = {

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.model.announcements import Announcement, Recipient
 from storage.db import Database
 
 AUDIENCES = {
@@ -29,23 +29,6 @@ AUDIENCES = {
     ),
 }
 COLUMNS = "id, coordinator_id, audience, texts, per_language, status"
-
-
-@dataclass(frozen=True)
-class Announcement:
-    id: int
-    coordinator_id: int  # participant id
-    audience: str
-    texts: dict[str, str]  # language, or "*" for all, -> text
-    per_language: bool
-    status: str  # draft, sending, sent, cancelled
-
-
-@dataclass(frozen=True)
-class Recipient:
-    participant_id: int
-    chat_id: int
-    language: str
 
 
 async def create(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import aiosqlite
 
-from bot.checkins import CheckIn, CheckInStatus
-from bot.pairs import Side
-from bot.questionnaire import Answer
+from bot.model.checkins import CheckIn, CheckInStatus
+from bot.model.journal import JournalEntry
+from bot.model.pairs import Side
+from bot.model.questionnaire import Answer
 from storage.alerts import SignalsChange, apply_change
 from storage.db import Database
 
@@ -22,20 +22,6 @@ COLUMNS = (
     "id, pair_id, participant_id, side, due_at, status, sent_at, reminded_at, "
     "current_question, selection, answers"
 )
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    id: int
-    pair_id: int
-    author_id: int | None
-    role: str
-    kind: str
-    answers: dict[str, Answer] | None
-    text: str | None
-    voice_file_id: str | None
-    private: bool
-    created_at: datetime
 
 
 async def unscheduled_sides(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.pairs import JOB_OUTCOMES
+from bot.model.pairs import JOB_OUTCOMES
 from storage.db import Database
 
 WORK = "(" + ", ".join(f"'{outcome.value}'" for outcome in JOB_OUTCOMES) + ")"

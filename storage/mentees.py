@@ -6,8 +6,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.mentees import Intake, Referral
-from bot.questionnaire import Run
+from bot.model.mentees import Intake, Referral
+from bot.model.questionnaire import Run
 from storage.db import Database
 from storage.questionnaires import mark_submitted
 

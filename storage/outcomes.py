@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import aiosqlite
 
+from bot.model.outcomes import FollowUp
 from storage.db import Database
 
 COLUMNS = "id, pair_id, participant_id, months, due_at, status"
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    id: int
-    pair_id: int
-    participant_id: int  # the mentee
-    months: int  # after the pair's end
-    due_at: datetime
-    status: str
 
 
 async def ended_without_follow_ups(db: Database) -> list[tuple[int, int, datetime]]:

@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.pairs import Outcome, Pair, PairEvent, PairStatus, Side
-from bot.questionnaire import Answer, load
+from bot.model.pairs import Outcome, Pair, PairEvent, PairStatus, Side
+from bot.model.questionnaire import Answer, load
 from storage.db import Database
 
 PAIR_COLUMNS = (

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.participants import Participant, Role, Status
+from bot.model.participants import Participant, Role, Status
 from storage.db import Database
 
 COLUMNS = (

@@ -3,96 +3,23 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from bot.questionnaire import Answer
+from bot.model.privacy import (
+    Consent,
+    ConsentVersion,
+    Erasure,
+    ExportedDecision,
+    ExportedEntry,
+    ExportedFollowUp,
+    ExportedPair,
+    ExportedRun,
+    StoppedPair,
+)
 from storage.db import Database
 from storage.evaluation import PROFILE_QUESTIONS
-
-
-@dataclass(frozen=True)
-class ConsentVersion:
-    id: str  # e.g. "screening:187ffbe33384" (bot/privacy.py consent_version)
-    text: str  # the consent text's msgid
-
-
-@dataclass(frozen=True)
-class Consent:
-    questionnaire: str
-    version: str  # the id of the exact consent text agreed to
-    text: str  # that text's msgid
-    given_at: datetime
-    withdrawn_at: datetime | None
-
-    @property
-    def standing(self) -> bool:
-        return self.withdrawn_at is None
-
-
-@dataclass(frozen=True)
-class StoppedPair:
-    """A pair stopped because one side withdrew consent or was erased."""
-
-    pair_id: int
-    other_id: int  # the other side's participant id
-    proposal: bool  # a proposal (now declined), else a pair (now paused without a date)
-
-
-@dataclass(frozen=True)
-class Erasure:
-    participant_id: int
-    role: str | None
-    stopped_pairs: list[StoppedPair]
-
-
-@dataclass(frozen=True)
-class ExportedRun:
-    questionnaire: str
-    submitted: bool
-    started_at: datetime
-    submitted_at: datetime | None
-    answers: dict[str, Answer]
-
-
-@dataclass(frozen=True)
-class Decision:
-    decision: str
-    note: str | None
-    decided_at: datetime
-
-
-@dataclass(frozen=True)
-class ExportedPair:
-    id: int
-    as_mentor: bool
-    status: str
-    proposed_at: datetime
-    started_at: datetime | None
-    ended_at: datetime | None
-    outcome: str | None
-
-
-@dataclass(frozen=True)
-class ExportedEntry:
-    pair_id: int
-    by_coordinator: bool
-    side: str  # mentor, mentee or coordinator
-    kind: str
-    answers: dict[str, object]
-    text: str | None
-    voice: bool
-    at: datetime
-
-
-@dataclass(frozen=True)
-class ExportedFollowUp:
-    months: int
-    answer: str | None
-    answered_at: datetime
-
 
 OPEN = "('proposed', 'active', 'paused')"
 # A follow-up an erased person will never be asked: far in the future, so it never falls due
@@ -310,7 +237,7 @@ async def runs(db: Database, participant_id: int) -> list[ExportedRun]:
     return found
 
 
-async def decisions(db: Database, participant_id: int) -> list[Decision]:
+async def decisions(db: Database, participant_id: int) -> list[ExportedDecision]:
     """The coordinators' decisions on the person's screenings, with their notes."""
     rows = await db.fetch_all(
         "SELECT d.decision, d.note, d.decided_at FROM screening_decisions d "
@@ -318,7 +245,7 @@ async def decisions(db: Database, participant_id: int) -> list[Decision]:
         (participant_id,),
     )
     return [
-        Decision(row["decision"], row["note"], datetime.fromisoformat(row["decided_at"]))
+        ExportedDecision(row["decision"], row["note"], datetime.fromisoformat(row["decided_at"]))
         for row in rows
     ]
 

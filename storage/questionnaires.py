@@ -11,7 +11,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.questionnaire import Answer, Run
+from bot.model.questionnaire import Answer, Run
 from storage import privacy
 from storage.db import Database
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.recruitment import Channel, ChannelCount
+from bot.model.recruitment import Channel, ChannelCount
 from storage.db import Database
 
 COLUMNS = "id, code, name, created_at"

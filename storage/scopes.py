@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
+from bot.model.scopes import StoredScope
 from storage.db import Database
 
 OPEN_PAIR = "('proposed', 'active', 'paused')"
@@ -32,12 +32,6 @@ def own_place(person: str) -> str:
         f"WHERE r.participant_id = {person})), '')"
     )
     return f"COALESCE({answer('intakes')}, {referral}, {answer('screenings')})"
-
-
-@dataclass(frozen=True)
-class StoredScope:
-    telegram_user_id: int
-    municipalities: tuple[str, ...] | None  # None: programme-wide
 
 
 async def get(db: Database, telegram_user_id: int) -> StoredScope | None:

@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from bot.questionnaire import Run
-from bot.screening import (
+from bot.model.questionnaire import Run
+from bot.model.screening import (
     TRANSITIONS,
     Decision,
     DecisionRecord,
     Screening,
     ScreeningStatus,
+    Waiting,
 )
 from storage.db import Database
 from storage.questionnaires import mark_submitted
 
 SCREENING_COLUMNS = "run_id, participant_id, status, course_done_at, submitted_at"
 DECISION_COLUMNS = "id, run_id, decision, coordinator_id, coordinator_name, note, decided_at"
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """A screening a coordinator still has to act on, with what identifies it in a list."""
-
-    screening: Screening
-    name: str | None
-    field: str | None
 
 
 async def submit(db: Database, run: Run, now: datetime) -> Screening | None:

@@ -29,7 +29,7 @@ from aiohttp import web
 
 from bot.handlers import questions as view
 from bot.i18n import LANGUAGE_NAMES, translator
-from bot.questionnaire import Kind
+from bot.model.questionnaire import Kind
 from sandbox import BotApiEmulator, SimulatedUser
 from sandbox.emulator import ApiCall
 from tests.scenarios import MENTEE_ANSWERS, MENTOR_ANSWERS, ROLE_BUTTONS, question_in, visible

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import LANGUAGE_NAMES, translator
-from bot.questionnaire import Kind, Question, load
+from bot.model.questionnaire import Kind, Question, load
 from sandbox import BotApiEmulator, SimulatedUser
 
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))

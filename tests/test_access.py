@@ -15,7 +15,7 @@ from bot.commands import COORDINATOR_ONLY
 from bot.handlers.common import services_of
 from bot.handlers.texts import help_text
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, translator
-from bot.participants import Role
+from bot.model.participants import Role
 from sandbox import BotApiEmulator, SimulatedUser
 from tests.conftest import COORDINATOR_ID, RunningBot
 from tests.scenarios import onboard

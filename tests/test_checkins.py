@@ -8,7 +8,7 @@ from bot import followup
 from bot.handlers.checkins import send_question
 from bot.handlers.common import services_of
 from bot.i18n import translator
-from bot.questionnaire import load
+from bot.model.questionnaire import load
 from storage import checkins as checkin_store
 from tests.conftest import RunningBot
 from tests.scenarios import visible

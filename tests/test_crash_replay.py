@@ -16,7 +16,7 @@ import pytest
 
 from bot import alerts, followup
 from bot.handlers.common import services_of
-from bot.questionnaire import choose
+from bot.model.questionnaire import choose
 from tests.conftest import RunningBot
 from tests.crash_harness import KillPlan, differences, dump, run_programme
 from tests.scenarios import visible

@@ -42,10 +42,10 @@ from bot.evaluation import (
 )
 from bot.exports import write_exports
 from bot.i18n import Translator, translator
-from bot.pairs import Outcome, PairStatus, Side
-from bot.participants import Role
-from bot.questionnaire import load
-from bot.screening import Decision
+from bot.model.pairs import Outcome, PairStatus, Side
+from bot.model.participants import Role
+from bot.model.questionnaire import load
+from bot.model.screening import Decision
 from storage import Database, open_database, participants, questionnaires, recruitment
 from storage import checkins as checkin_store
 from storage import mentees as mentee_store

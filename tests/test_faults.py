@@ -16,9 +16,9 @@ from bot import delivery, transport
 from bot.delivery import RetryingRateLimiter
 from bot.handlers.common import services_of
 from bot.i18n import translator
-from bot.pairs import Side
-from bot.participants import Role
-from bot.questionnaire import load
+from bot.model.pairs import Side
+from bot.model.participants import Role
+from bot.model.questionnaire import load
 from bot.transport import AiohttpTransport
 from sandbox import BotApiEmulator, SimulatedUser
 from sandbox.faults import Fault, FaultInjector

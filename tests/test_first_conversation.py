@@ -6,7 +6,7 @@ import pytest
 
 from bot.handlers.common import services_of
 from bot.i18n import translator
-from bot.participants import Role, Status
+from bot.model.participants import Role, Status
 from storage import participants
 from tests.conftest import COORDINATOR_ID
 from tests.scenarios import onboard

@@ -8,8 +8,8 @@ import pytest
 
 from bot.handlers.common import services_of
 from bot.i18n import LANGUAGE_NAMES, translator
-from bot.mentees import INTRODUCTION
-from bot.questionnaire import load
+from bot.model.mentees import INTRODUCTION
+from bot.model.questionnaire import load
 from tests.conftest import COORDINATOR_ID
 from tests.scenarios import (
     MENTEE_ANSWERS,

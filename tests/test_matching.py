@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.matching import (
+from bot.model.matching import (
     DANISH_FOR_BEGINNER,
     FIELD_STEP,
     LANGUAGE,
@@ -25,7 +25,7 @@ from bot.matching import (
     rank,
     score,
 )
-from bot.questionnaire import load_fields
+from bot.model.questionnaire import load_fields
 
 FIELDS = load_fields()
 RELATED = {field.id: field.related for field in FIELDS}

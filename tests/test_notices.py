@@ -8,8 +8,8 @@ import sqlite3
 from bot import intake, matchmaking, privacy, review
 from bot.handlers.common import services_of
 from bot.i18n import translator
-from bot.questionnaire import Run
-from bot.screening import Decision
+from bot.model.questionnaire import Run
+from bot.model.screening import Decision
 from sandbox import SimulatedUser
 from storage import questionnaires as run_store
 from tests.conftest import COORDINATOR_ID, RunningBot

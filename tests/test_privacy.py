@@ -11,8 +11,8 @@ from bot.config import ConfigError
 from bot.evaluation import ReportFilter, build_report
 from bot.handlers.common import services_of
 from bot.i18n import translator
+from bot.model.questionnaire import load
 from bot.privacy import consent_version
-from bot.questionnaire import load
 from tests.conftest import RunningBot
 from tests.scenarios import MENTEE_ANSWERS, MENTOR_ANSWERS, onboard, read_introduction, visible
 from tests.scenarios import answer_until as answer_questions

@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import ConfigError, load_config
 from bot.i18n import LANGUAGE_NAMES, translator
-from bot.questionnaire import Kind
+from bot.model.questionnaire import Kind
 from sandbox.user import TINY_PNG
 from sandbox.web.labels import clock_line
 from sandbox.web.server import create_app

@@ -15,7 +15,7 @@ import pytest
 from bot.config import ConfigError, load_config
 from bot.evaluation import ReportFilter, build_report, render
 from bot.i18n import translator
-from bot.participants import Role
+from bot.model.participants import Role
 from bot.scopes import PROGRAMME_WIDE, Scope, invitation_municipality, parse_command
 from sandbox import SimulatedUser
 from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot

@@ -9,7 +9,7 @@ import pytest
 
 from bot.handlers.common import services_of
 from bot.i18n import translator
-from bot.questionnaire import load
+from bot.model.questionnaire import load
 from tests.conftest import COORDINATOR_ID, RunningBot
 from tests.scenarios import MENTOR_ANSWERS, answer_until, onboard, question_in, visible
 

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot import stalls
-from bot.pairs import PairStatus, Side
-from bot.participants import Role
-from bot.stalls import Met, Rating, Signals, StallRules, Wish
+from bot.model import stalls
+from bot.model.pairs import PairStatus, Side
+from bot.model.participants import Role
+from bot.model.stalls import Met, Rating, Signals, StallRules, Wish
 from storage import Database, open_database
 from storage import alerts as store
 from storage import pairs as pair_store

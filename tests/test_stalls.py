@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.pairs import Side
-from bot.stalls import (
+from bot.model.pairs import Side
+from bot.model.stalls import (
     CONTACT_WEIGHT,
     DIFFICULT_WEIGHT,
     DIVERGENCE_WEIGHT,

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.participants import Role, Status
+from bot.model.participants import Role, Status
 from storage import open_database, participants
 from storage.db import migrations
 

@@ -19,10 +19,10 @@ from bot.handlers.matching import coordinator_pressing
 from bot.handlers.pairs import pair_names
 from bot.handlers.texts import entry_text
 from bot.i18n import Translator, translator
-from bot.pairs import Pair, PairStatus, Side
-from bot.participants import Participant
+from bot.model.pairs import Pair, PairStatus, Side
+from bot.model.participants import Participant
+from bot.model.stalls import Finding, Reason
 from bot.services import Services
-from bot.stalls import Finding, Reason
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE

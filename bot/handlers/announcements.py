@@ -22,7 +22,7 @@ from bot.handlers.common import (
 from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.handlers.matching import coordinator_pressing
 from bot.i18n import Translator, translator
-from bot.participants import Participant
+from bot.model.participants import Participant
 from bot.scopes import Scope
 from bot.services import Services
 

@@ -11,7 +11,6 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import followup, matchmaking, registration, scopes
-from bot.checkins import CheckIn, CheckInStatus
 from bot.handlers import questions as view
 from bot.handlers.alerts import alert_pair
 from bot.handlers.common import (
@@ -34,8 +33,18 @@ from bot.handlers.matching import coordinator_pressing
 from bot.handlers.pairs import pair_names
 from bot.handlers.texts import entry_text
 from bot.i18n import Translator, translator
-from bot.participants import Participant
-from bot.questionnaire import Invalid, Kind, Question, choose, finish_multi, load, parse_text, skip
+from bot.model.checkins import CheckIn, CheckInStatus
+from bot.model.participants import Participant
+from bot.model.questionnaire import (
+    Invalid,
+    Kind,
+    Question,
+    choose,
+    finish_multi,
+    load,
+    parse_text,
+    skip,
+)
 from bot.services import Services
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
 from bot.i18n import Translator, translator
-from bot.participants import Participant
+from bot.model.participants import Participant
 from bot.registration import Contact, identify
 from bot.services import Services
 

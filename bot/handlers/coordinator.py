@@ -12,7 +12,7 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 from bot import scopes
 from bot.handlers.common import participant_of, send, services_of, tr
 from bot.i18n import Translator
-from bot.participants import Participant, Role
+from bot.model.participants import Participant, Role
 from bot.reports import RoleCount
 from bot.scopes import Change, Scope
 

@@ -20,7 +20,7 @@ from bot.handlers import announcements, checkins, intake, pairs, questionnaire, 
 from bot.handlers.common import participant_of, send, services_of, tr
 from bot.handlers.start import send_step
 from bot.i18n import N_, guess_language, translator
-from bot.participants import OnboardingStep
+from bot.model.participants import OnboardingStep
 
 MAX_ECHOED_COMMAND = 32
 NO_LONGER_ACTIVE = N_("This button is no longer active.")

@@ -16,7 +16,7 @@ from bot.handlers.common import participant_of, remove_buttons, send, services_o
 from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.handlers.review import split
 from bot.i18n import Translator, translator
-from bot.mentees import (
+from bot.model.mentees import (
     INTAKE,
     INTRODUCTION,
     Intake,
@@ -24,8 +24,8 @@ from bot.mentees import (
     introduction_finished,
     invitation_link,
 )
-from bot.participants import Participant, Role
-from bot.questionnaire import Answer, Question, Run
+from bot.model.participants import Participant, Role
+from bot.model.questionnaire import Answer, Question, Run
 from bot.runs import facts_of, summary
 from bot.services import Services
 

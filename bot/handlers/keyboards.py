@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator
-from bot.participants import Role, self_chosen_roles
+from bot.model.participants import Role, self_chosen_roles
 
 LANGUAGE_DATA = "lang:1:{language}"
 LANGUAGE_PATTERN = r"^lang:1:(da|en|ar)$"

@@ -29,12 +29,12 @@ from bot.handlers.coordinator import (
 )
 from bot.handlers.keyboards import one_per_row
 from bot.i18n import Translator, translator
-from bot.matching import Reason, ReasonKind, Suggestion
-from bot.mentees import INTAKE
-from bot.pairs import DeclineReason, Pair, PairStatus, Side
-from bot.participants import Participant
-from bot.questionnaire import Answer, load
-from bot.screening import QUESTIONNAIRE as SCREENING
+from bot.model.matching import Reason, ReasonKind, Suggestion
+from bot.model.mentees import INTAKE
+from bot.model.pairs import DeclineReason, Pair, PairStatus, Side
+from bot.model.participants import Participant
+from bot.model.questionnaire import Answer, load
+from bot.model.screening import QUESTIONNAIRE as SCREENING
 from bot.services import Services
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 
 from bot.commands import Command, commands_for
 from bot.i18n import SUPPORTED_LANGUAGES, translator
-from bot.participants import Participant, Role
+from bot.model.participants import Participant, Role
 
 log = logging.getLogger(__name__)
 

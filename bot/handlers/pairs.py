@@ -17,7 +17,6 @@ from telegram import (
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import followup, matchmaking, registration, scopes
-from bot.checkins import cadence_days
 from bot.handlers.common import (
     coordinator_reply,
     participant_of,
@@ -40,7 +39,8 @@ from bot.handlers.matching import (
     tell_coordinators,
 )
 from bot.i18n import Translator, translator
-from bot.pairs import (
+from bot.model.checkins import cadence_days
+from bot.model.pairs import (
     CLOSING_ASKED,
     JOB_OUTCOMES,
     Outcome,
@@ -50,7 +50,7 @@ from bot.pairs import (
     parse_job_details,
     waiting_for,
 )
-from bot.participants import Participant
+from bot.model.participants import Participant
 from bot.services import Services
 
 log = logging.getLogger(__name__)

@@ -21,12 +21,12 @@ from bot.handlers.common import participant_of, remove_buttons, send, services_o
 from bot.handlers.matching import deliver
 from bot.handlers.review import decided_label
 from bot.i18n import LANGUAGE_NAMES, Translator, translator
+from bot.model.pairs import Outcome, Side
+from bot.model.participants import Participant, Role
+from bot.model.questionnaire import load
+from bot.model.screening import Decision
 from bot.outcomes import Now
-from bot.pairs import Outcome, Side
-from bot.participants import Participant, Role
 from bot.privacy import Consent, Erasure, MyData, StoppedPair
-from bot.questionnaire import load
-from bot.screening import Decision
 from bot.services import Services
 
 log = logging.getLogger(__name__)

@@ -19,8 +19,8 @@ from bot.handlers.common import (
     services_of,
     tr,
 )
-from bot.participants import Participant
-from bot.questionnaire import (
+from bot.model.participants import Participant
+from bot.model.questionnaire import (
     Answer,
     Invalid,
     Kind,

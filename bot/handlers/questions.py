@@ -7,7 +7,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
-from bot.questionnaire import (
+from bot.model.questionnaire import (
     NO,
     YES,
     Answer,

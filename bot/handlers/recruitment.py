@@ -7,11 +7,11 @@ from html import escape
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes, filters
 
-from bot import recruitment as channels
 from bot import registration
 from bot.handlers.common import send, services_of, tr
 from bot.handlers.coordinator import coordinator_only
-from bot.participants import Participant
+from bot.model import recruitment as channels
+from bot.model.participants import Participant
 
 MAX_LISTED = 50
 

@@ -19,7 +19,7 @@ from bot.exports import export
 from bot.handlers.common import send, services_of, tr
 from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.i18n import Translator
-from bot.participants import Participant
+from bot.model.participants import Participant
 
 Context = ContextTypes.DEFAULT_TYPE
 MIN_NAME_PREFIX = 4  # "Heal" finds Health care; shorter words are taken as a municipality

@@ -21,10 +21,10 @@ from bot.handlers.common import (
 )
 from bot.handlers.coordinator import coordinator_only, person_in_scope, sender_scope
 from bot.i18n import Translator, translator
-from bot.participants import Participant
-from bot.questionnaire import Run
+from bot.model.participants import Participant
+from bot.model.questionnaire import Run
+from bot.model.screening import Decision, Screening, ScreeningStatus, possible_decisions
 from bot.review import ScreeningView
-from bot.screening import Decision, Screening, ScreeningStatus, possible_decisions
 from bot.services import Services
 
 log = logging.getLogger(__name__)

@@ -17,10 +17,10 @@ from bot.handlers.matching import first_name, send_proposal
 from bot.handlers.menu import publish_chat_menu
 from bot.handlers.review import mentor_status_text
 from bot.handlers.texts import command_list, help_text, registered_text
-from bot.mentees import introduction_finished
-from bot.pairs import Pair, PairStatus, Side
-from bot.participants import OnboardingStep, Participant, Role
-from bot.screening import QUESTIONNAIRE as SCREENING
+from bot.model.mentees import introduction_finished
+from bot.model.pairs import Pair, PairStatus, Side
+from bot.model.participants import OnboardingStep, Participant, Role
+from bot.model.screening import QUESTIONNAIRE as SCREENING
 from bot.services import Services
 
 PRIVATE = filters.ChatType.PRIVATE

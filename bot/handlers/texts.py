@@ -8,10 +8,10 @@ from html import escape
 from bot.commands import commands_for
 from bot.handlers import questions as view
 from bot.i18n import Translator
-from bot.participants import Role
-from bot.questionnaire import load
+from bot.model.journal import JournalEntry
+from bot.model.participants import Role
+from bot.model.questionnaire import load
 from bot.services import Services
-from storage.checkins import JournalEntry
 
 
 def command_list(t: Translator, role: Role | None) -> str:

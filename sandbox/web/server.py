@@ -290,7 +290,7 @@ async def serve(settings: SandboxSettings, env: dict[str, str]) -> None:
 
 
 def run_sandbox() -> int:
-    """`python -m bot` without a BOT_TOKEN: the sandbox, until stopped."""
+    """`python -m sandbox` (`make run` without a BOT_TOKEN): the sandbox, until stopped."""
     try:
         settings = load_settings(os.environ)
         # The bot's own settings are checked before anything starts; the emulator's address

@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.pairs import Side
-from bot.questionnaire import Answer
+from bot.model.pairs import Side
+from bot.model.questionnaire import Answer
 
 REMIND_AFTER = timedelta(hours=48)
 SHORTEST_CADENCE_DAYS = 7  # asking more than weekly would be nagging, whatever they agreed

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
-from bot.pairs import Side
+from bot.model.pairs import Side
 
 
 @dataclass(frozen=True)
@@ -342,3 +342,15 @@ def _rating_drop(mine: SideSignals) -> int:
     if mine.last_rating is None or mine.previous_rating is None:
         return 0
     return max(mine.previous_rating - mine.last_rating, 0)
+
+
+@dataclass(frozen=True)
+class Episode:
+    id: int
+    pair_id: int
+    findings: tuple[Finding, ...]
+    opened_at: datetime
+    alerted_at: datetime | None
+    taken_by: int | None  # the coordinator's participant id
+    snoozed_until: datetime | None
+    closed_at: datetime | None

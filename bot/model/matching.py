@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-from bot.questionnaire import Field
+from bot.model.questionnaire import Field
 
 # The weights. One shared language is enough to talk, so the best one counts, not their sum.
 LANGUAGE = 4  # Arabic or English in common; Danish when the mentee speaks it everyday or better

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.i18n import N_
+from bot.model.msgids import N_
 
 INTAKE = "intake"
 REFERRAL_PREFIX = "r_"

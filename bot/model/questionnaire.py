@@ -262,7 +262,7 @@ def option_lists() -> dict[str, tuple[Option, ...]]:
 
 @cache
 def load(name: str) -> Questionnaire:
-    """A questionnaire from bot/questionnaires/<name>.toml, checked for mistakes."""
+    """A questionnaire from bot/model/questionnaires/<name>.toml, checked for mistakes."""
     raw = _read(name)
     questions = tuple(_question(name, entry) for entry in raw["question"])
     _check(name, questions)
