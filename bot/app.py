@@ -7,11 +7,12 @@ import os
 from datetime import time, timedelta
 
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.config import Config
 from bot.delivery import RetryingRateLimiter
 from bot.handlers import (
+    agreement,
     alerts,
     announcements,
     backup,
@@ -30,12 +31,14 @@ from bot.handlers import (
     review,
     start,
 )
-from bot.handlers.common import SERVICES_KEY, services_of
+from bot.handlers.context import OUTBOX_KEY, SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.handlers.reminders import remind_idle_questionnaires
+from bot.jobs.pair_deadlines import pair_deadlines
 from bot.model.mentees import INTAKE
 from bot.model.screening import QUESTIONNAIRE as SCREENING
+from bot.outbox import Outbox
 from bot.services import Clock, Services, utc_now
 from bot.transport import AiohttpTransport
 from bot.updates import PerChatOrder
@@ -63,7 +66,9 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
 
     async def post_init(application: Application) -> None:
         database = await open_database(config.database_path)
-        application.bot_data[SERVICES_KEY] = Services(config=config, db=database, clock=clock)
+        services = Services(config=config, db=database, clock=clock)
+        application.bot_data[SERVICES_KEY] = services
+        application.bot_data[OUTBOX_KEY] = Outbox(application.bot, services, alerts.alert_pair)
         await publish_menus(application)
 
     async def post_shutdown(application: Application) -> None:
@@ -74,6 +79,7 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
     builder = (
         ApplicationBuilder()
         .token(config.bot_token)
+        .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .request(AiohttpTransport())
         .get_updates_request(AiohttpTransport(connections=1))
@@ -116,6 +122,7 @@ def register_handlers(application: Application) -> None:
             *intake.HANDLERS,
             *matching.HANDLERS,
             *pairs.HANDLERS,
+            *agreement.HANDLERS,
             *checkins.HANDLERS,
             *alerts.HANDLERS,
             *outcomes.HANDLERS,
@@ -134,7 +141,7 @@ def schedule_jobs(application: Application, config: Config) -> None:
     assert application.job_queue is not None
     jobs = [  # name, callback, how often, first run after the start
         ("questionnaire-reminders", remind_idle_questionnaires, REMINDER_SCAN_INTERVAL, 60),
-        ("pair-follow-up", pairs.follow_up_pairs, PAIR_SCAN_INTERVAL, 120),
+        ("pair-deadlines", pair_deadlines, PAIR_SCAN_INTERVAL, 120),
         ("checkin-wave", checkins.checkin_wave, CHECKIN_WAVE_INTERVAL, 10),
         ("announcements", announcements.resume_interrupted, PAIR_SCAN_INTERVAL, 5),
         ("notices", notices.resend_notices, REMINDER_SCAN_INTERVAL, 5),
@@ -161,7 +168,7 @@ def schedule_jobs(application: Application, config: Config) -> None:
 
 async def publish_menus(application: Application) -> None:
     """Command menus per language, and the coordinators' own; a failure here is not fatal."""
-    services = services_of(application)
+    services: Services = application.bot_data[SERVICES_KEY]
     try:
         await publish_default_menus(application.bot, services.config.default_language)
         for user_id in sorted(services.config.coordinator_ids):

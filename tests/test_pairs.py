@@ -226,7 +226,7 @@ async def test_a_paused_pair_resumes_on_its_date(emulator, bot) -> None:
     assert coordinator.message(card.message_id).button_texts == ["Resume", "Check-ins", "End"]
 
     bot.clock.advance(days=31)
-    await bot.run_job("pair-follow-up")
+    await bot.run_job("pair-deadlines")
     assert (await mentor.next_messages(2))[-1].text == "Your mentorship goes on again. Good luck!"
     (pair,) = await rows(bot, "SELECT status FROM pairs")
     assert pair["status"] == "active"
@@ -245,15 +245,15 @@ async def test_an_unanswered_proposal_is_reminded_once_and_lapses(emulator, bot)
     await mentor.next_message()
 
     bot.clock.advance(days=3, hours=1)
-    await bot.run_job("pair-follow-up")
-    await bot.run_job("pair-follow-up")
+    await bot.run_job("pair-deadlines")
+    await bot.run_job("pair-deadlines")
     reminder = await mentee.next_message()
     assert reminder.text.startswith("A reminder: please answer this proposal.")
     bot.clock.advance(days=10, hours=22)
-    await bot.run_job("pair-follow-up")
+    await bot.run_job("pair-deadlines")
     assert mentee.messages[-1] == reminder  # not yet: a proposal lapses after two weeks
     bot.clock.advance(hours=1)
-    await bot.run_job("pair-follow-up")
+    await bot.run_job("pair-deadlines")
     assert (await mentee.next_message()).text.startswith("The proposal has expired")
     reminders = [m for m in mentee.messages if m.text.startswith("A reminder")]
     assert len(reminders) == 1
@@ -298,8 +298,8 @@ async def test_the_agreed_end_brings_a_closing_conversation(emulator, bot) -> No
     await mentor.wait_for(lambda user: "saved" in (user.messages[-1].text or ""), 5, "agreement")
 
     bot.clock.advance(days=120)
-    await bot.run_job("pair-follow-up")
-    await bot.run_job("pair-follow-up")
+    await bot.run_job("pair-deadlines")
+    await bot.run_job("pair-deadlines")
     asked = [m for m in mentee.messages if m.text.startswith("The period you agreed on")]
     assert len(asked) == 1 and asked[0].button_texts == ["We want to go on", "We are done"]
     await mentee.press("We are done", message=asked[0])

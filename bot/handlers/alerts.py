@@ -14,10 +14,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, fil
 from bot import alerts, matchmaking, registration, scopes
 from bot.alerts import Episode
 from bot.handlers.common import remove_buttons, send, services_of, tr
-from bot.handlers.coordinator import coordinator_only, pair_in_scope, sender_scope
-from bot.handlers.matching import coordinator_pressing
-from bot.handlers.pairs import pair_names
-from bot.handlers.texts import entry_text
+from bot.handlers.coordinator import (
+    coordinator_only,
+    coordinator_pressing,
+    pair_in_scope,
+    sender_scope,
+)
+from bot.handlers.pairs import EndPair
+from bot.handlers.texts import entry_text, pair_names
 from bot.i18n import Translator, translator
 from bot.model.pairs import Pair, PairStatus, Side
 from bot.model.participants import Participant
@@ -181,7 +185,7 @@ def keyboard(
     )
     if pair.status is not PairStatus.PROPOSED:  # a proposal lapses by itself
         rows.append(
-            [InlineKeyboardButton(t.gettext("End the pair"), callback_data=f"pe1:{pair.id}")]
+            [InlineKeyboardButton(t.gettext("End the pair"), callback_data=EndPair(pair.id).pack())]
         )
     return InlineKeyboardMarkup(rows)
 

@@ -19,8 +19,7 @@ from bot.handlers.common import (
     services_of,
     tr,
 )
-from bot.handlers.coordinator import coordinator_only, sender_scope
-from bot.handlers.matching import coordinator_pressing
+from bot.handlers.coordinator import coordinator_only, coordinator_pressing, sender_scope
 from bot.i18n import Translator, translator
 from bot.model.participants import Participant
 from bot.scopes import Scope

@@ -25,13 +25,12 @@ from bot.handlers.common import (
 )
 from bot.handlers.coordinator import (
     coordinator_only,
+    coordinator_pressing,
     pair_in_scope,
     refuse_out_of_scope,
     sender_scope,
 )
-from bot.handlers.matching import coordinator_pressing
-from bot.handlers.pairs import pair_names
-from bot.handlers.texts import entry_text
+from bot.handlers.texts import entry_text, pair_names
 from bot.i18n import Translator, translator
 from bot.model.checkins import CheckIn, CheckInStatus
 from bot.model.participants import Participant

@@ -1,8 +1,9 @@
-"""What every handler needs: the services, the person behind an update, their translator."""
+"""What handlers share besides the press pattern (bot/handlers/press.py): replies and lists."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import (
     CallbackQuery,
@@ -15,35 +16,27 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, CallbackContext
 
+from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.i18n import Translator, translator
 from bot.model.participants import Participant
-from bot.registration import Contact, identify
 from bot.services import Services
 
-SERVICES_KEY = "services"
 LIST_LIMIT = 30
 BUTTONS_PER_ROW = 5
 UNEDITABLE = ("not modified", "can't be edited", "message to edit not found")
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
-def services_of(holder: ContextTypes.DEFAULT_TYPE | Application) -> Services:
-    """The services of the running application, from a handler's context or the application."""
+def services_of(holder: CallbackContext[Any, Any, Any, Any] | Application) -> Services:
+    """The services of the running application, from a context or the application."""
     application = holder if isinstance(holder, Application) else holder.application
     return application.bot_data[SERVICES_KEY]
 
 
-def contact_of(update: Update) -> Contact:
-    user = update.effective_user
-    chat = update.effective_chat
-    assert user is not None and chat is not None
-    return Contact(telegram_user_id=user.id, chat_id=chat.id, language_code=user.language_code)
-
-
-async def participant_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Participant:
-    return await identify(services_of(context), contact_of(update))
+async def participant_of(update: Update, context: BotContext) -> Participant:
+    return await context.resolve_participant(update)
 
 
 def tr(participant: Participant) -> Translator:
@@ -109,9 +102,7 @@ class CoordinatorReply:
     coordinator: Participant
 
 
-async def coordinator_reply(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
-) -> CoordinatorReply | None:
+async def coordinator_reply(update: Update, context: BotContext) -> CoordinatorReply | None:
     """A coordinator's text reply to one of the bot's messages; None for anything else."""
     message = update.effective_message
     user = update.effective_user

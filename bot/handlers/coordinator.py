@@ -10,24 +10,23 @@ from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot import scopes
-from bot.handlers.common import participant_of, send, services_of, tr
+from bot.handlers.common import send, services_of, tr
+from bot.handlers.context import BotContext
 from bot.i18n import Translator
 from bot.model.participants import Participant, Role
 from bot.reports import RoleCount
 from bot.scopes import Change, Scope
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Participant], Awaitable[None]]
+Handler = Callable[[Update, BotContext, Participant], Awaitable[None]]
 
 
-def coordinator_only(
-    handler: Handler,
-) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+def coordinator_only(handler: Handler) -> Callable[[Update, BotContext], Awaitable[None]]:
     """Refuse politely, and do nothing else, unless the sender is a coordinator right now."""
 
     @wraps(handler)
-    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        participant = await participant_of(update, context)
-        if not services_of(context).is_coordinator(participant.telegram_user_id):
+    async def guarded(update: Update, context: BotContext) -> None:
+        participant = context.participant
+        if not context.services.is_coordinator(participant.telegram_user_id):
             await send(
                 update,
                 tr(participant).gettext(
@@ -154,3 +153,16 @@ HANDLERS = [
     CommandHandler("participants", participants_command, filters=filters.ChatType.PRIVATE),
     CommandHandler("scope", scope_command, filters=filters.ChatType.PRIVATE),
 ]
+
+
+async def coordinator_pressing(update: Update, context: BotContext) -> Participant | None:
+    """The coordinator pressing a button; anyone else is told no, and None returned."""
+    participant = context.participant
+    if context.services.is_coordinator(participant.telegram_user_id):
+        return participant
+    query = update.callback_query
+    assert query is not None
+    await query.answer(
+        tr(participant).gettext("Only the programme's coordinators can do this."), show_alert=True
+    )
+    return None

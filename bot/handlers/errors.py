@@ -9,18 +9,16 @@ from collections.abc import Callable
 
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import ContextTypes
 
-from bot import alerts, registration
-from bot.handlers.alerts import alert_pair
 from bot.handlers.common import participant_of, services_of
+from bot.handlers.context import BotContext
 from bot.i18n import Translator, guess_language, translator
 
 log = logging.getLogger(__name__)
 PRIMARY_CODE = 0xFF  # an extended result code (e.g. SQLITE_BUSY_SNAPSHOT) holds its primary one
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Blocked users are marked unreachable; a person whose words could not be saved is asked
     to send them again; anyone else hears that something went wrong."""
     error = context.error
@@ -28,14 +26,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error outside an update: %s\n%s", type(error).__name__, where(error))
         return
     if isinstance(error, Forbidden):
-        participant = await registration.mark_unreachable(
-            services_of(context), update.effective_user.id
-        )
-        log.info("participant %s cannot be reached", participant.id if participant else "?")
-        if participant is not None:
-            services = services_of(context)
-            for pair_id in await alerts.blocked(services, participant.id):
-                await alert_pair(context.bot, services, pair_id)
+        await context.outbox.blocked(update.effective_user.id)
         return
     fault = database_fault(error)
     if fault is not None:
@@ -77,7 +68,7 @@ def not_saved_text(t: Translator, update: Update) -> str:
 
 async def apologise(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     text_for: Callable[[Translator, Update], str],
 ) -> None:
     try:
@@ -100,7 +91,7 @@ async def answered(query: CallbackQuery, text: str) -> bool:
     return True
 
 
-async def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def language_of(update: Update, context: BotContext) -> str:
     """The person's language; when the database cannot say, the one their Telegram app uses."""
     try:
         return (await participant_of(update, context)).language

@@ -18,12 +18,13 @@ from telegram.ext import (
 from bot import registration
 from bot.handlers import announcements, checkins, intake, pairs, questionnaire, review
 from bot.handlers.common import participant_of, send, services_of, tr
+from bot.handlers.context import BotContext
+from bot.handlers.press import NO_LONGER_ACTIVE
 from bot.handlers.start import send_step
-from bot.i18n import N_, guess_language, translator
+from bot.i18n import guess_language, translator
 from bot.model.participants import OnboardingStep
 
 MAX_ECHOED_COMMAND = 32
-NO_LONGER_ACTIVE = N_("This button is no longer active.")
 # More digits than any SQLite id holds: callback data that was tampered with.
 IMPOSSIBLE_ID = re.compile(r"\d{19}")
 
@@ -122,10 +123,13 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await query.answer(tr(participant).gettext(NO_LONGER_ACTIVE), show_alert=True)
 
 
-async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Before any handler: private chats only, and no button with an impossible id or no data
-    (PTB would hand a press without data to every pattern handler as a match)."""
+async def guard(update: Update, context: BotContext) -> None:
+    """Before any handler: private chats only; the sender resolved once for every handler; no
+    button with an impossible id or no data (PTB would hand a press without data to every
+    pattern handler as a match)."""
     await ignore_non_private(update, context)
+    if update.effective_user is not None:
+        await context.resolve_participant(update)
     query = update.callback_query
     if query is not None and (not query.data or IMPOSSIBLE_ID.search(query.data)):
         await stale_button(update, context)

@@ -3,56 +3,87 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
+from typing import Literal
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CommandHandler, filters
 
 from bot import matchmaking, notices, registration, scopes
 from bot.handlers import questions as view
-from bot.handlers.common import (
-    participant_of,
-    remove_buttons,
-    replace_buttons,
-    send,
-    send_numbered_list,
-    services_of,
-    tr,
-)
-from bot.handlers.coordinator import (
-    coordinator_only,
-    person_in_scope,
-    refuse_out_of_scope,
-    sender_scope,
-)
+from bot.handlers.agreement import met_keyboard
+from bot.handlers.callback_data import CallbackData
+from bot.handlers.common import send, send_numbered_list, tr
+from bot.handlers.context import BotContext
+from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.handlers.keyboards import one_per_row
-from bot.i18n import Translator, translator
+from bot.handlers.press import Press, Refused, on_press
+from bot.handlers.texts import first_name, full_name
+from bot.i18n import N_, Translator, translator
 from bot.model.matching import Reason, ReasonKind, Suggestion
 from bot.model.mentees import INTAKE
 from bot.model.pairs import DeclineReason, Pair, PairStatus, Side
 from bot.model.participants import Participant
 from bot.model.questionnaire import Answer, load
 from bot.model.screening import QUESTIONNAIRE as SCREENING
-from bot.services import Services
+from bot.outbox import Outbox
 
 log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
 # What each side is shown of the other in a proposal; the share_contact question of each
 # questionnaire names exactly these, so keep the two in step.
 MENTOR_SHOWN = ("job_title", "field", "languages", "municipality")
 MENTEE_SHOWN = ("field", "danish", "languages", "municipality", "goal")
+Capacity = Literal[0, 1, 2, 3, 4, 5]
+
+
+@dataclass(frozen=True)
+class WaitingMentee(CallbackData, prefix="mt1"):
+    """A mentee from /match: show the best mentors."""
+
+    mentee_id: int
+
+
+@dataclass(frozen=True)
+class Proposal(CallbackData, prefix="mp1"):
+    """Propose this mentor to this mentee."""
+
+    mentee_id: int
+    mentor_id: int
+
+
+@dataclass(frozen=True)
+class MentorCapacity(CallbackData, prefix="mc1"):
+    """A mentor from /mentors; then how many mentees they can have."""
+
+    mentor_id: int
+    capacity: Capacity | None = None
+
+
+@dataclass(frozen=True)
+class ProposalAnswer(CallbackData, prefix="pa1"):
+    """Yes or No under a proposal."""
+
+    pair_id: int
+    verdict: Literal["y", "n"]
+
+
+@dataclass(frozen=True)
+class Decline(CallbackData, prefix="pd1"):
+    """The reason for a No to a proposal."""
+
+    pair_id: int
+    reason: DeclineReason
 
 
 # -- the coordinator ---------------------------------------------------------------------------
 
 
 @coordinator_only
-async def match_command(update: Update, context: Context, participant: Participant) -> None:
+async def match_command(update: Update, context: BotContext, participant: Participant) -> None:
     """/match: the mentees waiting for a mentor, oldest first."""
     t = tr(participant)
-    services = services_of(context)
+    services = context.services
     waiting = await matchmaking.waiting(services)
     inside = await scopes.people_in(
         services, await sender_scope(context, participant), (m.participant_id for m in waiting)
@@ -72,31 +103,22 @@ async def match_command(update: Update, context: Context, participant: Participa
             f"{escape(t.isolate(full_name(mentee.answers)))} – "
             f"{escape(view.field_label(t, str(mentee.answers.get('field'))))} – {waited}"
         )
-        entries.append((line, f"mt1:{mentee.participant_id}"))
+        entries.append((line, WaitingMentee(mentee.participant_id).pack()))
     await send_numbered_list(update, t, t.gettext("Mentees waiting for a mentor"), entries)
 
 
-async def on_mentee(update: Update, context: Context) -> None:
+@on_press(WaitingMentee, coordinator=True, people=lambda data: [data.mentee_id])
+async def on_mentee(press: Press[WaitingMentee]) -> None:
     """A mentee chosen from /match: the best mentors, with scores and reasons."""
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    coordinator = await coordinator_pressing(update, context)
-    if coordinator is None:
-        return
-    services = services_of(context)
-    t = tr(coordinator)
-    mentee_id = int(context.match.group(1))
-    if not await person_in_scope(update, context, coordinator, mentee_id):
-        return
-    scope = await sender_scope(context, coordinator)
+    services, t, mentee_id = press.services, press.t, press.data.mentee_id
+    scope = await scopes.scope_of(services, press.participant.telegram_user_id)
     found = await matchmaking.suggestions(services, mentee_id, scope)
     if found is None:
-        await query.answer(t.gettext("This mentee is no longer waiting."), show_alert=True)
-        return
-    await query.answer()
+        raise Refused(N_("This mentee is no longer waiting."))
+    await press.answer()
     mentee_answers = await matchmaking.profile_answers(services, mentee_id, Side.MENTEE)
     if not found:
-        await send(update, t.gettext("No ready mentor has room right now."))
+        await press.reply(t.gettext("No ready mentor has room right now."))
         return
     heading = t.gettext("Best mentors for {name} ({field}):").format(
         name=escape(t.isolate(full_name(mentee_answers))),
@@ -111,11 +133,11 @@ async def on_mentee(update: Update, context: Context) -> None:
             [
                 InlineKeyboardButton(
                     t.gettext("Propose {number}").format(number=t.number(number)),
-                    callback_data=f"mp1:{mentee_id}:{suggestion.mentor_id}",
+                    callback_data=Proposal(mentee_id, suggestion.mentor_id).pack(),
                 )
             ]
         )
-    await send(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))
+    await press.reply("\n".join(lines), InlineKeyboardMarkup(buttons))
 
 
 def suggestion_line(
@@ -155,41 +177,31 @@ def option_label(t: Translator, question_id: str, option_id: str) -> str:
     return t.gettext(option.label) if option else option_id
 
 
-async def on_propose(update: Update, context: Context) -> None:
+@on_press(Proposal, coordinator=True, people=lambda data: [data.mentee_id, data.mentor_id])
+async def on_propose(press: Press[Proposal]) -> None:
     """Propose one suggested mentor: both are asked in their own language."""
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    coordinator = await coordinator_pressing(update, context)
-    if coordinator is None:
-        return
-    services = services_of(context)
-    t = tr(coordinator)
-    mentee_id, mentor_id = int(context.match.group(1)), int(context.match.group(2))
-    scope = await sender_scope(context, coordinator)
-    if await scopes.people_in(services, scope, (mentee_id, mentor_id)) != {mentee_id, mentor_id}:
-        await refuse_out_of_scope(update, coordinator)
-        return
+    coordinator, t = press.participant, press.t
     pair = await matchmaking.propose(
-        services, coordinator.telegram_user_id, coordinator.id, mentee_id, mentor_id
+        press.services,
+        coordinator.telegram_user_id,
+        coordinator.id,
+        press.data.mentee_id,
+        press.data.mentor_id,
     )
     if pair is None:
-        await query.answer(
-            t.gettext("This proposal is no longer possible: the mentee or the mentor is taken."),
-            show_alert=True,
-        )
-        return
-    await query.answer(t.gettext("Proposal sent."))
-    await remove_buttons(query)
+        raise Refused(N_("This proposal is no longer possible: the mentee or the mentor is taken."))
+    await press.answer(t.gettext("Proposal sent."))
+    await press.remove_buttons()
     for side in Side:
-        await send_proposal(context.bot, services, pair, side)
-    await send(update, t.gettext("The proposal is sent to both. I will tell you their answers."))
+        await send_proposal(press.outbox, pair, side)
+    await press.reply(t.gettext("The proposal is sent to both. I will tell you their answers."))
 
 
 @coordinator_only
-async def mentors_command(update: Update, context: Context, participant: Participant) -> None:
+async def mentors_command(update: Update, context: BotContext, participant: Participant) -> None:
     """/mentors: ready mentors, how many mentees they have and take; the capacity can be set."""
     t = tr(participant)
-    services = services_of(context)
+    services = context.services
     mentors = await matchmaking.ready_mentors(services)
     inside = await scopes.people_in(
         services,
@@ -209,73 +221,52 @@ async def mentors_command(update: Update, context: Context, participant: Partici
             f"{escape(t.isolate(full_name(answers)))} – "
             f"{escape(view.field_label(t, profile.field))} – {load_text}"
         )
-        entries.append((line, f"mc1:{profile.participant_id}"))
+        entries.append((line, MentorCapacity(profile.participant_id).pack()))
     await send_numbered_list(update, t, t.gettext("Mentors ready for matching"), entries)
 
 
-async def on_capacity(update: Update, context: Context) -> None:
+@on_press(MentorCapacity, coordinator=True, people=lambda data: [data.mentor_id])
+async def on_capacity(press: Press[MentorCapacity]) -> None:
     """A mentor from /mentors: choose how many mentees they take (0: none for now)."""
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    coordinator = await coordinator_pressing(update, context)
-    if coordinator is None:
-        return
-    services = services_of(context)
-    t = tr(coordinator)
-    mentor_id, chosen = int(context.match.group(1)), context.match.group(2)
-    if not await person_in_scope(update, context, coordinator, mentor_id):
-        return
+    services, t, mentor_id = press.services, press.t, press.data.mentor_id
     answers = await matchmaking.profile_answers(services, mentor_id, Side.MENTOR)
     name = escape(t.isolate(full_name(answers)))
-    if chosen is None:
-        await query.answer()
-        await send(
-            update,
+    if press.data.capacity is None:
+        await press.answer()
+        await press.reply(
             t.gettext("How many mentees can {name} have at the same time?").format(name=name),
             InlineKeyboardMarkup(
                 [
                     [
-                        InlineKeyboardButton(t.number(n), callback_data=f"mc1:{mentor_id}:{n}")
+                        InlineKeyboardButton(
+                            t.number(n), callback_data=MentorCapacity(mentor_id, n).pack()
+                        )
                         for n in range(6)
                     ]
                 ]
             ),
         )
         return
-    profile = await matchmaking.set_capacity(services, mentor_id, int(chosen), coordinator.id)
+    profile = await matchmaking.set_capacity(
+        services, mentor_id, press.data.capacity, press.participant.id
+    )
     if profile is None:
-        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
-        return
-    await query.answer(t.gettext("Saved."))
-    await remove_buttons(query)
-    await send(
-        update,
+        raise Refused()
+    await press.answer(t.gettext("Saved."))
+    await press.remove_buttons()
+    await press.reply(
         t.gettext("Saved: {name} can have {capacity} mentees at the same time.").format(
             name=name, capacity=t.number(profile.capacity)
         ),
     )
 
 
-async def coordinator_pressing(update: Update, context: Context) -> Participant | None:
-    """The coordinator pressing a button; anyone else is told no, and None returned."""
-    participant = await participant_of(update, context)
-    if services_of(context).is_coordinator(participant.telegram_user_id):
-        return participant
-    query = update.callback_query
-    assert query is not None
-    await query.answer(
-        tr(participant).gettext("Only the programme's coordinators can do this."), show_alert=True
-    )
-    return None
-
-
 # -- mentor and mentee -------------------------------------------------------------------------
 
 
-async def send_proposal(
-    bot: Bot, services: Services, pair: Pair, side: Side, *, reminder: bool = False
-) -> None:
+async def send_proposal(outbox: Outbox, pair: Pair, side: Side, *, reminder: bool = False) -> None:
     """Ask one side, in their language, with a short profile of the other."""
+    services = outbox.services
     person_id = pair.mentor_id if side is Side.MENTOR else pair.mentee_id
     person = await registration.participant(services, person_id)
     if person is None:
@@ -301,12 +292,16 @@ async def send_proposal(
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t.gettext("Yes"), callback_data=f"pa1:{pair.id}:y"),
-                InlineKeyboardButton(t.gettext("No"), callback_data=f"pa1:{pair.id}:n"),
+                InlineKeyboardButton(
+                    t.gettext("Yes"), callback_data=ProposalAnswer(pair.id, "y").pack()
+                ),
+                InlineKeyboardButton(
+                    t.gettext("No"), callback_data=ProposalAnswer(pair.id, "n").pack()
+                ),
             ]
         ]
     )
-    await deliver(bot, services, person, text, keyboard)
+    await outbox.send(person.chat_id, text, keyboard)
 
 
 def profile_text(t: Translator, answers: dict[str, Answer], side: Side) -> str:
@@ -322,15 +317,11 @@ def profile_text(t: Translator, answers: dict[str, Answer], side: Side) -> str:
     return "\n".join([f"<b>{name}</b>", *view.answer_lines(t, items)])
 
 
-async def on_answer(update: Update, context: Context) -> None:
+@on_press(ProposalAnswer)
+async def on_answer(press: Press[ProposalAnswer]) -> None:
     """Yes or No under a proposal; No asks for the reason first."""
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    participant = await participant_of(update, context)
-    services = services_of(context)
-    t = tr(participant)
-    pair_id, verdict = int(context.match.group(1)), context.match.group(2)
-    pair = await matchmaking.pair_for(services, pair_id, participant.id)
+    participant = press.participant
+    pair = await matchmaking.pair_for(press.services, press.data.pair_id, participant.id)
     side = pair.side_of(participant.id) if pair else None
     if (
         pair is None
@@ -338,14 +329,12 @@ async def on_answer(update: Update, context: Context) -> None:
         or pair.status is not PairStatus.PROPOSED
         or pair.answer_of(side)
     ):
-        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
-        await remove_buttons(query)
+        raise Refused(remove_buttons=True)
+    if press.data.verdict == "n":
+        await press.answer()
+        await press.replace_buttons(decline_keyboard(press.t, pair))
         return
-    if verdict == "n":
-        await query.answer()
-        await replace_buttons(query, decline_keyboard(t, pair))
-        return
-    await settle_answer(update, context, participant, pair_id, accepted=True, reason=None)
+    await settle_answer(press, accepted=True, reason=None)
 
 
 def decline_keyboard(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
@@ -355,55 +344,38 @@ def decline_keyboard(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
         DeclineReason.TIME: t.gettext("No time right now"),
         DeclineReason.OTHER: t.gettext("Another reason"),
     }
-    return one_per_row((label, f"pd1:{pair.id}:{reason.value}") for reason, label in labels.items())
+    return one_per_row((label, Decline(pair.id, reason).pack()) for reason, label in labels.items())
 
 
-async def on_decline(update: Update, context: Context) -> None:
+@on_press(Decline)
+async def on_decline(press: Press[Decline]) -> None:
     """The reason for a No; the proposal is declined with it."""
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    participant = await participant_of(update, context)
-    await settle_answer(
-        update,
-        context,
-        participant,
-        int(context.match.group(1)),
-        accepted=False,
-        reason=DeclineReason(context.match.group(2)).value,
-    )
+    await settle_answer(press, accepted=False, reason=press.data.reason.value)
 
 
 async def settle_answer(
-    update: Update,
-    context: Context,
-    participant: Participant,
-    pair_id: int,
-    *,
-    accepted: bool,
-    reason: str | None,
+    press: Press[ProposalAnswer] | Press[Decline], *, accepted: bool, reason: str | None
 ) -> None:
-    query = update.callback_query
-    assert query is not None
-    services = services_of(context)
-    t = tr(participant)
-    pair = await matchmaking.answer(services, pair_id, participant.id, accepted, reason)
+    participant = press.participant
+    pair = await matchmaking.answer(
+        press.services, press.data.pair_id, participant.id, accepted, reason
+    )
     if pair is None:
-        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
-        await remove_buttons(query)
-        return
-    await query.answer()
-    await remove_buttons(query)
+        raise Refused(remove_buttons=True)
+    await press.answer()
+    await press.remove_buttons()
     if pair.status is PairStatus.ACTIVE:
-        await announce_pair(context.bot, services, pair)
+        await announce_pair(press.outbox, pair)
     elif pair.status is PairStatus.DECLINED:
-        await announce_decline(context.bot, services, pair, participant.id)
+        await announce_decline(press.outbox, pair, participant.id)
     else:
-        await send(update, t.gettext("Thank you! I am waiting for the other person's answer."))
+        await press.reply(press.t.gettext("Thank you! I am waiting for the other person's answer."))
 
 
-async def announce_pair(bot: Bot, services: Services, pair: Pair) -> None:
+async def announce_pair(outbox: Outbox, pair: Pair) -> None:
     """Both said yes: each gets the other's contact (if shared) and ideas for a first meeting.
     Marked once sent; the notices scan sends it again if a crash came in between."""
+    services = outbox.services
     mentor = await matchmaking.profile_answers(services, pair.mentor_id, Side.MENTOR)
     mentee = await matchmaking.profile_answers(services, pair.mentee_id, Side.MENTEE)
     for person_id, other in ((pair.mentor_id, mentee), (pair.mentee_id, mentor)):
@@ -432,13 +404,9 @@ async def announce_pair(bot: Bot, services: Services, pair: Pair) -> None:
                 t.gettext("After the first meeting, press the button to tell me what you agreed."),
             ]
         )
-        keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t.gettext("We have met"), callback_data=f"ag1:{pair.id}")]]
-        )
-        await deliver(bot, services, person, text, keyboard)
-    await tell_coordinators(
-        bot,
-        services,
+        await outbox.send(person.chat_id, text, met_keyboard(t, pair))
+    await outbox.to_coordinators(
+        await scopes.coordinators_of_pair(services, pair.id),
         lambda t: (
             t.gettext("New pair: {mentor} (mentor) and {mentee} (mentee).").format(
                 mentor=escape(t.isolate(full_name(mentor))),
@@ -446,7 +414,6 @@ async def announce_pair(bot: Bot, services: Services, pair: Pair) -> None:
             )
             + _introduce_note(t, mentor, mentee)
         ),
-        pair_id=pair.id,
     )
     await notices.pair_announced(services, pair)
 
@@ -459,20 +426,18 @@ def _introduce_note(t: Translator, mentor: dict[str, Answer], mentee: dict[str, 
     )
 
 
-async def announce_decline(bot: Bot, services: Services, pair: Pair, decliner_id: int) -> None:
+async def announce_decline(outbox: Outbox, pair: Pair, decliner_id: int) -> None:
     """A No: the other side hears it gently, the coordinators hear who and why."""
+    services = outbox.services
     other = await registration.participant(services, pair.other(decliner_id))
     if other is not None:
         t = translator(other.language)
-        await deliver(
-            bot,
-            services,
-            other,
+        await outbox.send(
+            other.chat_id,
             t.gettext(
                 "This time the match did not work out. The coordinator will look further. "
                 "Thank you for your patience."
             ),
-            None,
         )
     mentor = await matchmaking.profile_answers(services, pair.mentor_id, Side.MENTOR)
     mentee = await matchmaking.profile_answers(services, pair.mentee_id, Side.MENTEE)
@@ -491,7 +456,7 @@ async def announce_decline(bot: Bot, services: Services, pair: Pair, decliner_id
             reason=reason,
         )
 
-    await tell_coordinators(bot, services, text, pair_id=pair.id)
+    await outbox.to_coordinators(await scopes.coordinators_of_pair(services, pair.id), text)
 
 
 def decline_reason_label(t: Translator, reason: str | None) -> str:
@@ -503,51 +468,12 @@ def decline_reason_label(t: Translator, reason: str | None) -> str:
     return labels.get(reason or "", t.gettext("another reason"))
 
 
-# -- shared ------------------------------------------------------------------------------------
-
-
-async def deliver(
-    bot: Bot,
-    services: Services,
-    person: Participant,
-    text: str,
-    keyboard: InlineKeyboardMarkup | None,
-) -> None:
-    """Send to one participant; someone who blocked the bot is marked unreachable."""
-    try:
-        await bot.send_message(person.chat_id, text, reply_markup=keyboard)
-    except Forbidden:
-        await registration.mark_unreachable(services, person.telegram_user_id)
-    except BadRequest as error:
-        log.warning("message to participant %s not sent: %s", person.id, error.message)
-
-
-async def tell_coordinators(
-    bot: Bot, services: Services, render: Callable[[Translator], str], *, pair_id: int
-) -> None:
-    """One message to every coordinator whose scope includes the pair, in their language."""
-    for coordinator_id in await scopes.coordinators_of_pair(services, pair_id):
-        t = translator(await registration.language_of(services, coordinator_id))
-        try:
-            await bot.send_message(coordinator_id, render(t))
-        except (Forbidden, BadRequest) as error:
-            log.info("a coordinator could not be told: %s", error.message)
-
-
-def full_name(answers: dict[str, Answer]) -> str:
-    return str(answers.get("name") or "?")
-
-
-def first_name(answers: dict[str, Answer]) -> str:
-    return full_name(answers).split()[0]
-
-
 HANDLERS = [
     CommandHandler("match", match_command, filters=filters.ChatType.PRIVATE),
     CommandHandler("mentors", mentors_command, filters=filters.ChatType.PRIVATE),
-    CallbackQueryHandler(on_capacity, pattern=r"^mc1:(\d+)(?::(\d))?$"),
-    CallbackQueryHandler(on_mentee, pattern=r"^mt1:(\d+)$"),
-    CallbackQueryHandler(on_propose, pattern=r"^mp1:(\d+):(\d+)$"),
-    CallbackQueryHandler(on_answer, pattern=r"^pa1:(\d+):(y|n)$"),
-    CallbackQueryHandler(on_decline, pattern=r"^pd1:(\d+):(field|distance|time|other)$"),
+    on_capacity,
+    on_mentee,
+    on_propose,
+    on_answer,
+    on_decline,
 ]

@@ -22,7 +22,7 @@ async def resend_notices(context: Context) -> None:
     bot = context.bot
     for pair in await notices.unannounced_pairs(services):
         log.info("announcing pair %s after a restart", pair.id)
-        await announce_pair(bot, services, pair)
+        await announce_pair(context.outbox, pair)
     for screening in await notices.untold_screenings(services):
         log.info("sending screening %s for review after a restart", screening.screening.run_id)
         await send_new_screening(bot, services, screening)

@@ -10,21 +10,20 @@ from datetime import datetime, tzinfo
 from html import escape
 
 from babel.dates import format_time
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import matchmaking, privacy, registration, scopes
 from bot.evaluation import outcome_labels
 from bot.handlers import questions as view
 from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
-from bot.handlers.matching import deliver
 from bot.handlers.review import decided_label
-from bot.i18n import LANGUAGE_NAMES, Translator, translator
+from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.model.pairs import Outcome, Side
 from bot.model.participants import Participant, Role
 from bot.model.questionnaire import load
 from bot.model.screening import Decision
+from bot.outbox import Outbox
 from bot.outcomes import Now
 from bot.privacy import Consent, Erasure, MyData, StoppedPair
 from bot.services import Services
@@ -140,7 +139,7 @@ async def confirm_withdrawal(update: Update, context: Context, participant: Part
             "your data as well, type /delete."
         ),
     )
-    await tell_others(context.bot, services, participant, stopped)
+    await tell_others(context.outbox, participant, stopped)
     role = participant.role
     name = await name_of(services, participant.id, role)
     others = await names_of_others(services, role, stopped)
@@ -157,7 +156,7 @@ async def confirm_withdrawal(update: Update, context: Context, participant: Part
         )
         return "\n".join([who, *stopped_lines(ct, stopped, others)])
 
-    await tell(context.bot, services, coordinators, render)
+    await context.outbox.to_coordinators(coordinators, render)
     log.info("participant %s withdrew consent", participant.id)
     return True
 
@@ -384,8 +383,8 @@ async def confirm_erasure(update: Update, context: Context, participant: Partici
             "you begin as a new person."
         ),
     )
-    await tell_others(context.bot, services, participant, erasure.stopped_pairs)
-    await tell(context.bot, services, coordinators, lambda ct: erased_text(ct, erasure, others))
+    await tell_others(context.outbox, participant, erasure.stopped_pairs)
+    await context.outbox.to_coordinators(coordinators, lambda ct: erased_text(ct, erasure, others))
     log.info("participant %s erased on request", participant.id)
     return True
 
@@ -404,12 +403,10 @@ def erased_text(t: Translator, erasure: Erasure, others: dict[int, str]) -> str:
 # -- told to the others ------------------------------------------------------------------------
 
 
-async def tell_others(
-    bot: Bot, services: Services, participant: Participant, stopped: list[StoppedPair]
-) -> None:
+async def tell_others(outbox: Outbox, participant: Participant, stopped: list[StoppedPair]) -> None:
     """The other side of each stopped pair hears it in their language, without a name."""
     for pair in stopped:
-        other = await registration.participant(services, pair.other_id)
+        other = await registration.participant(outbox.services, pair.other_id)
         if other is None:
             continue
         t = tr(other)
@@ -427,7 +424,7 @@ async def tell_others(
                 "Your mentee has stopped taking part, so your mentoring is paused. The "
                 "coordinator will contact you about what happens next."
             )
-        await deliver(bot, services, other, text, None)
+        await outbox.send(other.chat_id, text)
 
 
 def stopped_lines(t: Translator, stopped: list[StoppedPair], others: dict[int, str]) -> list[str]:
@@ -529,8 +526,8 @@ async def retention_sweep(context: Context) -> None:
             log.info("participant %s erased after the retention period", participant_id)
     days = services.config.retention_days
     for coordinator_id, numbers in erased.items():
-        await tell(
-            context.bot, services, [coordinator_id], lambda t, n=numbers: retention_text(t, n, days)
+        await context.outbox.to_coordinators(
+            [coordinator_id], lambda t, n=numbers: retention_text(t, n, days)
         )
 
 
@@ -546,18 +543,6 @@ def retention_text(t: Translator, numbers: list[int], days: int) -> str:
         days=t.number(days),
         numbers=", ".join(f"#{number}" for number in numbers),
     )
-
-
-async def tell(
-    bot: Bot, services: Services, coordinator_ids: list[int], render: Callable[[Translator], str]
-) -> None:
-    """A message to these coordinators, each in their language."""
-    for coordinator_id in coordinator_ids:
-        t = translator(await registration.language_of(services, coordinator_id))
-        try:
-            await bot.send_message(coordinator_id, render(t))
-        except (Forbidden, BadRequest) as error:
-            log.info("a coordinator could not be told: %s", type(error).__name__)
 
 
 HANDLERS = [

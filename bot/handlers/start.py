@@ -11,12 +11,13 @@ from bot import followup, intake, matchmaking, registration, review, runs
 from bot.handlers import intake as intake_handlers
 from bot.handlers import questionnaire
 from bot.handlers.checkins import send_question
-from bot.handlers.common import contact_of, participant_of, remove_buttons, send, services_of, tr
+from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
+from bot.handlers.context import contact_of
 from bot.handlers.keyboards import LANGUAGE_PATTERN, ROLE_PATTERN, language_keyboard, role_keyboard
-from bot.handlers.matching import first_name, send_proposal
+from bot.handlers.matching import send_proposal
 from bot.handlers.menu import publish_chat_menu
 from bot.handlers.review import mentor_status_text
-from bot.handlers.texts import command_list, help_text, registered_text
+from bot.handlers.texts import command_list, first_name, help_text, registered_text
 from bot.model.mentees import introduction_finished
 from bot.model.pairs import Pair, PairStatus, Side
 from bot.model.participants import OnboardingStep, Participant, Role
@@ -106,7 +107,7 @@ async def pair_status(
     assert side is not None
     if pair.status is PairStatus.PROPOSED:
         if pair.answer_of(side) is None:
-            await send_proposal(context.bot, services, pair, side)
+            await send_proposal(context.outbox, pair, side)
         else:
             await send(
                 update,

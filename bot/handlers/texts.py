@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
+from bot import matchmaking
 from bot.commands import commands_for
 from bot.handlers import questions as view
 from bot.i18n import Translator
 from bot.model.journal import JournalEntry
+from bot.model.pairs import Pair, Side
 from bot.model.participants import Role
-from bot.model.questionnaire import load
+from bot.model.questionnaire import Answer, load
 from bot.services import Services
 
 
@@ -92,3 +94,19 @@ def entry_text(services: Services, t: Translator, entry: JournalEntry) -> str:
     if entry.private:
         details.append(t.gettext("(private: only coordinators see this)"))
     return "\n".join([head, *details])
+
+
+def full_name(answers: dict[str, Answer]) -> str:
+    """A person's name as they gave it in their questionnaire; "?" before they did."""
+    return str(answers.get("name") or "?")
+
+
+def first_name(answers: dict[str, Answer]) -> str:
+    return full_name(answers).split()[0]
+
+
+async def pair_names(services: Services, pair: Pair) -> str:
+    """ "Mentor's name – mentee's name", as the coordinators know the pair."""
+    mentor = await matchmaking.profile_answers(services, pair.mentor_id, Side.MENTOR)
+    mentee = await matchmaking.profile_answers(services, pair.mentee_id, Side.MENTEE)
+    return f"{full_name(mentor)} – {full_name(mentee)}"

@@ -1,0 +1,176 @@
+"""One way to handle a button press: `@on_press(Data, ...)` over `async def handler(press)`.
+
+The decorator does what every press needs, in one place:
+- parses the typed callback data (the handler's pattern comes from the same class);
+- refuses, in the presser's language and changing nothing, a press by someone who is not a
+  coordinator where one is needed, or by a coordinator outside the municipalities of the pair
+  or the people the data names;
+- turns `Refused` (stale data, the wrong person, a pair in the wrong state) into one answer;
+- answers the press when the handler did not, so no button keeps spinning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler
+
+from bot import scopes
+from bot.handlers.callback_data import CallbackData
+from bot.handlers.context import BotContext
+from bot.i18n import N_, Translator
+from bot.model.participants import Participant
+from bot.outbox import Outbox, ReplyMarkup, uneditable
+from bot.services import Services
+
+D = TypeVar("D", bound=CallbackData)
+NO_LONGER_ACTIVE = N_("This button is no longer active.")
+ONLY_COORDINATORS = N_("Only the programme's coordinators can do this.")
+OUT_OF_SCOPE = N_("This is not in your municipalities.")
+
+
+class Refused(Exception):
+    """Raised by a press handler before it changes anything: the presser reads `msgid`."""
+
+    def __init__(
+        self, msgid: str = NO_LONGER_ACTIVE, *, alert: bool = True, remove_buttons: bool = False
+    ) -> None:
+        super().__init__(msgid)
+        self.msgid = msgid
+        self.alert = alert
+        self.remove_buttons = remove_buttons
+
+
+@dataclass
+class Press(Generic[D]):
+    """A button press: who pressed what, and the ways to answer it."""
+
+    update: Update
+    context: BotContext
+    query: CallbackQuery
+    data: D
+    answered: bool = field(default=False, init=False)
+
+    @property
+    def participant(self) -> Participant:
+        return self.context.participant
+
+    @property
+    def t(self) -> Translator:
+        return self.context.t
+
+    @property
+    def services(self) -> Services:
+        return self.context.services
+
+    @property
+    def outbox(self) -> Outbox:
+        return self.context.outbox
+
+    @property
+    def bot(self) -> Bot:
+        return self.context.bot
+
+    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
+        """The little answer on the button (Telegram takes one a press)."""
+        self.answered = True
+        await self.query.answer(text, show_alert=alert)
+
+    async def reply(self, text: str, markup: ReplyMarkup | None = None) -> Message:
+        """A new message in the presser's chat."""
+        chat = self.update.effective_chat
+        assert chat is not None  # a press always comes from a chat (the guard checked it)
+        return await chat.send_message(text, reply_markup=markup)
+
+    async def remove_buttons(self) -> None:
+        """Take the buttons off the pressed message, so the same choice is not offered twice."""
+        await self.replace_buttons(None)
+
+    async def replace_buttons(self, markup: InlineKeyboardMarkup | None) -> None:
+        """Show other buttons under the pressed message, or none."""
+        try:
+            await self.query.edit_message_reply_markup(reply_markup=markup)
+        except BadRequest as error:
+            # Pressed twice, or a forwarded copy the bot cannot edit: nothing to change.
+            if not uneditable(error):
+                raise
+
+    async def replace_message(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Show another text (and buttons) in the pressed message."""
+        try:
+            await self.query.edit_message_text(text, reply_markup=markup)
+        except BadRequest as error:
+            if not uneditable(error):
+                raise
+
+
+PressCallback = Callable[[Press[D]], Awaitable[None]]
+
+
+def on_press(
+    data: type[D],
+    *,
+    coordinator: bool = False,
+    pair: Callable[[D], int] | None = None,
+    people: Callable[[D], Iterable[int]] | None = None,
+) -> Callable[[PressCallback[D]], CallbackQueryHandler]:
+    """The handler of one kind of button. `coordinator`: only coordinators may press it;
+    `pair` / `people`: the pair or participants it acts on, which must be in the pressing
+    coordinator's municipalities."""
+
+    def decorate(handler: PressCallback[D]) -> CallbackQueryHandler:
+        async def handle(update: Update, context: BotContext) -> None:
+            query = update.callback_query
+            parsed = data.parse(query.data if query else None)
+            if query is None or parsed is None:  # the pattern matched, so this cannot be
+                raise ValueError(f"not {data.__name__} data")
+            press = Press(update, context, query, parsed)
+            try:
+                await _check_rights(press, coordinator, pair, people)
+                await handler(press)
+            except Refused as refusal:
+                await _refuse(press, refusal)
+                return
+            if not press.answered:
+                await press.answer()
+
+        handle.__name__ = handle.__qualname__ = handler.__name__
+        handle.__doc__ = handler.__doc__
+        return CallbackQueryHandler(handle, pattern=data.pattern())
+
+    return decorate
+
+
+async def _check_rights(
+    press: Press[D],
+    coordinator: bool,
+    pair: Callable[[D], int] | None,
+    people: Callable[[D], Iterable[int]] | None,
+) -> None:
+    services = press.services
+    user_id = press.participant.telegram_user_id
+    if coordinator and not services.is_coordinator(user_id):
+        raise Refused(ONLY_COORDINATORS)
+    if pair is None and people is None:
+        return
+    scope = await scopes.scope_of(services, user_id)
+    if pair is not None and not await scopes.includes_pair(services, scope, pair(press.data)):
+        raise Refused(OUT_OF_SCOPE)
+    if people is not None:
+        wanted = set(people(press.data))
+        if await scopes.people_in(services, scope, wanted) != wanted:
+            raise Refused(OUT_OF_SCOPE)
+
+
+async def _refuse(press: Press[D], refusal: Refused) -> None:
+    text = press.t.gettext(refusal.msgid)
+    if press.answered:  # the press was answered before the refusal: the chat carries it
+        await press.reply(text)
+    else:
+        await press.answer(text, alert=refusal.alert)
+    if refusal.remove_buttons:
+        await press.remove_buttons()

@@ -1,0 +1,159 @@
+"""Every message the bot sends on its own: to a participant, to coordinators, edits of copies.
+
+One policy for what Telegram answers, so no caller repeats it:
+- 403 (the person blocked the bot): they are marked unreachable, their open pairs' signals say
+  so and the blocked-bot alert goes out for those pairs (`on_blocked`, wired in bot/app.py);
+- 400 (a bad request, e.g. a chat that does not exist): logged, by the error's class only;
+- a network failure: bot/delivery.py has already retried it; logged, and the caller's row
+  stays due, so a later scan sends it.
+Log lines carry ids and error classes, never texts: a message could quote what a person wrote.
+Replies to the update being handled go through the handler's own chat and reach the error
+handler, which applies `blocked()` too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardMarkup,
+    InputFile,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot import alerts, registration
+from bot.i18n import Translator, translator
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
+# Sends the stall alert of one pair (bot/handlers/alert_cards.py renders it).
+AlertPair = Callable[[Bot, Services, int], Awaitable[None]]
+# Edits that found nothing to do: pressed twice, or a copy too old to change.
+UNEDITABLE = ("not modified", "can't be edited", "message to edit not found")
+
+
+class Delivery(Enum):
+    """What became of one message."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"  # the person blocked the bot: the block policy has run
+    FAILED = "failed"  # not delivered for now (400, or the network after its retries)
+
+
+@dataclass(frozen=True)
+class Sent:
+    delivery: Delivery
+    message_id: int | None = None  # of the (last) message sent
+
+    @property
+    def ok(self) -> bool:
+        return self.delivery is Delivery.SENT
+
+
+class Outbox:
+    """The one way out to people: `send`, `send_document`, `to_coordinators`, `edit`."""
+
+    def __init__(self, bot: Bot, services: Services, alert_pair: AlertPair) -> None:
+        self.bot = bot
+        self.services = services
+        self._alert_pair = alert_pair
+
+    async def send(
+        self,
+        chat_id: int,
+        text: str | Iterable[str],
+        markup: ReplyMarkup | None = None,
+        *,
+        if_blocked: Callable[[], Awaitable[None]] | None = None,
+    ) -> Sent:
+        """One message (or several parts, the buttons under the last) to a person's chat.
+        `if_blocked` records what a block means for this message, before the pairs' alerts."""
+        parts = [text] if isinstance(text, str) else list(text)
+        message_id = None
+        try:
+            for number, part in enumerate(parts, start=1):
+                message = await self.bot.send_message(
+                    chat_id, part, reply_markup=markup if number == len(parts) else None
+                )
+                message_id = message.message_id
+        except Forbidden:
+            await self.blocked(chat_id, if_blocked)
+            return Sent(Delivery.BLOCKED)
+        except TelegramError as error:
+            log.warning("message to chat %s not sent: %s", chat_id, type(error).__name__)
+            return Sent(Delivery.FAILED)
+        return Sent(Delivery.SENT, message_id)
+
+    async def send_document(
+        self, chat_id: int, document: InputFile, caption: str | None = None
+    ) -> Sent:
+        try:
+            message = await self.bot.send_document(chat_id, document, caption=caption)
+        except Forbidden:
+            await self.blocked(chat_id)
+            return Sent(Delivery.BLOCKED)
+        except TelegramError as error:
+            log.warning("document to chat %s not sent: %s", chat_id, type(error).__name__)
+            return Sent(Delivery.FAILED)
+        return Sent(Delivery.SENT, message.message_id)
+
+    async def to_coordinators(
+        self,
+        coordinator_ids: Iterable[int],
+        render: Callable[[Translator], str | list[str]],
+        markup: Callable[[Translator], ReplyMarkup | None] | None = None,
+    ) -> dict[int, Sent]:
+        """One message to each of these coordinators, in their language now."""
+        sent = {}
+        for coordinator_id in coordinator_ids:
+            t = translator(await registration.language_of(self.services, coordinator_id))
+            sent[coordinator_id] = await self.send(
+                coordinator_id, render(t), markup(t) if markup else None
+            )
+        return sent
+
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> bool:
+        """Change a message sent before (a coordinator's copy); False if it stayed as it was."""
+        try:
+            await self.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
+        except Forbidden:
+            await self.blocked(chat_id)
+            return False
+        except BadRequest as error:
+            if not uneditable(error):
+                log.info("message in chat %s not updated: %s", chat_id, type(error).__name__)
+            return False
+        except TelegramError as error:
+            log.warning("message in chat %s not updated: %s", chat_id, type(error).__name__)
+            return False
+        return True
+
+    async def blocked(
+        self, telegram_user_id: int, also: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
+        """The block policy: marked unreachable, then the blocked-bot alert for their pairs."""
+        person = await registration.mark_unreachable(self.services, telegram_user_id)
+        log.info("participant %s cannot be reached", person.id if person else "?")
+        if also is not None:
+            await also()
+        if person is None:
+            return
+        for pair_id in await alerts.blocked(self.services, person.id):
+            await self._alert_pair(self.bot, self.services, pair_id)
+
+
+def uneditable(error: BadRequest) -> bool:
+    """Whether an edit was refused only because there was nothing (left) to change."""
+    return any(reason in error.message.lower() for reason in UNEDITABLE)
