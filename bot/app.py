@@ -31,11 +31,13 @@ from bot.handlers import (
     review,
     start,
 )
+from bot.handlers.alert_cards import alert_pair
 from bot.handlers.context import OUTBOX_KEY, SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.handlers.reminders import remind_idle_questionnaires
 from bot.jobs.pair_deadlines import pair_deadlines
+from bot.jobs.stall_scan import stall_scan
 from bot.model.mentees import INTAKE
 from bot.model.screening import QUESTIONNAIRE as SCREENING
 from bot.outbox import Outbox
@@ -68,7 +70,7 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
         database = await open_database(config.database_path)
         services = Services(config=config, db=database, clock=clock)
         application.bot_data[SERVICES_KEY] = services
-        application.bot_data[OUTBOX_KEY] = Outbox(application.bot, services, alerts.alert_pair)
+        application.bot_data[OUTBOX_KEY] = Outbox(application.bot, services, alert_pair)
         await publish_menus(application)
 
     async def post_shutdown(application: Application) -> None:
@@ -146,7 +148,7 @@ def schedule_jobs(application: Application, config: Config) -> None:
         ("announcements", announcements.resume_interrupted, PAIR_SCAN_INTERVAL, 5),
         ("notices", notices.resend_notices, REMINDER_SCAN_INTERVAL, 5),
         ("outcome-follow-ups", outcomes.outcome_follow_ups, PAIR_SCAN_INTERVAL, 240),
-        ("stall-scan", alerts.stall_scan, timedelta(minutes=config.stall_scan_minutes), 180),
+        ("stall-scan", stall_scan, timedelta(minutes=config.stall_scan_minutes), 180),
         (privacy.RETENTION_JOB, privacy.retention_sweep, RETENTION_INTERVAL, 300),
     ]
     for name, callback, interval, first_s in jobs:

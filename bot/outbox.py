@@ -35,7 +35,7 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 # Sends the stall alert of one pair (bot/handlers/alert_cards.py renders it).
-AlertPair = Callable[[Bot, Services, int], Awaitable[None]]
+AlertPair = Callable[["Outbox", int], Awaitable[None]]
 # Edits that found nothing to do: pressed twice, or a copy too old to change.
 UNEDITABLE = ("not modified", "can't be edited", "message to edit not found")
 
@@ -151,7 +151,7 @@ class Outbox:
         if person is None:
             return
         for pair_id in await alerts.blocked(self.services, person.id):
-            await self._alert_pair(self.bot, self.services, pair_id)
+            await self._alert_pair(self, pair_id)
 
 
 def uneditable(error: BadRequest) -> bool:

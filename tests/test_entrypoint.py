@@ -1,4 +1,5 @@
-"""`python -m bot` as a person starts it: the sandbox without a token, a bot with one."""
+"""How a person starts it: `python -m bot` runs the bot and refuses to start without a token
+(never a sandbox in production); `python -m sandbox` is the sandbox; `make run` picks one."""
 
 from __future__ import annotations
 
@@ -34,11 +35,13 @@ def environment(**variables: str) -> dict[str, str]:
     return env
 
 
-async def run_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+async def run_bot(
+    env: dict[str, str], cwd: Path, module: str = "bot"
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        module,
         cwd=cwd,
         env=env,
         stdout=asyncio.subprocess.PIPE,
@@ -46,11 +49,29 @@ async def run_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     )
 
 
-async def test_without_a_token_it_serves_the_sandbox_and_prints_its_address(
-    tmp_path: Path,
-) -> None:
-    env = environment(SANDBOX_PORT="0", SANDBOX_DATA_DIR=str(tmp_path / "play"), LOG_LEVEL="ERROR")
+async def test_the_bot_without_a_token_says_so_and_exits_2(tmp_path: Path) -> None:
+    env = environment(SANDBOX_PORT="0", SANDBOX_DATA_DIR=str(tmp_path / "play"))
     process = await run_bot(env, tmp_path)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 2
+    assert stdout == b""
+    assert stderr.decode().strip().splitlines() == [
+        "mentorbro: BOT_TOKEN is not set: open Telegram, talk to @BotFather, send /newbot, and "
+        "put the token it gives you in .env as BOT_TOKEN=..."
+    ]
+    assert not (tmp_path / "play").exists()  # no sandbox was started
+
+
+async def test_make_run_opens_the_sandbox_only_without_a_token(tmp_path: Path) -> None:
+    without = await run_bot(environment(), tmp_path, "bot.token_set")
+    with_token = await run_bot(environment(BOT_TOKEN=TOKEN), tmp_path, "bot.token_set")
+    assert await without.wait() == 1
+    assert await with_token.wait() == 0
+
+
+async def test_the_sandbox_serves_its_page_and_prints_its_address(tmp_path: Path) -> None:
+    env = environment(SANDBOX_PORT="0", SANDBOX_DATA_DIR=str(tmp_path / "play"), LOG_LEVEL="ERROR")
+    process = await run_bot(env, tmp_path, "sandbox")
     try:
         assert process.stdout is not None
         line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
@@ -69,6 +90,13 @@ async def test_without_a_token_it_serves_the_sandbox_and_prints_its_address(
     assert process.returncode == 0, stderr.decode()
     assert (tmp_path / "play" / "sandbox.sqlite3").exists()
     assert not (tmp_path / "data").exists()  # the configured database is never touched
+
+
+async def test_a_malformed_token_is_named_like_a_missing_one(tmp_path: Path) -> None:
+    process = await run_bot(environment(BOT_TOKEN="not-a-token"), tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 2
+    assert stderr.decode().startswith("mentorbro: BOT_TOKEN does not look like a bot token")
 
 
 async def test_a_malformed_setting_is_named(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, fil
 
 from bot import followup, matchmaking, registration, scopes
 from bot.handlers import questions as view
-from bot.handlers.alerts import alert_pair
+from bot.handlers.alert_cards import alert_pair
 from bot.handlers.common import (
     coordinator_reply,
     participant_of,
@@ -44,6 +44,7 @@ from bot.model.questionnaire import (
     parse_text,
     skip,
 )
+from bot.outbox import Outbox
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ async def send_question(
     except Forbidden:
         await registration.mark_unreachable(services, person.telegram_user_id)
         await followup.unreachable(services, check_in)
-        await alert_pair(bot, services, check_in.pair_id)
+        await alert_pair(Outbox(bot, services, alert_pair), check_in.pair_id)
         return Delivery.BLOCKED
     except TelegramError as error:
         log.warning("check-in %s not sent: %s", check_in.id, type(error).__name__)
@@ -237,7 +238,7 @@ async def after_answer(
     t = tr(participant)
     await send(update, t.gettext("Thank you! Your answers are saved for the coordinator."))
     if check_in.answers.get("coordinator") in ("contact", "unsure"):
-        await alert_pair(context.bot, services, check_in.pair_id)
+        await alert_pair(context.outbox, check_in.pair_id)
 
 
 # -- a participant's own pause -----------------------------------------------------------------

@@ -99,6 +99,12 @@ class Press(Generic[D]):
             if not uneditable(error):
                 raise
 
+    async def require_pair_in_scope(self, pair_id: int) -> None:
+        """For a pair the data names only through a row: refuse a coordinator outside it."""
+        scope = await scopes.scope_of(self.services, self.participant.telegram_user_id)
+        if not await scopes.includes_pair(self.services, scope, pair_id):
+            raise Refused(OUT_OF_SCOPE)
+
     async def replace_message(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Show another text (and buttons) in the pressed message."""
         try:
