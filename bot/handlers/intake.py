@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import intake, notices, registration, scopes
@@ -26,8 +25,8 @@ from bot.model.mentees import (
 )
 from bot.model.participants import Participant, Role
 from bot.model.questionnaire import Answer, Question, Run
+from bot.outbox import Outbox
 from bot.runs import facts_of, summary
-from bot.services import Services
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -106,20 +105,21 @@ async def intake_submitted(
     if filed is None:
         await send(update, t.gettext("Your answers have already been sent."))
         return
-    await tell_coordinators_ready(context.bot, services, participant, filed, run)
+    await tell_coordinators_ready(context.outbox, participant, filed, run)
     await send(update, mentee_status_text(t, thanks=True))
 
 
 async def tell_coordinators_ready(
-    bot: Bot, services: Services, mentee: Participant, filed: Intake, run: Run
+    outbox: Outbox, mentee: Participant, filed: Intake, run: Run
 ) -> None:
     """Tell the mentee's coordinators that the mentee is ready for matching; marked once sent."""
+    services = outbox.services
     referral = await intake.referral_of(services, mentee)
     answers = summary(run, await facts_of(services, mentee))
     for coordinator_id in await scopes.coordinators_of_person(services, mentee.id):
         language = await registration.language_of(services, coordinator_id)
         text = ready_text(translator(language), mentee, filed, referral, answers)
-        await notify(bot, coordinator_id, text)
+        await outbox.send(coordinator_id, split(text))
     await notices.intake_told(services, filed)
 
 
@@ -149,14 +149,6 @@ def ready_text(
         *view.answer_lines(t, answers, limit=None),
     ]
     return "\n".join(lines)
-
-
-async def notify(bot: Bot, chat_id: int, text: str) -> None:
-    try:
-        for part in split(text):
-            await bot.send_message(chat_id, part)
-    except (Forbidden, BadRequest) as error:
-        log.info("a coordinator could not be notified: %s", error.message)
 
 
 def mentee_status_text(t: Translator, *, thanks: bool = False) -> str:

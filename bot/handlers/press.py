@@ -100,9 +100,16 @@ class Press(Generic[D]):
                 raise
 
     async def require_pair_in_scope(self, pair_id: int) -> None:
-        """For a pair the data names only through a row: refuse a coordinator outside it."""
+        """Refuse a coordinator outside the municipalities of this pair."""
         scope = await scopes.scope_of(self.services, self.participant.telegram_user_id)
         if not await scopes.includes_pair(self.services, scope, pair_id):
+            raise Refused(OUT_OF_SCOPE)
+
+    async def require_people_in_scope(self, participant_ids: Iterable[int]) -> None:
+        """Refuse a coordinator outside the municipalities of these participants."""
+        wanted = set(participant_ids)
+        scope = await scopes.scope_of(self.services, self.participant.telegram_user_id)
+        if await scopes.people_in(self.services, scope, wanted) != wanted:
             raise Refused(OUT_OF_SCOPE)
 
     async def replace_message(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -157,19 +164,12 @@ async def _check_rights(
     pair: Callable[[D], int] | None,
     people: Callable[[D], Iterable[int]] | None,
 ) -> None:
-    services = press.services
-    user_id = press.participant.telegram_user_id
-    if coordinator and not services.is_coordinator(user_id):
+    if coordinator and not press.services.is_coordinator(press.participant.telegram_user_id):
         raise Refused(ONLY_COORDINATORS)
-    if pair is None and people is None:
-        return
-    scope = await scopes.scope_of(services, user_id)
-    if pair is not None and not await scopes.includes_pair(services, scope, pair(press.data)):
-        raise Refused(OUT_OF_SCOPE)
+    if pair is not None:
+        await press.require_pair_in_scope(pair(press.data))
     if people is not None:
-        wanted = set(people(press.data))
-        if await scopes.people_in(services, scope, wanted) != wanted:
-            raise Refused(OUT_OF_SCOPE)
+        await press.require_people_in_scope(people(press.data))
 
 
 async def _refuse(press: Press[D], refusal: Refused) -> None:

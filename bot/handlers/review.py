@@ -2,44 +2,49 @@
 
 from __future__ import annotations
 
-import logging
+from dataclasses import dataclass
 from html import escape
 
-from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CommandHandler, filters
 
 from bot import notices, registration, review, scopes
 from bot.handlers import questions as view
-from bot.handlers.common import (
-    coordinator_reply,
-    participant_of,
-    send,
-    send_numbered_list,
-    services_of,
-    tr,
-)
-from bot.handlers.coordinator import coordinator_only, person_in_scope, sender_scope
+from bot.handlers.callback_data import CallbackData
+from bot.handlers.common import coordinator_reply, send, send_numbered_list, tr
+from bot.handlers.context import BotContext
+from bot.handlers.coordinator import coordinator_only, sender_scope
+from bot.handlers.press import Press, Refused, on_press
 from bot.i18n import Translator, translator
 from bot.model.participants import Participant
 from bot.model.questionnaire import Run
 from bot.model.screening import Decision, Screening, ScreeningStatus, possible_decisions
+from bot.outbox import Outbox
 from bot.review import ScreeningView
-from bot.services import Services
 
-log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
-
-DECISION_PATTERN = r"^rv1:(\d+):(interview|approved|rejected|course_done)$"
-OPEN_PATTERN = r"^rvo1:(\d+)$"
 MESSAGE_LIMIT = 4096
 
 
+@dataclass(frozen=True)
+class ScreeningDecision(CallbackData, prefix="rv1"):
+    """Approve, Reject, Call for interview or Mentor course done, under a screening."""
+
+    run_id: int
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class OpenScreening(CallbackData, prefix="rvo1"):
+    """A screening from /pending."""
+
+    run_id: int
+
+
 async def screening_submitted(
-    update: Update, context: Context, participant: Participant, run: Run
+    update: Update, context: BotContext, participant: Participant, run: Run
 ) -> None:
     """The mentor pressed Send: file the screening, tell every coordinator, thank the mentor."""
-    services = services_of(context)
+    services = context.services
     t = tr(participant)
     screening = await review.submit(services, run)
     if screening is None:
@@ -47,7 +52,7 @@ async def screening_submitted(
         return
     screening_view = await review.view_of(services, screening.run_id)
     assert screening_view is not None
-    await send_new_screening(context.bot, services, screening_view)
+    await send_new_screening(context.outbox, screening_view)
     await send(
         update,
         t.gettext(
@@ -57,32 +62,24 @@ async def screening_submitted(
     )
 
 
-async def send_new_screening(bot: Bot, services: Services, screening: ScreeningView) -> None:
+async def send_new_screening(outbox: Outbox, screening: ScreeningView) -> None:
     """Every coordinator of the mentor gets the screening; marked once sent (see bot/notices)."""
+    services = outbox.services
     for coordinator_id in await scopes.coordinators_of_person(services, screening.mentor.id):
-        await send_review(bot, services, screening, coordinator_id, new=True)
+        await send_review(outbox, screening, coordinator_id, new=True)
     await notices.screening_told(services, screening.screening.run_id)
 
 
-async def send_review(
-    bot: Bot, services: Services, screening: ScreeningView, chat_id: int, *, new: bool
-) -> None:
+async def send_review(outbox: Outbox, screening: ScreeningView, chat_id: int, *, new: bool) -> None:
     """One coordinator's copy of a screening, with the decisions still open as buttons."""
+    services = outbox.services
     t = translator(await registration.language_of(services, chat_id))
     separate, text = review_parts(t, screening, new=new)
-    try:
-        for part in separate:
-            await bot.send_message(chat_id, part)
-        message = await bot.send_message(
-            chat_id, text, reply_markup=decision_keyboard(t, screening)
+    sent = await outbox.send(chat_id, [*separate, text], decision_keyboard(t, screening))
+    if sent.message_id is not None:
+        await review.remember_review_message(
+            services, screening.screening.run_id, chat_id, sent.message_id
         )
-    except (Forbidden, BadRequest) as error:
-        # A coordinator who has not opened the bot yet cannot be written to.
-        log.info("a coordinator could not be notified: %s", error.message)
-        return
-    await review.remember_review_message(
-        services, screening.screening.run_id, chat_id, message.message_id
-    )
 
 
 def review_parts(t: Translator, screening: ScreeningView, *, new: bool) -> tuple[list[str], str]:
@@ -162,7 +159,8 @@ def decision_keyboard(t: Translator, screening: ScreeningView) -> InlineKeyboard
         [
             [
                 InlineKeyboardButton(
-                    decision_label(t, decision), callback_data=f"rv1:{run_id}:{decision.value}"
+                    decision_label(t, decision),
+                    callback_data=ScreeningDecision(run_id, decision).pack(),
                 )
             ]
             for decision in decisions
@@ -188,28 +186,20 @@ def split(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return parts
 
 
-async def on_decision(update: Update, context: Context) -> None:
+@on_press(ScreeningDecision, coordinator=True)
+async def on_decision(press: Press[ScreeningDecision]) -> None:
     """Approve, Reject, Call for interview or Mentor course done, pressed by a coordinator."""
-    query = update.callback_query
-    assert query is not None and context.match is not None and update.effective_user is not None
-    participant = await participant_of(update, context)
-    services = services_of(context)
-    t = tr(participant)
-    if not services.is_coordinator(participant.telegram_user_id):
-        await query.answer(
-            t.gettext("Only the programme's coordinators can do this."), show_alert=True
-        )
-        return
-    run_id, decision = int(context.match.group(1)), Decision(context.match.group(2))
-    if not await screening_in_scope(update, context, participant, run_id):
-        return
+    services, t, participant = press.services, press.t, press.participant
+    run_id, decision = press.data.run_id, press.data.decision
+    screening = await review.view_of(services, run_id)
+    if screening is not None:  # nothing to decide on: the decision itself answers
+        await press.require_people_in_scope([screening.mentor.id])
     outcome = await review.decide(
-        services, run_id, decision, participant.telegram_user_id, update.effective_user.first_name
+        services, run_id, decision, participant.telegram_user_id, press.query.from_user.first_name
     )
     if outcome is None:
-        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
-        return
-    await refresh_reviews(context.bot, services, outcome.view)
+        raise Refused()
+    await refresh_reviews(press.outbox, outcome.view)
     if outcome.taken is None:
         earlier = outcome.earlier
         text = t.gettext("This was already decided.")
@@ -217,49 +207,34 @@ async def on_decision(update: Update, context: Context) -> None:
             text = t.gettext("Already decided: {decision} by {name}.").format(
                 decision=decided_label(t, earlier.decision), name=earlier.coordinator_name
             )
-        await query.answer(text, show_alert=True)
+        await press.answer(text, alert=True)
         return
-    await query.answer(t.gettext("Saved."))
-    await tell_mentor(context.bot, services, outcome.view.mentor, decision)
+    await press.answer(t.gettext("Saved."))
+    await tell_mentor(press.outbox, outcome.view.mentor, decision)
     await notices.decision_told(services, outcome.taken)
-    prompt = await send(
-        update,
+    prompt = await press.reply(
         t.gettext("Saved: {decision}. To add a note, reply to this message with it.").format(
             decision=decided_label(t, decision)
         ),
-        reply_markup=ForceReply(input_field_placeholder=t.gettext("Note (optional)")),
+        ForceReply(input_field_placeholder=t.gettext("Note (optional)")),
     )
     await review.remember_note_prompt(services, outcome.taken, prompt.message_id)
 
 
-async def screening_in_scope(
-    update: Update, context: Context, coordinator: Participant, run_id: int
-) -> bool:
-    """Whether the screening's mentor is in the coordinator's municipalities (told if not)."""
-    screening = await review.view_of(services_of(context), run_id)
-    if screening is None:
-        return True  # nothing to decide on: the decision itself answers
-    return await person_in_scope(update, context, coordinator, screening.mentor.id)
-
-
-async def refresh_reviews(bot: Bot, services: Services, screening: ScreeningView) -> None:
+async def refresh_reviews(outbox: Outbox, screening: ScreeningView) -> None:
     """Show every coordinator's copy as it now stands: status, history, remaining buttons."""
+    services = outbox.services
     for chat_id, message_id in await review.review_messages(services, screening.screening.run_id):
         t = translator(await registration.language_of(services, chat_id))
-        try:
-            await bot.edit_message_text(
-                review_parts(t, screening, new=False)[1],
-                chat_id=chat_id,
-                message_id=message_id,
-                reply_markup=decision_keyboard(t, screening),
-            )
-        except BadRequest as error:
-            log.debug("a review message was not updated: %s", error.message)
+        await outbox.edit(
+            chat_id,
+            message_id,
+            review_parts(t, screening, new=False)[1],
+            decision_keyboard(t, screening),
+        )
 
 
-async def tell_mentor(
-    bot: Bot, services: Services, mentor: Participant, decision: Decision
-) -> None:
+async def tell_mentor(outbox: Outbox, mentor: Participant, decision: Decision) -> None:
     """The outcome, in the mentor's language."""
     t = translator(mentor.language)
     texts = {
@@ -281,20 +256,15 @@ async def tell_mentor(
             "to be matched with a mentee. We will write to you when we have a match."
         ),
     }
-    try:
-        await bot.send_message(mentor.chat_id, texts[decision])
-    except Forbidden:
-        await registration.mark_unreachable(services, mentor.telegram_user_id)
-    except BadRequest as error:
-        log.warning("decision to participant %s not sent: %s", mentor.id, error.message)
+    await outbox.send(mentor.chat_id, texts[decision])
 
 
-async def note_reply(update: Update, context: Context) -> bool:
+async def note_reply(update: Update, context: BotContext) -> bool:
     """A coordinator's reply to a "Saved" message is the note to that decision."""
     reply = await coordinator_reply(update, context)
     if reply is None:
         return False
-    services = services_of(context)
+    services = context.services
     coordinator = reply.coordinator
     record = await review.add_note(
         services, coordinator.telegram_user_id, reply.replied_to, reply.text
@@ -303,15 +273,15 @@ async def note_reply(update: Update, context: Context) -> bool:
         return False
     screening = await review.view_of(services, record.run_id)
     if screening is not None:
-        await refresh_reviews(context.bot, services, screening)
+        await refresh_reviews(context.outbox, screening)
     await send(update, tr(coordinator).gettext("Note saved."))
     return True
 
 
 @coordinator_only
-async def pending_command(update: Update, context: Context, participant: Participant) -> None:
+async def pending_command(update: Update, context: BotContext, participant: Participant) -> None:
     """/pending: screenings waiting for a decision, and approved mentors before the course."""
-    services = services_of(context)
+    services = context.services
     t = tr(participant)
     waiting = await review.waiting(services)
     inside = await scopes.people_in(
@@ -331,30 +301,19 @@ async def pending_command(update: Update, context: Context, participant: Partici
             f"{t.date(item.screening.submitted_at.date(), 'medium')} – "
             f"{status_label(t, item.screening)}"
         )
-        entries.append((line, f"rvo1:{item.screening.run_id}"))
+        entries.append((line, OpenScreening(item.screening.run_id).pack()))
     await send_numbered_list(update, t, t.gettext("Screenings waiting"), entries)
 
 
-async def on_open(update: Update, context: Context) -> None:
+@on_press(OpenScreening, coordinator=True)
+async def on_open(press: Press[OpenScreening]) -> None:
     """A coordinator opens one screening from /pending."""
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    participant = await participant_of(update, context)
-    services = services_of(context)
-    t = tr(participant)
-    if not services.is_coordinator(participant.telegram_user_id):
-        await query.answer(
-            t.gettext("Only the programme's coordinators can do this."), show_alert=True
-        )
-        return
-    screening = await review.view_of(services, int(context.match.group(1)))
+    screening = await review.view_of(press.services, press.data.run_id)
     if screening is None:
-        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
-        return
-    if not await person_in_scope(update, context, participant, screening.mentor.id):
-        return
-    await query.answer()
-    await send_review(context.bot, services, screening, participant.chat_id, new=False)
+        raise Refused()
+    await press.require_people_in_scope([screening.mentor.id])
+    await press.answer()
+    await send_review(press.outbox, screening, press.participant.chat_id, new=False)
 
 
 def mentor_status_text(t: Translator, screening: Screening) -> str:
@@ -378,6 +337,6 @@ def mentor_status_text(t: Translator, screening: Screening) -> str:
 
 HANDLERS = [
     CommandHandler("pending", pending_command, filters=filters.ChatType.PRIVATE),
-    CallbackQueryHandler(on_decision, pattern=DECISION_PATTERN),
-    CallbackQueryHandler(on_open, pattern=OPEN_PATTERN),
+    on_decision,
+    on_open,
 ]
