@@ -35,6 +35,7 @@ from bot.handlers.context import OUTBOX_KEY, SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.handlers.reminders import remind_idle_questionnaires
+from bot.jobs.announcements import resume_interrupted
 from bot.jobs.notices import resend_notices
 from bot.jobs.pair_deadlines import pair_deadlines
 from bot.jobs.stall_scan import stall_scan
@@ -145,7 +146,7 @@ def schedule_jobs(application: Application, config: Config) -> None:
         ("questionnaire-reminders", remind_idle_questionnaires, REMINDER_SCAN_INTERVAL, 60),
         ("pair-deadlines", pair_deadlines, PAIR_SCAN_INTERVAL, 120),
         ("checkin-wave", checkins.checkin_wave, CHECKIN_WAVE_INTERVAL, 10),
-        ("announcements", announcements.resume_interrupted, PAIR_SCAN_INTERVAL, 5),
+        ("announcements", resume_interrupted, PAIR_SCAN_INTERVAL, 5),
         ("notices", resend_notices, REMINDER_SCAN_INTERVAL, 5),
         ("outcome-follow-ups", outcomes.outcome_follow_ups, PAIR_SCAN_INTERVAL, 240),
         ("stall-scan", stall_scan, timedelta(minutes=config.stall_scan_minutes), 180),

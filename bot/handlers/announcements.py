@@ -2,32 +2,50 @@
 
 from __future__ import annotations
 
-import logging
+from dataclasses import dataclass
 from html import escape
+from typing import Annotated, Literal
 
-from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CommandHandler, filters
 
-from bot import announcements, registration
+from bot import announcements, registration, scopes
 from bot.announcements import ALL_LANGUAGES, AUDIENCES, MAX_TEXT, Announcement
-from bot.handlers.common import (
-    coordinator_reply,
-    remove_buttons,
-    replace_message,
-    send,
-    services_of,
-    tr,
-)
-from bot.handlers.coordinator import coordinator_only, coordinator_pressing, sender_scope
-from bot.i18n import Translator, translator
+from bot.handlers.callback_data import CallbackData
+from bot.handlers.common import coordinator_reply, send, tr
+from bot.handlers.context import OUTBOX_KEY, BotContext
+from bot.handlers.coordinator import coordinator_only, sender_scope
+from bot.handlers.press import Press, Refused, on_press
+from bot.i18n import N_, Translator, translator
 from bot.model.participants import Participant
+from bot.outbox import Outbox
 from bot.scopes import Scope
 from bot.services import Services
 
-log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
 IN_FLIGHT_KEY = "announcements_in_flight"
+AUDIENCE = "|".join(AUDIENCES)
+DONE_ALREADY = N_("This announcement has been sent or cancelled already.")
+
+
+@dataclass(frozen=True)
+class AnnouncementAudience(CallbackData, prefix="an1"):
+    audience: Annotated[str, AUDIENCE]
+
+
+@dataclass(frozen=True)
+class AnnouncementLanguages(CallbackData, prefix="an2"):
+    """One text for everyone, or one in each language."""
+
+    audience: Annotated[str, AUDIENCE]
+    texts: Literal["one", "each"]
+
+
+@dataclass(frozen=True)
+class AnnouncementDecision(CallbackData, prefix="an3"):
+    """Send or cancel, under the preview."""
+
+    announcement_id: int
+    decision: Literal["send", "cancel"]
 
 
 def audience_label(t: Translator, audience: str) -> str:
@@ -40,7 +58,7 @@ def audience_label(t: Translator, audience: str) -> str:
 
 
 @coordinator_only
-async def announce_command(update: Update, context: Context, participant: Participant) -> None:
+async def announce_command(update: Update, context: BotContext, participant: Participant) -> None:
     """/announce: choose the group first."""
     t = tr(participant)
     await send(
@@ -48,25 +66,23 @@ async def announce_command(update: Update, context: Context, participant: Partic
         t.gettext("Who should get the announcement?"),
         InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(audience_label(t, a), callback_data=f"an1:{a}")]
+                [
+                    InlineKeyboardButton(
+                        audience_label(t, a), callback_data=AnnouncementAudience(a).pack()
+                    )
+                ]
                 for a in AUDIENCES
             ]
         ),
     )
 
 
-async def on_audience(update: Update, context: Context) -> None:
+@on_press(AnnouncementAudience, coordinator=True)
+async def on_audience(press: Press[AnnouncementAudience]) -> None:
     """The group is chosen: one text for all, or one per language?"""
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    coordinator = await coordinator_pressing(update, context)
-    if coordinator is None:
-        return
-    t = tr(coordinator)
-    audience = context.match.group(1)
-    await query.answer()
-    await replace_message(
-        query,
+    t, audience = press.t, press.data.audience
+    await press.answer()
+    await press.replace_message(
         t.gettext("{group}: do you write one text for everyone, or one in each language?").format(
             group=audience_label(t, audience)
         ),
@@ -74,13 +90,14 @@ async def on_audience(update: Update, context: Context) -> None:
             [
                 [
                     InlineKeyboardButton(
-                        t.gettext("One text for everyone"), callback_data=f"an2:{audience}:one"
+                        t.gettext("One text for everyone"),
+                        callback_data=AnnouncementLanguages(audience, "one").pack(),
                     )
                 ],
                 [
                     InlineKeyboardButton(
                         t.gettext("Danish, English and Arabic"),
-                        callback_data=f"an2:{audience}:each",
+                        callback_data=AnnouncementLanguages(audience, "each").pack(),
                     )
                 ],
             ]
@@ -88,18 +105,14 @@ async def on_audience(update: Update, context: Context) -> None:
     )
 
 
-async def on_languages(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    coordinator = await coordinator_pressing(update, context)
-    if coordinator is None:
-        return
-    services = services_of(context)
-    audience, each = context.match.group(1), context.match.group(2) == "each"
-    announcement = await announcements.create(services, coordinator, audience, each)
-    await query.answer()
-    await remove_buttons(query)
-    await ask_for_text(update, services, tr(coordinator), coordinator, announcement)
+@on_press(AnnouncementLanguages, coordinator=True)
+async def on_languages(press: Press[AnnouncementLanguages]) -> None:
+    services, coordinator = press.services, press.participant
+    each = press.data.texts == "each"
+    announcement = await announcements.create(services, coordinator, press.data.audience, each)
+    await press.answer()
+    await press.remove_buttons()
+    await ask_for_text(press.update, services, press.t, coordinator, announcement)
 
 
 async def ask_for_text(
@@ -127,12 +140,12 @@ async def ask_for_text(
     )
 
 
-async def text_reply(update: Update, context: Context) -> bool:
+async def text_reply(update: Update, context: BotContext) -> bool:
     """A coordinator's reply with an announcement's text. False for other messages."""
     reply = await coordinator_reply(update, context)
     if reply is None:
         return False
-    services = services_of(context)
+    services = context.services
     text, coordinator = reply.text, reply.coordinator
     announcement = await announcements.prompted(services, coordinator.chat_id, reply.replied_to)
     if announcement is None:
@@ -149,7 +162,7 @@ async def text_reply(update: Update, context: Context) -> bool:
         return True
     written = await announcements.add_text(services, announcement, text.strip())
     if written is None:
-        await send(update, t.gettext("This announcement has been sent or cancelled already."))
+        await send(update, t.gettext(DONE_ALREADY))
     elif announcements.missing_language(written) is not None:
         await ask_for_text(update, services, t, coordinator, written)
     else:
@@ -178,10 +191,12 @@ async def preview(
             [
                 [
                     InlineKeyboardButton(
-                        t.gettext("Send"), callback_data=f"an3:{announcement.id}:send"
+                        t.gettext("Send"),
+                        callback_data=AnnouncementDecision(announcement.id, "send").pack(),
                     ),
                     InlineKeyboardButton(
-                        t.gettext("Cancel"), callback_data=f"an3:{announcement.id}:cancel"
+                        t.gettext("Cancel"),
+                        callback_data=AnnouncementDecision(announcement.id, "cancel").pack(),
                     ),
                 ]
             ]
@@ -189,43 +204,34 @@ async def preview(
     )
 
 
-async def on_decision(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    coordinator = await coordinator_pressing(update, context)
-    if coordinator is None:
-        return
-    services = services_of(context)
-    t = tr(coordinator)
-    announcement = await announcements.get(services, int(context.match.group(1)))
+@on_press(AnnouncementDecision, coordinator=True)
+async def on_decision(press: Press[AnnouncementDecision]) -> None:
+    services, coordinator, t = press.services, press.participant, press.t
+    announcement = await announcements.get(services, press.data.announcement_id)
     if (
         announcement is None
         or announcement.coordinator_id != coordinator.id
         or announcements.missing_language(announcement) is not None  # not previewed yet
     ):
-        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
-        return
-    await remove_buttons(query)
-    if context.match.group(2) == "cancel":
+        raise Refused()
+    await press.remove_buttons()
+    if press.data.decision == "cancel":
         if not await announcements.cancel(services, announcement):
-            await query.answer(t.gettext("This announcement has been sent or cancelled already."))
-            return
-        await query.answer()
-        await send(update, t.gettext("The announcement is cancelled. Nothing was sent."))
+            raise Refused(DONE_ALREADY, alert=False)
+        await press.answer()
+        await press.reply(t.gettext("The announcement is cancelled. Nothing was sent."))
         return
-    scope = await sender_scope(context, coordinator)
+    scope = await scopes.scope_of(services, coordinator.telegram_user_id)
     count = await announcements.start_sending(services, announcement, scope)
     if count is None:
-        await query.answer(t.gettext("This announcement has been sent or cancelled already."))
-        return
-    await query.answer()
-    await send(
-        update,
+        raise Refused(DONE_ALREADY, alert=False)
+    await press.answer()
+    await press.reply(
         t.ngettext("Sending to {count} person…", "Sending to {count} people…", count).format(
             count=t.number(count)
-        ),
+        )
     )
-    start_delivery(context.application, announcement)
+    start_delivery(press.context.application, announcement)
 
 
 def start_delivery(application: Application, announcement: Announcement) -> None:
@@ -237,15 +243,16 @@ def start_delivery(application: Application, announcement: Announcement) -> None
 
     async def run() -> None:
         try:
-            await deliver(application.bot, services_of(application), announcement)
+            await deliver(application.bot_data[OUTBOX_KEY], announcement)
         finally:
             in_flight.discard(announcement.id)
 
     application.create_task(run(), name=f"announcement-{announcement.id}")
 
 
-async def deliver(bot: Bot, services: Services, announcement: Announcement) -> None:
+async def deliver(outbox: Outbox, announcement: Announcement) -> None:
     """Each pending delivery, then the count for the coordinator who wrote it."""
+    services = outbox.services
     for recipient in await announcements.pending(services, announcement):
         t = translator(recipient.language)
         text = (
@@ -254,15 +261,7 @@ async def deliver(bot: Bot, services: Services, announcement: Announcement) -> N
             + "</b>\n\n"
             + escape(announcements.text_for(announcement, recipient.language))
         )
-        try:
-            await bot.send_message(recipient.chat_id, text)
-            arrived = True
-        except Forbidden:
-            await registration.mark_unreachable_by_id(services, recipient.participant_id)
-            arrived = False
-        except TelegramError as error:
-            log.warning("announcement %s not delivered: %s", announcement.id, type(error).__name__)
-            arrived = False
+        arrived = (await outbox.send(recipient.chat_id, text)).ok
         await announcements.delivered(services, announcement, recipient, arrived)
     counts = await announcements.finish(services, announcement)
     coordinator = await registration.participant(services, announcement.coordinator_id)
@@ -270,7 +269,7 @@ async def deliver(bot: Bot, services: Services, announcement: Announcement) -> N
         return
     reached, total = counts
     t = tr(coordinator)
-    await bot.send_message(
+    await outbox.send(
         coordinator.chat_id,
         t.ngettext(
             "The announcement reached {reached} of {total} person.",
@@ -280,16 +279,9 @@ async def deliver(bot: Bot, services: Services, announcement: Announcement) -> N
     )
 
 
-async def resume_interrupted(context: Context) -> None:
-    """Announcements a restart cut off go on where they stopped."""
-    services = services_of(context.application)
-    for announcement in await announcements.interrupted(services):
-        start_delivery(context.application, announcement)
-
-
 HANDLERS = [
     CommandHandler("announce", announce_command, filters=filters.ChatType.PRIVATE),
-    CallbackQueryHandler(on_audience, pattern=rf"^an1:({'|'.join(AUDIENCES)})$"),
-    CallbackQueryHandler(on_languages, pattern=rf"^an2:({'|'.join(AUDIENCES)}):(one|each)$"),
-    CallbackQueryHandler(on_decision, pattern=r"^an3:(\d+):(send|cancel)$"),
+    on_audience,
+    on_languages,
+    on_decision,
 ]
