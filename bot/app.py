@@ -35,6 +35,7 @@ from bot.handlers.context import OUTBOX_KEY, SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.handlers.reminders import remind_idle_questionnaires
+from bot.jobs import retention
 from bot.jobs.announcements import resume_interrupted
 from bot.jobs.notices import resend_notices
 from bot.jobs.pair_deadlines import pair_deadlines
@@ -150,7 +151,7 @@ def schedule_jobs(application: Application, config: Config) -> None:
         ("notices", resend_notices, REMINDER_SCAN_INTERVAL, 5),
         ("outcome-follow-ups", outcomes.outcome_follow_ups, PAIR_SCAN_INTERVAL, 240),
         ("stall-scan", stall_scan, timedelta(minutes=config.stall_scan_minutes), 180),
-        (privacy.RETENTION_JOB, privacy.retention_sweep, RETENTION_INTERVAL, 300),
+        (retention.JOB_NAME, retention.retention_sweep, RETENTION_INTERVAL, 300),
     ]
     for name, callback, interval, first_s in jobs:
         application.job_queue.run_repeating(
