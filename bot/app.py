@@ -15,7 +15,6 @@ from bot.handlers import (
     agreement,
     alerts,
     announcements,
-    backup,
     checkins,
     coordinator,
     fallback,
@@ -35,7 +34,7 @@ from bot.handlers.context import OUTBOX_KEY, SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.handlers.reminders import remind_idle_questionnaires
-from bot.jobs import retention
+from bot.jobs import backup, retention
 from bot.jobs.announcements import resume_interrupted
 from bot.jobs.notices import resend_notices
 from bot.jobs.pair_deadlines import pair_deadlines

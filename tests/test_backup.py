@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import ConfigError, load_backup_settings
-from bot.handlers.backup import JOB_NAME
+from bot.jobs.backup import JOB_NAME
 from sandbox import BotApiEmulator
 from storage import open_database
 from storage.backup import BACKUP_NAME, back_up, backup_name, prune

@@ -7,10 +7,10 @@ from functools import wraps
 from html import escape
 
 from telegram import Update
-from telegram.ext import CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, filters
 
 from bot import scopes
-from bot.handlers.common import send, services_of, tr
+from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
 from bot.model.participants import Participant, Role
@@ -41,10 +41,10 @@ def coordinator_only(handler: Handler) -> Callable[[Update, BotContext], Awaitab
 
 @coordinator_only
 async def participants_command(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, participant: Participant
+    update: Update, context: BotContext, participant: Participant
 ) -> None:
     """/participants: how many mentors, mentees and others the programme (or scope) has."""
-    services = services_of(context)
+    services = context.services
     rows = await scopes.overview(services, await sender_scope(context, participant))
     t = tr(participant)
     title = t.gettext("Participants")
@@ -70,9 +70,9 @@ def overview_line(t: Translator, row: RoleCount) -> str:
 # -- several municipalities (bot/scopes.py) ---------------------------------------------------
 
 
-async def sender_scope(context: ContextTypes.DEFAULT_TYPE, coordinator: Participant) -> Scope:
+async def sender_scope(context: BotContext, coordinator: Participant) -> Scope:
     """The municipalities this coordinator works for, as they stand now."""
-    return await scopes.scope_of(services_of(context), coordinator.telegram_user_id)
+    return await scopes.scope_of(context.services, coordinator.telegram_user_id)
 
 
 async def refuse_out_of_scope(update: Update, coordinator: Participant) -> None:
@@ -85,11 +85,11 @@ async def refuse_out_of_scope(update: Update, coordinator: Participant) -> None:
 
 
 async def pair_in_scope(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, coordinator: Participant, pair_id: int
+    update: Update, context: BotContext, coordinator: Participant, pair_id: int
 ) -> bool:
     """Whether the coordinator may see and act on this pair; if not, they are told so."""
     scope = await sender_scope(context, coordinator)
-    if await scopes.includes_pair(services_of(context), scope, pair_id):
+    if await scopes.includes_pair(context.services, scope, pair_id):
         return True
     await refuse_out_of_scope(update, coordinator)
     return False
@@ -97,24 +97,22 @@ async def pair_in_scope(
 
 async def person_in_scope(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     coordinator: Participant,
     participant_id: int,
 ) -> bool:
     """Whether the coordinator may see and act on this participant; if not, they are told so."""
     scope = await sender_scope(context, coordinator)
-    if await scopes.includes_person(services_of(context), scope, participant_id):
+    if await scopes.includes_person(context.services, scope, participant_id):
         return True
     await refuse_out_of_scope(update, coordinator)
     return False
 
 
 @coordinator_only
-async def scope_command(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, participant: Participant
-) -> None:
+async def scope_command(update: Update, context: BotContext, participant: Participant) -> None:
     """/scope <user id> <municipality, ...> | all: limit a coordinator to some municipalities."""
-    services = services_of(context)
+    services = context.services
     t = tr(participant)
     parsed = scopes.parse_command(list(context.args or []))
     if parsed is None:

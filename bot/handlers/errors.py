@@ -10,7 +10,6 @@ from collections.abc import Callable
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, Forbidden
 
-from bot.handlers.common import participant_of, services_of
 from bot.handlers.context import BotContext
 from bot.i18n import Translator, guess_language, translator
 
@@ -94,11 +93,11 @@ async def answered(query: CallbackQuery, text: str) -> bool:
 async def language_of(update: Update, context: BotContext) -> str:
     """The person's language; when the database cannot say, the one their Telegram app uses."""
     try:
-        return (await participant_of(update, context)).language
+        return (await context.resolve_participant(update)).language
     except Exception as error:
         log.warning("update %s: participant unknown (%s)", update.update_id, type(error).__name__)
     user = update.effective_user
-    default = services_of(context).config.default_language
+    default = context.services.config.default_language
     return guess_language(user.language_code if user else None, default)
 
 

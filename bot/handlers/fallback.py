@@ -9,7 +9,6 @@ from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
-    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
@@ -17,7 +16,7 @@ from telegram.ext import (
 
 from bot import registration
 from bot.handlers import announcements, checkins, intake, pairs, questionnaire, review
-from bot.handlers.common import participant_of, send, services_of, tr
+from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.press import NO_LONGER_ACTIVE
 from bot.handlers.start import send_step
@@ -29,7 +28,7 @@ MAX_ECHOED_COMMAND = 32
 IMPOSSIBLE_ID = re.compile(r"\d{19}")
 
 
-async def ignore_non_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ignore_non_private(update: Update, context: BotContext) -> None:
     """The programme talks to people one by one; groups and channels get nothing but the
     answer every button press needs (a button forwarded into a group does nothing)."""
     chat = update.effective_chat
@@ -37,14 +36,14 @@ async def ignore_non_private(update: Update, context: ContextTypes.DEFAULT_TYPE)
         query = update.callback_query
         if query is not None:
             language = guess_language(
-                query.from_user.language_code, services_of(context).config.default_language
+                query.from_user.language_code, context.services.config.default_language
             )
             await query.answer(translator(language).gettext(NO_LONGER_ACTIVE), show_alert=True)
         raise ApplicationHandlerStop
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    participant = await participant_of(update, context)
+async def unknown_command(update: Update, context: BotContext) -> None:
+    participant = context.participant
     message = update.effective_message
     assert message is not None and message.text is not None
     command = message.text.split()[0][:MAX_ECHOED_COMMAND]
@@ -57,7 +56,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     )
 
 
-async def route_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def route_message(update: Update, context: BotContext) -> None:
     """A message that is no command: a note, an answer, the introduction, or a pointer on."""
     for handle in (
         review.note_reply,
@@ -77,10 +76,10 @@ async def route_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await unsupported_message(update, context)
 
 
-async def unexpected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unexpected_text(update: Update, context: BotContext) -> None:
     """Text while nothing is asked: repeat an open first question, or point to /help."""
-    participant = await participant_of(update, context)
-    step = registration.onboarding_step_of(services_of(context), participant)
+    participant = context.participant
+    step = registration.onboarding_step_of(context.services, participant)
     if step in (OnboardingStep.CHOOSE_LANGUAGE, OnboardingStep.CHOOSE_ROLE):
         await send_step(update, participant, step)
         return
@@ -92,9 +91,9 @@ async def unexpected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     )
 
 
-async def unsupported_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unsupported_message(update: Update, context: BotContext) -> None:
     """Photos, stickers, voice, files, locations...: say what the bot can read."""
-    participant = await participant_of(update, context)
+    participant = context.participant
     await send(
         update,
         tr(participant).gettext(
@@ -104,8 +103,8 @@ async def unsupported_message(update: Update, context: ContextTypes.DEFAULT_TYPE
     )
 
 
-async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    participant = await participant_of(update, context)
+async def edited_message(update: Update, context: BotContext) -> None:
+    participant = context.participant
     await send(
         update,
         tr(participant).gettext(
@@ -115,12 +114,10 @@ async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: BotContext) -> None:
     """A button from an old message, or callback data the bot does not know."""
-    query = update.callback_query
-    assert query is not None
-    participant = await participant_of(update, context)
-    await query.answer(tr(participant).gettext(NO_LONGER_ACTIVE), show_alert=True)
+    if update.callback_query is not None:
+        await update.callback_query.answer(context.t.gettext(NO_LONGER_ACTIVE), show_alert=True)
 
 
 async def guard(update: Update, context: BotContext) -> None:
@@ -129,7 +126,11 @@ async def guard(update: Update, context: BotContext) -> None:
     pattern handler as a match)."""
     await ignore_non_private(update, context)
     if update.effective_user is not None:
-        await context.resolve_participant(update)
+        try:
+            await context.resolve_participant(update)
+        except Exception as error:  # e.g. a locked database: answered once, and no handler
+            await context.application.process_error(update, error)  # runs without the sender
+            raise ApplicationHandlerStop from error
     query = update.callback_query
     if query is not None and (not query.data or IMPOSSIBLE_ID.search(query.data)):
         await stale_button(update, context)

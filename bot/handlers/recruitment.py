@@ -5,10 +5,11 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
-from telegram.ext import CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, filters
 
 from bot import registration
-from bot.handlers.common import send, services_of, tr
+from bot.handlers.common import send, tr
+from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only
 from bot.model import recruitment as channels
 from bot.model.participants import Participant
@@ -17,9 +18,7 @@ MAX_LISTED = 50
 
 
 @coordinator_only
-async def new_link_command(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, participant: Participant
-) -> None:
+async def new_link_command(update: Update, context: BotContext, participant: Participant) -> None:
     """/newlink <name>: a deep link that records who came through it."""
     t = tr(participant)
     name = channels.clean_name(" ".join(context.args or []))
@@ -32,7 +31,7 @@ async def new_link_command(
             ),
         )
         return
-    services = services_of(context)
+    services = context.services
     channel = await registration.create_channel(services, name, participant.telegram_user_id)
     link = channels.deep_link(context.bot.username, channel)
     await send(
@@ -45,12 +44,10 @@ async def new_link_command(
 
 
 @coordinator_only
-async def links_command(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, participant: Participant
-) -> None:
+async def links_command(update: Update, context: BotContext, participant: Participant) -> None:
     """/links: every recruitment channel with its link and who came through it."""
     t = tr(participant)
-    counts = await registration.channel_results(services_of(context))
+    counts = await registration.channel_results(context.services)
     if not counts:
         await send(
             update, t.gettext("There are no recruitment links yet. Create one with /newlink.")

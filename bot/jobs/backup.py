@@ -1,0 +1,13 @@
+"""Daily at BACKUP_HOUR: a consistent copy of the database, while the bot goes on working."""
+
+from __future__ import annotations
+
+from bot.backup import daily_backup
+from bot.handlers.context import BotContext
+
+JOB_NAME = "daily-backup"
+
+
+async def backup_job(context: BotContext) -> None:
+    """Back the database up (bot/backup.py keeps BACKUP_KEEP copies)."""
+    await daily_backup(context.services)
