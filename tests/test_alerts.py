@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from tests.conftest import COORDINATOR_ID, RunningBot
+from tests.conftest import SECOND_COORDINATOR, RunningBot
 from tests.scenarios import visible
 from tests.test_pairs import matched, propose, ready_mentor, rows, waiting_mentee
 from tests.test_screening import coordinator_ready
 
-SECOND_COORDINATOR = 900002
 SCAN = "stall-scan"
 
 
@@ -21,14 +16,6 @@ def alerts_in(user) -> list:
 
 async def scan(bot: RunningBot) -> None:
     await bot.run_job(SCAN)
-
-
-@pytest.fixture
-async def two_coordinators(make_config) -> AsyncIterator[RunningBot]:
-    running = RunningBot(make_config(coordinator_ids=f"{COORDINATOR_ID},{SECOND_COORDINATOR}"))
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def test_an_alert_is_taken_snoozed_comes_back_and_closes_on_recovery(

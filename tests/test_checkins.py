@@ -10,15 +10,11 @@ from bot.handlers.common import services_of
 from bot.i18n import translator
 from bot.model.questionnaire import load
 from storage import checkins as checkin_store
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, rows
 from tests.scenarios import visible
 from tests.test_pairs import matched
 
 WAVE = "checkin-wave"
-
-
-async def rows(bot: RunningBot, sql: str, *params: object) -> list:
-    return await services_of(bot.application).db.fetch_all(sql, params)
 
 
 async def due_wave(bot: RunningBot, days: float = 14) -> None:

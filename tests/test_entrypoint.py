@@ -3,47 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
-import sys
 from pathlib import Path
 
 from aiohttp import ClientSession
 
 from sandbox import BotApiEmulator
-from tests.conftest import TOKEN
-
-ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = (
-    "BOT_TOKEN",
-    "COORDINATOR_IDS",
-    "DATABASE_PATH",
-    "TIMEZONE",
-    "DEFAULT_LANGUAGE",
-    "BOT_API_BASE_URL",
-    "LOG_LEVEL",
-)
-
-
-def environment(**variables: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in SETTINGS}
-    env["BOT_TOKEN"] = ""  # set, so that a developer's .env cannot fill it in
-    env["PYTHONPATH"] = str(ROOT)
-    env.update(variables)
-    return env
-
-
-async def run_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+from tests.conftest import TOKEN, environment, run_bot
 
 
 async def test_without_a_token_it_serves_the_sandbox_and_prints_its_address(

@@ -24,7 +24,7 @@ from sandbox import BotApiEmulator, SimulatedUser
 from sandbox.faults import Fault, FaultInjector
 from storage import pairs as pair_store
 from storage import participants as participant_store
-from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot
+from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot, rows
 from tests.test_pairs import matched
 
 ALICE = 1001
@@ -250,10 +250,6 @@ async def seed_pair(bot: RunningBot, emulator: BotApiEmulator, number: int, lang
         await pair_store.answer(
             db, proposal.id, side, True, actor_id=actor, reason=None, now=bot.clock()
         )
-
-
-async def rows(bot: RunningBot, sql: str, *params: object) -> list:
-    return await services_of(bot.application).db.fetch_all(sql, params)
 
 
 async def people_asked(bot: RunningBot) -> dict[int, tuple[str, str]]:

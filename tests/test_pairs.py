@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers.common import services_of
-from tests.conftest import RunningBot
+from tests.conftest import rows
 from tests.scenarios import (
     MENTEE_ANSWERS,
     MENTOR_ANSWERS,
@@ -17,10 +16,6 @@ from tests.test_screening import coordinator_ready, submitted_screening
 MENTEE = {**MENTEE_ANSWERS, "field": "health"}  # the same field as the mentor's
 MENTOR_PHONE = str(MENTOR_ANSWERS["contact"])
 MENTEE_PHONE = str(MENTEE_ANSWERS["contact"])
-
-
-async def rows(bot: RunningBot, sql: str, *params: object) -> list:
-    return await services_of(bot.application).db.fetch_all(sql, params)
 
 
 async def ready_mentor(emulator, coordinator, user_id: int, answers=MENTOR_ANSWERS):

@@ -13,7 +13,7 @@ from bot.handlers.common import services_of
 from bot.i18n import translator
 from bot.model.questionnaire import load
 from bot.privacy import consent_version
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, rows
 from tests.scenarios import MENTEE_ANSWERS, MENTOR_ANSWERS, onboard, read_introduction, visible
 from tests.scenarios import answer_until as answer_questions
 from tests.test_checkins import answer_mentor, due_wave
@@ -24,10 +24,6 @@ from tests.test_screening import coordinator_ready, submitted_screening
 MENTEE_NAME = str(MENTEE["name"])
 MENTOR_NAME = str(MENTOR_ANSWERS["name"])
 MENTOR_NOTE = "We practised job interviews."
-
-
-async def rows(bot: RunningBot, sql: str, *params: object) -> list:
-    return await services_of(bot.application).db.fetch_all(sql, params)
 
 
 async def person_id(bot: RunningBot, telegram_user_id: int) -> int:
