@@ -17,10 +17,14 @@ from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, translator
 from bot.model.participants import Role
 from sandbox import BotApiEmulator, SimulatedUser
 from tests.conftest import COORDINATOR_ID, RunningBot, rows
-from tests.scenarios import onboard
-from tests.test_outcomes import end_pair
-from tests.test_pairs import matched, ready_mentor, waiting_mentee
-from tests.test_screening import submitted_screening
+from tests.scenarios import (
+    end_pair,
+    matched,
+    onboard,
+    ready_mentor,
+    submitted_screening,
+    waiting_mentee,
+)
 
 NOT_COORDINATOR_COMMAND = "Sorry, only the programme's coordinators can use this command."
 NOT_COORDINATOR_BUTTON = "Only the programme's coordinators can do this."

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from tests.conftest import SECOND_COORDINATOR, RunningBot
-from tests.scenarios import visible
-from tests.test_pairs import matched, propose, ready_mentor, rows, waiting_mentee
-from tests.test_screening import coordinator_ready
-
-SCAN = "stall-scan"
-
-
-def alerts_in(user) -> list:
-    return [m for m in user.messages if (m.text or "").startswith("A pair needs your attention")]
-
-
-async def scan(bot: RunningBot) -> None:
-    await bot.run_job(SCAN)
+from tests.conftest import SECOND_COORDINATOR, rows
+from tests.scenarios import (
+    alerts_in,
+    coordinator_ready,
+    matched,
+    propose,
+    ready_mentor,
+    scan,
+    visible,
+    waiting_mentee,
+)
 
 
 async def test_an_alert_is_taken_snoozed_comes_back_and_closes_on_recovery(

@@ -10,16 +10,8 @@ from bot.handlers.common import services_of
 from bot.i18n import translator
 from bot.model.questionnaire import load
 from storage import checkins as checkin_store
-from tests.conftest import RunningBot, rows
-from tests.scenarios import visible
-from tests.test_pairs import matched
-
-WAVE = "checkin-wave"
-
-
-async def due_wave(bot: RunningBot, days: float = 14) -> None:
-    bot.clock.advance(days=days)
-    await bot.run_job(WAVE)
+from tests.conftest import rows
+from tests.scenarios import WAVE, answer_mentor, due_wave, matched, visible
 
 
 async def test_both_get_their_check_in_when_it_is_due(emulator, bot) -> None:
@@ -53,13 +45,6 @@ async def test_never_at_night(emulator, bot) -> None:
     await mentor.send("/help")
     await mentor.wait_for_messages(seen + 1)
     assert not any("Time for a short check-in" in (m.text or "") for m in mentor.messages[seen:])
-
-
-async def answer_mentor(mentor) -> None:
-    for button in ("Yes, in person", "Good", "No, all is fine"):
-        await mentor.press(button)
-        await mentor.next_message()
-    await mentor.send("We practised job interviews.")
 
 
 async def test_answers_by_buttons_text_and_voice_become_journal_entries(emulator, bot) -> None:

@@ -25,7 +25,7 @@ from sandbox.faults import Fault, FaultInjector
 from storage import pairs as pair_store
 from storage import participants as participant_store
 from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot, rows
-from tests.test_pairs import matched
+from tests.scenarios import matched
 
 ALICE = 1001
 CLIENT_TIMEOUT_S = 0.5  # read and write each: the client gives up after 1 s without an answer

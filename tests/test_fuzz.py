@@ -54,22 +54,20 @@ from sandbox.views import BotMessage
 from storage import Database
 from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot
 from tests.scenarios import (
+    MENTEE,
     MENTOR_ANSWERS,
     answer_until,
+    both_accept,
+    coordinator_ready,
+    matched,
     onboard,
+    propose,
     question_in,
     read_introduction,
-    visible,
-)
-from tests.test_pairs import (
-    MENTEE,
-    both_accept,
-    matched,
-    propose,
     ready_mentor,
+    visible,
     waiting_mentee,
 )
-from tests.test_screening import coordinator_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = 2000

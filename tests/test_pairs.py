@@ -4,72 +4,17 @@ from __future__ import annotations
 
 from tests.conftest import rows
 from tests.scenarios import (
-    MENTEE_ANSWERS,
-    MENTOR_ANSWERS,
-    answer_until,
+    MENTEE,
+    MENTEE_PHONE,
+    MENTOR_PHONE,
+    coordinator_ready,
+    matched,
     onboard,
-    read_introduction,
+    propose,
+    ready_mentor,
     visible,
+    waiting_mentee,
 )
-from tests.test_screening import coordinator_ready, submitted_screening
-
-MENTEE = {**MENTEE_ANSWERS, "field": "health"}  # the same field as the mentor's
-MENTOR_PHONE = str(MENTOR_ANSWERS["contact"])
-MENTEE_PHONE = str(MENTEE_ANSWERS["contact"])
-
-
-async def ready_mentor(emulator, coordinator, user_id: int, answers=MENTOR_ANSWERS):
-    """A mentor screened, approved and through the mentor course."""
-    mentor = await submitted_screening(emulator, user_id, answers=answers)
-    review = await coordinator.next_message()
-    for button in ("Approve", "Mentor course done"):
-        await coordinator.press(button, message=review)
-        await mentor.next_message()
-        await coordinator.next_message()  # "Saved: …"
-    return mentor
-
-
-async def waiting_mentee(emulator, coordinator, user_id: int, answers=MENTEE):
-    mentee = await onboard(emulator, user_id, "en", "mentee")
-    await read_introduction(mentee, "en")
-    await answer_until(mentee, "en", answers, questionnaire="intake")
-    await mentee.press("Send my answers")
-    await mentee.next_message()
-    await coordinator.next_message()  # "A mentee is ready for matching"
-    return mentee
-
-
-async def propose(coordinator):
-    """/match, the first mentee, the first suggestion."""
-    await coordinator.send("/match")
-    await coordinator.next_message()
-    await coordinator.press("1")
-    suggestions = await coordinator.next_message()
-    await coordinator.press("Propose 1", message=suggestions)
-    await coordinator.next_message()  # "The proposal is sent to both…"
-    return suggestions
-
-
-async def matched(emulator, mentee_answers=MENTEE):
-    """A coordinator, a mentor and a mentee who both said yes."""
-    coordinator = await coordinator_ready(emulator)
-    mentor = await ready_mentor(emulator, coordinator, 9001)
-    mentee = await waiting_mentee(emulator, coordinator, 9002, mentee_answers)
-    await propose(coordinator)
-    await both_accept(mentor, mentee)
-    await coordinator.next_message()  # "New pair: …"
-    return coordinator, mentor, mentee
-
-
-async def both_accept(mentor, mentee) -> None:
-    """Both read the proposal and say yes: the mentor first, then the mentee."""
-    await mentor.next_message()
-    await mentee.next_message()
-    await mentor.press("Yes")
-    await mentor.next_message()
-    await mentee.press("Yes")
-    await mentor.next_message()
-    await mentee.next_message()
 
 
 async def test_a_coordinator_matches_and_both_accept(emulator, bot) -> None:

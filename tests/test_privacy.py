@@ -14,12 +14,23 @@ from bot.i18n import translator
 from bot.model.questionnaire import load
 from bot.privacy import consent_version
 from tests.conftest import RunningBot, rows
-from tests.scenarios import MENTEE_ANSWERS, MENTOR_ANSWERS, onboard, read_introduction, visible
+from tests.scenarios import (
+    MENTEE,
+    MENTEE_ANSWERS,
+    MENTOR_ANSWERS,
+    answer_mentor,
+    coordinator_ready,
+    due_wave,
+    end_pair,
+    matched,
+    onboard,
+    read_introduction,
+    ready_mentor,
+    submitted_screening,
+    visible,
+    waiting_mentee,
+)
 from tests.scenarios import answer_until as answer_questions
-from tests.test_checkins import answer_mentor, due_wave
-from tests.test_outcomes import end_pair
-from tests.test_pairs import MENTEE, matched, ready_mentor, waiting_mentee
-from tests.test_screening import coordinator_ready, submitted_screening
 
 MENTEE_NAME = str(MENTEE["name"])
 MENTOR_NAME = str(MENTOR_ANSWERS["name"])

@@ -9,32 +9,19 @@ import pytest
 from bot.i18n import translator
 from bot.model.questionnaire import load
 from tests.conftest import COORDINATOR_ID, SECOND_COORDINATOR, rows
-from tests.scenarios import MENTOR_ANSWERS, answer_until, onboard, question_in, visible
+from tests.scenarios import (
+    ASKED,
+    MENTOR_ANSWERS,
+    answer_until,
+    coordinator_ready,
+    onboard,
+    question_in,
+    submitted_screening,
+    visible,
+)
 
-# Every question but the one asked only of those who speak "other languages".
-ASKED = [
-    question.id for question in load("screening").questions if question.id != "languages_other"
-]
 ENGLISH_QUESTIONS = [question.text for question in load("screening").questions]
 ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
-
-
-async def coordinator_ready(emulator, user_id: int = COORDINATOR_ID, name: str = "Karen"):
-    coordinator = emulator.user(user_id, first_name=name, language_code="en")
-    await coordinator.send("/start")
-    await coordinator.next_message()
-    return coordinator
-
-
-async def submitted_screening(
-    emulator, user_id: int, language: str = "en", answers: dict[str, object] = MENTOR_ANSWERS
-):
-    """A mentor who has sent the screening; returns the mentor."""
-    mentor = await onboard(emulator, user_id, language, "mentor")
-    await answer_until(mentor, language, answers)
-    await mentor.press(translator(language).gettext("Send my answers"))
-    await mentor.next_message()
-    return mentor
 
 
 @pytest.mark.parametrize("language", ["da", "en", "ar"])
