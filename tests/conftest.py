@@ -17,6 +17,8 @@ from bot.config import Config, load_config
 from bot.handlers.common import services_of
 from sandbox import BotApiEmulator
 from sandbox.runner import InLoopBot
+from storage import Database, open_database
+from tests.seeds import seed_programme
 
 TOKEN = "123456789:TESTtokenTESTtokenTESTtokenTESTtok"
 COORDINATOR_ID = 900001
@@ -146,3 +148,11 @@ async def two_coordinators(make_config: Callable[..., Config]) -> AsyncIterator[
     await running.start()
     yield running
     await running.stop()
+
+
+@pytest.fixture
+async def programme(tmp_path: Path) -> AsyncIterator[Database]:
+    """A database holding tests/seeds.py's evaluation programme, the bot not running."""
+    database = await open_database(tmp_path / "x.sqlite3")
+    yield await seed_programme(database)
+    await database.close()

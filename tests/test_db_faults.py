@@ -17,7 +17,7 @@ from bot.i18n import translator
 from sandbox import SimulatedUser
 from storage import open_database, participants
 from tests.conftest import RunningBot, rows
-from tests.test_faults import FIRST_SEEDED_ID, seed_pair
+from tests.seeds import FIRST_SEEDED_ID, seed_pair
 
 WAVE = "checkin-wave"
 NOT_SAVED = "I could not save that just now. Please send it again in a moment."

@@ -31,7 +31,7 @@ from tests.scenarios import (
     visible,
     waiting_mentee,
 )
-from tests.test_evaluation import NOW, db, programme  # noqa: F401 (fixtures)
+from tests.seeds import NOW
 
 AARHUS_COORDINATOR = 900002
 NOT_YOURS = "This is not in your municipalities."
@@ -83,7 +83,7 @@ def test_scopes_in_the_configuration() -> None:
             load_config({**env, "COORDINATOR_SCOPES": wrong})
 
 
-async def test_a_scoped_report_counts_only_its_municipalities(programme) -> None:  # noqa: F811
+async def test_a_scoped_report_counts_only_its_municipalities(programme) -> None:
     whole = await build_report(programme, ReportFilter(), NOW)
     aarhus = await build_report(programme, ReportFilter(within=("ÅRHUS",)), NOW)
     roles = {row.role: row.total for row in aarhus.participants}
