@@ -302,6 +302,19 @@ async def answer_mentor(
         await mentor.send(note)
 
 
+async def mentor_answered_check_in(
+    emulator: BotApiEmulator, bot: RunningBot
+) -> tuple[SimulatedUser, SimulatedUser, SimulatedUser]:
+    """A pair two weeks on: both got their check-in, the mentor answered it and was thanked."""
+    coordinator, mentor, mentee = await matched(emulator)
+    await due_wave(bot)
+    await mentor.next_message()
+    await mentee.next_message()
+    await answer_mentor(mentor)
+    await mentor.next_message()  # "Thank you! Your answers are saved for the coordinator."
+    return coordinator, mentor, mentee
+
+
 def alerts_in(user: SimulatedUser) -> list[BotMessage]:
     """The stall alerts a coordinator has received."""
     return [m for m in user.messages if (m.text or "").startswith("A pair needs your attention")]

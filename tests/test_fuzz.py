@@ -61,6 +61,7 @@ from tests.scenarios import (
     coordinator_ready,
     matched,
     onboard,
+    open_pair_card,
     propose,
     question_in,
     read_introduction,
@@ -895,10 +896,7 @@ async def errors_after_all_is_done(user: SimulatedUser, caplog: pytest.LogCaptur
 async def test_a_double_tap_on_a_pairs_pause_is_no_error(emulator, bot, caplog) -> None:
     """The second tap found the menu of the first shown already: "message is not modified"."""
     coordinator, _, _ = await matched(emulator)
-    await coordinator.send("/pairs")
-    await coordinator.next_message()
-    await coordinator.press("1")
-    card = await coordinator.next_message()
+    card = await open_pair_card(coordinator)
     pause = card.button("Pause").callback_data
     await coordinator.press("Pause", message=card)
     menu = await coordinator.wait_for_edit(card)

@@ -10,7 +10,8 @@ from tests.scenarios import (
     coordinator_ready,
     matched,
     onboard,
-    propose,
+    open_pair_card,
+    proposal_sent,
     ready_mentor,
     visible,
     waiting_mentee,
@@ -81,10 +82,7 @@ async def test_contact_details_are_shared_only_as_agreed(emulator, bot) -> None:
 
 
 async def test_a_decline_puts_the_mentee_back_on_the_list(emulator, bot) -> None:
-    coordinator = await coordinator_ready(emulator)
-    mentor = await ready_mentor(emulator, coordinator, 9001)
-    mentee = await waiting_mentee(emulator, coordinator, 9002)
-    await propose(coordinator)
+    coordinator, mentor, mentee = await proposal_sent(emulator)
     await mentor.next_message()
     await mentee.next_message()
 
@@ -154,10 +152,7 @@ async def test_a_coordinator_ends_a_pair_with_a_job(emulator, bot) -> None:
 
 async def test_a_paused_pair_resumes_on_its_date(emulator, bot) -> None:
     coordinator, mentor, mentee = await matched(emulator)
-    await coordinator.send("/pairs")
-    await coordinator.next_message()
-    await coordinator.press("1")
-    card = await coordinator.next_message()
+    card = await open_pair_card(coordinator)
     await coordinator.press("Pause", message=card)
     await coordinator.wait_for_edit(card)
     await coordinator.press("1 month", message=card)
@@ -175,10 +170,7 @@ async def test_a_paused_pair_resumes_on_its_date(emulator, bot) -> None:
 
 
 async def test_an_unanswered_proposal_is_reminded_once_and_lapses(emulator, bot) -> None:
-    coordinator = await coordinator_ready(emulator)
-    mentor = await ready_mentor(emulator, coordinator, 9001)
-    mentee = await waiting_mentee(emulator, coordinator, 9002)
-    await propose(coordinator)
+    coordinator, mentor, mentee = await proposal_sent(emulator)
     await mentor.next_message()
     await mentee.next_message()
     await mentor.press("Yes")
@@ -205,10 +197,7 @@ async def test_an_unanswered_proposal_is_reminded_once_and_lapses(emulator, bot)
 
 
 async def test_nobody_answers_or_runs_matching_for_someone_else(emulator, bot) -> None:
-    coordinator = await coordinator_ready(emulator)
-    await ready_mentor(emulator, coordinator, 9001)
-    mentee = await waiting_mentee(emulator, coordinator, 9002)
-    await propose(coordinator)
+    _, _, mentee = await proposal_sent(emulator)
     await mentee.next_message()
     (pair,) = await rows(bot, "SELECT id FROM pairs")
 

@@ -18,11 +18,11 @@ from tests.scenarios import (
     MENTEE,
     MENTEE_ANSWERS,
     MENTOR_ANSWERS,
-    answer_mentor,
     coordinator_ready,
     due_wave,
     end_pair,
     matched,
+    mentor_answered_check_in,
     onboard,
     read_introduction,
     ready_mentor,
@@ -145,12 +145,7 @@ async def test_an_arabic_mentee_gets_their_data_as_a_file_in_arabic(emulator, bo
 
 
 async def test_the_copy_holds_own_entries_and_leaves_out_the_other_sides(emulator, bot) -> None:
-    _, mentor, mentee = await matched(emulator)
-    await due_wave(bot)
-    await mentor.next_message()
-    await mentee.next_message()
-    await answer_mentor(mentor)
-    await mentor.next_message()
+    _, mentor, mentee = await mentor_answered_check_in(emulator, bot)
 
     await mentor.send("/mydata")
     file, _ = await mentor.next_messages(2)
@@ -244,12 +239,7 @@ async def test_someone_elses_delete_button_does_nothing(emulator, bot) -> None:
 
 
 async def test_the_report_is_the_same_after_an_erasure(emulator, bot) -> None:
-    coordinator, mentor, mentee = await matched(emulator)
-    await due_wave(bot)
-    await mentor.next_message()
-    await mentee.next_message()
-    await answer_mentor(mentor)
-    await mentor.next_message()
+    coordinator, mentor, mentee = await mentor_answered_check_in(emulator, bot)
     await end_pair(coordinator, "Ordinary job")
     db = services_of(bot.application).db
     later = datetime(2027, 6, 1)
