@@ -316,18 +316,8 @@ async def seed_pair(
     first = FIRST_SEEDED_ID + 2 * number
     mentor_id = await enrol(bot, emulator, first, Role.MENTOR, languages[0])
     mentee_id = await enrol(bot, emulator, first + 1, Role.MENTEE, languages[1])
-    proposal = await pair_store.propose(
-        db,
-        mentor_id=mentor_id,
-        mentee_id=mentee_id,
-        score=80,
-        reasons=[],
-        coordinator_id=COORDINATOR,
-        actor_id=COORDINATOR,
-        now=bot.clock(),
-    )
-    assert proposal is not None
+    proposal_id = await propose(db, mentor_id, mentee_id, bot.clock())
     for side, actor in ((Side.MENTOR, mentor_id), (Side.MENTEE, mentee_id)):
         await pair_store.answer(
-            db, proposal.id, side, True, actor_id=actor, reason=None, now=bot.clock()
+            db, proposal_id, side, True, actor_id=actor, reason=None, now=bot.clock()
         )
