@@ -94,12 +94,14 @@ def environment(**variables: str) -> dict[str, str]:
     return env
 
 
-async def run_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    """`python -m bot` started as a person starts it, in `cwd`, its output captured."""
+async def run_bot(
+    env: dict[str, str], cwd: Path, module: str = "bot"
+) -> asyncio.subprocess.Process:
+    """`python -m bot` (or `module`) started as a person starts it, in `cwd`, output captured."""
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        module,
         cwd=cwd,
         env=env,
         stdout=asyncio.subprocess.PIPE,

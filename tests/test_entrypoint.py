@@ -1,4 +1,4 @@
-"""`python -m bot` as a person starts it: the sandbox without a token, a bot with one."""
+"""`python -m sandbox` and `python -m bot` as a person starts them: the sandbox, the bot."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from sandbox import BotApiEmulator
 from tests.conftest import TOKEN, environment, run_bot
 
 
-async def test_without_a_token_it_serves_the_sandbox_and_prints_its_address(
+async def test_python_m_sandbox_serves_the_sandbox_and_prints_its_address(
     tmp_path: Path,
 ) -> None:
+    # Without a token `python -m bot` exits 2 (test_entry_points); the sandbox is its own module.
     env = environment(SANDBOX_PORT="0", SANDBOX_DATA_DIR=str(tmp_path / "play"), LOG_LEVEL="ERROR")
-    process = await run_bot(env, tmp_path)
+    process = await run_bot(env, tmp_path, module="sandbox")
     try:
         assert process.stdout is not None
         line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
