@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,11 +14,26 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Config, load_config
+from bot.handlers.common import services_of
 from sandbox import BotApiEmulator
 from sandbox.runner import InLoopBot
+from storage import Database, open_database
+from tests.seeds import seed_programme
 
 TOKEN = "123456789:TESTtokenTESTtokenTESTtokenTESTtok"
 COORDINATOR_ID = 900001
+SECOND_COORDINATOR = 900002
+ROOT = Path(__file__).resolve().parent.parent
+# Settings a developer's shell may hold; a bot started by a test sees only those it is given.
+SETTINGS = (
+    "BOT_TOKEN",
+    "COORDINATOR_IDS",
+    "DATABASE_PATH",
+    "TIMEZONE",
+    "DEFAULT_LANGUAGE",
+    "BOT_API_BASE_URL",
+    "LOG_LEVEL",
+)
 
 
 class FakeClock:
@@ -62,6 +80,35 @@ class RunningBot:
         await self._runner.run_job(name)
 
 
+async def rows(bot: RunningBot, sql: str, *params: object) -> list:
+    """What the running bot's database answers to `sql`."""
+    return await services_of(bot.application).db.fetch_all(sql, params)
+
+
+def environment(**variables: str) -> dict[str, str]:
+    """The environment for `python -m bot`: this shell's, without the bot's settings, plus these."""
+    env = {name: value for name, value in os.environ.items() if name not in SETTINGS}
+    env["BOT_TOKEN"] = ""  # set, so that a developer's .env cannot fill it in
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(variables)
+    return env
+
+
+async def run_bot(
+    env: dict[str, str], cwd: Path, module: str = "bot"
+) -> asyncio.subprocess.Process:
+    """`python -m bot` (or `module`) started as a person starts it, in `cwd`, output captured."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        module,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
 @pytest.fixture
 async def emulator() -> AsyncIterator[BotApiEmulator]:
     server = BotApiEmulator(token=TOKEN)
@@ -94,3 +141,20 @@ async def bot(make_config: Callable[..., Config]) -> AsyncIterator[RunningBot]:
     await running.start()
     yield running
     await running.stop()
+
+
+@pytest.fixture
+async def two_coordinators(make_config: Callable[..., Config]) -> AsyncIterator[RunningBot]:
+    """The bot with a second coordinator, SECOND_COORDINATOR, beside COORDINATOR_ID."""
+    running = RunningBot(make_config(coordinator_ids=f"{COORDINATOR_ID},{SECOND_COORDINATOR}"))
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def programme(tmp_path: Path) -> AsyncIterator[Database]:
+    """A database holding tests/seeds.py's evaluation programme, the bot not running."""
+    database = await open_database(tmp_path / "x.sqlite3")
+    yield await seed_programme(database)
+    await database.close()

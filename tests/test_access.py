@@ -12,16 +12,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.commands import COORDINATOR_ONLY
-from bot.handlers.common import services_of
 from bot.handlers.texts import help_text
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, translator
 from bot.model.participants import Role
 from sandbox import BotApiEmulator, SimulatedUser
-from tests.conftest import COORDINATOR_ID, RunningBot
-from tests.scenarios import onboard
-from tests.test_outcomes import end_pair
-from tests.test_pairs import matched, ready_mentor, waiting_mentee
-from tests.test_screening import submitted_screening
+from tests.conftest import COORDINATOR_ID, RunningBot, rows
+from tests.scenarios import (
+    end_pair,
+    matched,
+    onboard,
+    ready_mentor,
+    submitted_screening,
+    waiting_mentee,
+)
 
 NOT_COORDINATOR_COMMAND = "Sorry, only the programme's coordinators can use this command."
 NOT_COORDINATOR_BUTTON = "Only the programme's coordinators can do this."
@@ -96,10 +99,6 @@ class World:
         """Someone the bot has never seen, with a message of `sender` forwarded to them."""
         stranger = self.emulator.user(next(_stranger_ids), first_name="Eve", language_code="ar")
         return stranger, stranger.receive_forward(sender, message_id)
-
-
-async def rows(bot: RunningBot, sql: str, *params: object) -> list:
-    return await services_of(bot.application).db.fetch_all(sql, params)
 
 
 async def participant_id(bot: RunningBot, user: SimulatedUser) -> int:

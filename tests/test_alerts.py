@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from tests.conftest import COORDINATOR_ID, RunningBot
-from tests.scenarios import visible
-from tests.test_pairs import matched, propose, ready_mentor, rows, waiting_mentee
-from tests.test_screening import coordinator_ready
-
-SECOND_COORDINATOR = 900002
-SCAN = "stall-scan"
-
-
-def alerts_in(user) -> list:
-    return [m for m in user.messages if (m.text or "").startswith("A pair needs your attention")]
-
-
-async def scan(bot: RunningBot) -> None:
-    await bot.run_job(SCAN)
-
-
-@pytest.fixture
-async def two_coordinators(make_config) -> AsyncIterator[RunningBot]:
-    running = RunningBot(make_config(coordinator_ids=f"{COORDINATOR_ID},{SECOND_COORDINATOR}"))
-    await running.start()
-    yield running
-    await running.stop()
+from tests.conftest import SECOND_COORDINATOR, rows
+from tests.scenarios import (
+    alerts_in,
+    answer_mentor,
+    coordinator_ready,
+    matched,
+    proposal_sent,
+    scan,
+    visible,
+)
 
 
 async def test_an_alert_is_taken_snoozed_comes_back_and_closes_on_recovery(
@@ -81,10 +64,7 @@ async def test_an_alert_is_taken_snoozed_comes_back_and_closes_on_recovery(
 
     await bot.run_job("checkin-wave")  # the check-in that fell due meanwhile
     await mentor.next_message()
-    for button in ("Yes, in person", "Good", "No, all is fine"):
-        await mentor.press(button)
-        await mentor.next_message()
-    await mentor.press("Skip ›")
+    await answer_mentor(mentor, note=None)
     await mentor.next_message()
     await scan(bot)
     journal = await rows(bot, "SELECT role, kind FROM journal WHERE role = 'bot' ORDER BY id")
@@ -112,10 +92,7 @@ async def test_a_mentor_cannot_press_an_alert_button(emulator, bot) -> None:
 
 
 async def test_an_unanswered_proposal_alerts_after_a_week(emulator, bot) -> None:
-    karen = await coordinator_ready(emulator)
-    mentor = await ready_mentor(emulator, karen, 9001)
-    mentee = await waiting_mentee(emulator, karen, 9002)
-    await propose(karen)
+    karen, mentor, mentee = await proposal_sent(emulator)
     await mentor.next_message()
     await mentee.next_message()
     await mentor.press("Yes")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from bot.i18n import translator
-from tests.scenarios import onboard, visible
-from tests.test_pairs import matched, rows
-from tests.test_screening import coordinator_ready
+from tests.conftest import rows
+from tests.scenarios import coordinator_ready, matched, onboard, visible
 
 HEADING = "A message from the coordinator"
 

@@ -10,20 +10,16 @@ from bot.handlers.common import services_of
 from bot.i18n import translator
 from bot.model.questionnaire import load
 from storage import checkins as checkin_store
-from tests.conftest import RunningBot
-from tests.scenarios import visible
-from tests.test_pairs import matched
-
-WAVE = "checkin-wave"
-
-
-async def rows(bot: RunningBot, sql: str, *params: object) -> list:
-    return await services_of(bot.application).db.fetch_all(sql, params)
-
-
-async def due_wave(bot: RunningBot, days: float = 14) -> None:
-    bot.clock.advance(days=days)
-    await bot.run_job(WAVE)
+from tests.conftest import rows
+from tests.scenarios import (
+    WAVE,
+    answer_mentor,
+    due_wave,
+    end_pair,
+    matched,
+    open_pair_card,
+    visible,
+)
 
 
 async def test_both_get_their_check_in_when_it_is_due(emulator, bot) -> None:
@@ -57,13 +53,6 @@ async def test_never_at_night(emulator, bot) -> None:
     await mentor.send("/help")
     await mentor.wait_for_messages(seen + 1)
     assert not any("Time for a short check-in" in (m.text or "") for m in mentor.messages[seen:])
-
-
-async def answer_mentor(mentor) -> None:
-    for button in ("Yes, in person", "Good", "No, all is fine"):
-        await mentor.press(button)
-        await mentor.next_message()
-    await mentor.send("We practised job interviews.")
 
 
 async def test_answers_by_buttons_text_and_voice_become_journal_entries(emulator, bot) -> None:
@@ -257,10 +246,7 @@ async def test_a_coordinator_writes_a_note_and_reads_the_journal_in_pages(emulat
 async def test_a_coordinator_changes_a_pairs_check_in_cadence(emulator, bot) -> None:
     coordinator, _, _ = await matched(emulator)
     await bot.run_job(WAVE)
-    await coordinator.send("/pairs")
-    await coordinator.next_message()
-    await coordinator.press("1")
-    card = await coordinator.next_message()
+    card = await open_pair_card(coordinator)
     await coordinator.press("Check-ins", message=card)
     await coordinator.wait_for_edit(card)
     await coordinator.press("Every 7 days", message=card)
@@ -302,13 +288,7 @@ async def test_an_ended_pair_gets_no_reminder_and_no_answers_taken(emulator, bot
     coordinator, mentor, _ = await matched(emulator)
     await due_wave(bot)
     await mentor.next_message()
-    await coordinator.send("/pairs")
-    await coordinator.next_message()
-    await coordinator.press("1")
-    card = await coordinator.next_message()
-    await coordinator.press("End", message=card)
-    await coordinator.wait_for_edit(card)
-    await coordinator.press("Moved away", message=card)
+    await end_pair(coordinator, "Moved away")
     await mentor.next_message()  # "The coordinator has ended your mentorship…"
     bot.clock.advance(hours=49)
     await bot.run_job(WAVE)

@@ -19,9 +19,7 @@ from bot.handlers.common import services_of
 from bot.model.questionnaire import choose
 from tests.conftest import RunningBot
 from tests.crash_harness import KillPlan, differences, dump, run_programme
-from tests.scenarios import visible
-from tests.test_alerts import alerts_in
-from tests.test_pairs import matched
+from tests.scenarios import alerts_in, matched, visible
 
 KILLS_PER_RUN = 4
 SEEDS = (11, 12)

@@ -16,18 +16,14 @@ from bot.handlers.common import services_of
 from bot.i18n import translator
 from sandbox import SimulatedUser
 from storage import open_database, participants
-from tests.conftest import RunningBot
-from tests.test_faults import FIRST_SEEDED_ID, seed_pair
+from tests.conftest import RunningBot, rows
+from tests.seeds import FIRST_SEEDED_ID, seed_pair
 
 WAVE = "checkin-wave"
 NOT_SAVED = "I could not save that just now. Please send it again in a moment."
 PRESS_AGAIN = "I could not save that just now. Please press the button again in a moment."
 SHORT_BUSY_MS = 100  # instead of storage/db.py's 5 s: how long a write waits for a lock
 NO_PAGE_LIMIT = 1_073_741_823
-
-
-async def rows(bot: RunningBot, sql: str, *params: object) -> list:
-    return await services_of(bot.application).db.fetch_all(sql, params)
 
 
 @contextmanager

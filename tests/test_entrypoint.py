@@ -4,49 +4,14 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
-import sys
 from pathlib import Path
 
 from aiohttp import ClientSession
 
 from sandbox import BotApiEmulator
-from tests.conftest import TOKEN
-
-ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = (
-    "BOT_TOKEN",
-    "COORDINATOR_IDS",
-    "DATABASE_PATH",
-    "TIMEZONE",
-    "DEFAULT_LANGUAGE",
-    "BOT_API_BASE_URL",
-    "LOG_LEVEL",
-)
-
-
-def environment(**variables: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in SETTINGS}
-    env["BOT_TOKEN"] = ""  # set, so that a developer's .env cannot fill it in
-    env["PYTHONPATH"] = str(ROOT)
-    env.update(variables)
-    return env
-
-
-async def run_bot(
-    env: dict[str, str], cwd: Path, module: str = "bot"
-) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        module,
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+from tests.conftest import TOKEN, environment, run_bot
 
 
 async def test_the_bot_without_a_token_says_so_and_exits_2(tmp_path: Path) -> None:

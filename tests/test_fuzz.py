@@ -54,22 +54,21 @@ from sandbox.views import BotMessage
 from storage import Database
 from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot
 from tests.scenarios import (
+    MENTEE,
     MENTOR_ANSWERS,
     answer_until,
+    both_accept,
+    coordinator_ready,
+    matched,
     onboard,
+    open_pair_card,
+    propose,
     question_in,
     read_introduction,
-    visible,
-)
-from tests.test_pairs import (
-    MENTEE,
-    both_accept,
-    matched,
-    propose,
     ready_mentor,
+    visible,
     waiting_mentee,
 )
-from tests.test_screening import coordinator_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = 2000
@@ -900,10 +899,7 @@ async def errors_after_all_is_done(user: SimulatedUser, caplog: pytest.LogCaptur
 async def test_a_double_tap_on_a_pairs_pause_is_no_error(emulator, bot, caplog) -> None:
     """The second tap found the menu of the first shown already: "message is not modified"."""
     coordinator, _, _ = await matched(emulator)
-    await coordinator.send("/pairs")
-    await coordinator.next_message()
-    await coordinator.press("1")
-    card = await coordinator.next_message()
+    card = await open_pair_card(coordinator)
     pause = card.button("Pause").callback_data
     await coordinator.press("Pause", message=card)
     menu = await coordinator.wait_for_edit(card)

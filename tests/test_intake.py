@@ -14,12 +14,12 @@ from tests.conftest import COORDINATOR_ID
 from tests.scenarios import (
     MENTEE_ANSWERS,
     answer_until,
+    coordinator_ready,
     onboard,
     question_in,
     read_introduction,
     visible,
 )
-from tests.test_screening import coordinator_ready
 
 INVITATION = re.compile(r"https://t\.me/mentorbro_test_bot\?start=(r_[A-Za-z0-9_-]+)")
 ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")

@@ -6,8 +6,7 @@ import logging
 
 import pytest
 
-from tests.scenarios import MENTOR_ANSWERS
-from tests.test_screening import coordinator_ready, submitted_screening
+from tests.scenarios import MENTOR_ANSWERS, coordinator_ready, submitted_screening
 
 SECRETS = {
     "name": "Quilliam Zorvath-Nakamura",

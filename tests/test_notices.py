@@ -12,10 +12,21 @@ from bot.model.questionnaire import Run
 from bot.model.screening import Decision
 from sandbox import SimulatedUser
 from storage import questionnaires as run_store
-from tests.conftest import COORDINATOR_ID, RunningBot
-from tests.scenarios import MENTOR_ANSWERS, answer_until, onboard, read_introduction, visible
-from tests.test_pairs import MENTEE, MENTEE_PHONE, MENTOR_PHONE, matched, propose, rows
-from tests.test_screening import coordinator_ready, submitted_screening
+from tests.conftest import COORDINATOR_ID, RunningBot, rows
+from tests.scenarios import (
+    MENTEE,
+    MENTEE_PHONE,
+    MENTOR_ANSWERS,
+    MENTOR_PHONE,
+    answer_until,
+    coordinator_ready,
+    matched,
+    onboard,
+    propose,
+    read_introduction,
+    submitted_screening,
+    visible,
+)
 
 JOB = "notices"
 DA, AR = translator("da"), translator("ar")

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from tests.test_pairs import matched, rows
+from tests.conftest import rows
+from tests.scenarios import end_pair, matched
 
 JOB = "outcome-follow-ups"
-
-
-async def end_pair(coordinator, outcome: str = "Education") -> None:
-    await coordinator.send("/pairs")
-    await coordinator.next_message()
-    await coordinator.press("1")
-    card = await coordinator.next_message()
-    await coordinator.press("End", message=card)
-    await coordinator.wait_for_edit(card)
-    await coordinator.press(outcome, message=card)
-    await coordinator.wait_for_edit(coordinator.message(card.message_id))
 
 
 async def test_the_mentee_is_asked_at_three_and_six_months_once_each(emulator, bot) -> None:

@@ -2,79 +2,20 @@
 
 from __future__ import annotations
 
-from bot.handlers.common import services_of
-from tests.conftest import RunningBot
+from tests.conftest import rows
 from tests.scenarios import (
-    MENTEE_ANSWERS,
-    MENTOR_ANSWERS,
-    answer_until,
+    MENTEE,
+    MENTEE_PHONE,
+    MENTOR_PHONE,
+    coordinator_ready,
+    matched,
     onboard,
-    read_introduction,
+    open_pair_card,
+    proposal_sent,
+    ready_mentor,
     visible,
+    waiting_mentee,
 )
-from tests.test_screening import coordinator_ready, submitted_screening
-
-MENTEE = {**MENTEE_ANSWERS, "field": "health"}  # the same field as the mentor's
-MENTOR_PHONE = str(MENTOR_ANSWERS["contact"])
-MENTEE_PHONE = str(MENTEE_ANSWERS["contact"])
-
-
-async def rows(bot: RunningBot, sql: str, *params: object) -> list:
-    return await services_of(bot.application).db.fetch_all(sql, params)
-
-
-async def ready_mentor(emulator, coordinator, user_id: int, answers=MENTOR_ANSWERS):
-    """A mentor screened, approved and through the mentor course."""
-    mentor = await submitted_screening(emulator, user_id, answers=answers)
-    review = await coordinator.next_message()
-    for button in ("Approve", "Mentor course done"):
-        await coordinator.press(button, message=review)
-        await mentor.next_message()
-        await coordinator.next_message()  # "Saved: …"
-    return mentor
-
-
-async def waiting_mentee(emulator, coordinator, user_id: int, answers=MENTEE):
-    mentee = await onboard(emulator, user_id, "en", "mentee")
-    await read_introduction(mentee, "en")
-    await answer_until(mentee, "en", answers, questionnaire="intake")
-    await mentee.press("Send my answers")
-    await mentee.next_message()
-    await coordinator.next_message()  # "A mentee is ready for matching"
-    return mentee
-
-
-async def propose(coordinator):
-    """/match, the first mentee, the first suggestion."""
-    await coordinator.send("/match")
-    await coordinator.next_message()
-    await coordinator.press("1")
-    suggestions = await coordinator.next_message()
-    await coordinator.press("Propose 1", message=suggestions)
-    await coordinator.next_message()  # "The proposal is sent to both…"
-    return suggestions
-
-
-async def matched(emulator, mentee_answers=MENTEE):
-    """A coordinator, a mentor and a mentee who both said yes."""
-    coordinator = await coordinator_ready(emulator)
-    mentor = await ready_mentor(emulator, coordinator, 9001)
-    mentee = await waiting_mentee(emulator, coordinator, 9002, mentee_answers)
-    await propose(coordinator)
-    await both_accept(mentor, mentee)
-    await coordinator.next_message()  # "New pair: …"
-    return coordinator, mentor, mentee
-
-
-async def both_accept(mentor, mentee) -> None:
-    """Both read the proposal and say yes: the mentor first, then the mentee."""
-    await mentor.next_message()
-    await mentee.next_message()
-    await mentor.press("Yes")
-    await mentor.next_message()
-    await mentee.press("Yes")
-    await mentor.next_message()
-    await mentee.next_message()
 
 
 async def test_a_coordinator_matches_and_both_accept(emulator, bot) -> None:
@@ -141,10 +82,7 @@ async def test_contact_details_are_shared_only_as_agreed(emulator, bot) -> None:
 
 
 async def test_a_decline_puts_the_mentee_back_on_the_list(emulator, bot) -> None:
-    coordinator = await coordinator_ready(emulator)
-    mentor = await ready_mentor(emulator, coordinator, 9001)
-    mentee = await waiting_mentee(emulator, coordinator, 9002)
-    await propose(coordinator)
+    coordinator, mentor, mentee = await proposal_sent(emulator)
     await mentor.next_message()
     await mentee.next_message()
 
@@ -214,10 +152,7 @@ async def test_a_coordinator_ends_a_pair_with_a_job(emulator, bot) -> None:
 
 async def test_a_paused_pair_resumes_on_its_date(emulator, bot) -> None:
     coordinator, mentor, mentee = await matched(emulator)
-    await coordinator.send("/pairs")
-    await coordinator.next_message()
-    await coordinator.press("1")
-    card = await coordinator.next_message()
+    card = await open_pair_card(coordinator)
     await coordinator.press("Pause", message=card)
     await coordinator.wait_for_edit(card)
     await coordinator.press("1 month", message=card)
@@ -235,10 +170,7 @@ async def test_a_paused_pair_resumes_on_its_date(emulator, bot) -> None:
 
 
 async def test_an_unanswered_proposal_is_reminded_once_and_lapses(emulator, bot) -> None:
-    coordinator = await coordinator_ready(emulator)
-    mentor = await ready_mentor(emulator, coordinator, 9001)
-    mentee = await waiting_mentee(emulator, coordinator, 9002)
-    await propose(coordinator)
+    coordinator, mentor, mentee = await proposal_sent(emulator)
     await mentor.next_message()
     await mentee.next_message()
     await mentor.press("Yes")
@@ -265,10 +197,7 @@ async def test_an_unanswered_proposal_is_reminded_once_and_lapses(emulator, bot)
 
 
 async def test_nobody_answers_or_runs_matching_for_someone_else(emulator, bot) -> None:
-    coordinator = await coordinator_ready(emulator)
-    await ready_mentor(emulator, coordinator, 9001)
-    mentee = await waiting_mentee(emulator, coordinator, 9002)
-    await propose(coordinator)
+    _, _, mentee = await proposal_sent(emulator)
     await mentee.next_message()
     (pair,) = await rows(bot, "SELECT id FROM pairs")
 

@@ -13,21 +13,28 @@ from bot.handlers.common import services_of
 from bot.i18n import translator
 from bot.model.questionnaire import load
 from bot.privacy import consent_version
-from tests.conftest import RunningBot
-from tests.scenarios import MENTEE_ANSWERS, MENTOR_ANSWERS, onboard, read_introduction, visible
+from tests.conftest import RunningBot, rows
+from tests.scenarios import (
+    MENTEE,
+    MENTEE_ANSWERS,
+    MENTOR_ANSWERS,
+    coordinator_ready,
+    due_wave,
+    end_pair,
+    matched,
+    mentor_answered_check_in,
+    onboard,
+    read_introduction,
+    ready_mentor,
+    submitted_screening,
+    visible,
+    waiting_mentee,
+)
 from tests.scenarios import answer_until as answer_questions
-from tests.test_checkins import answer_mentor, due_wave
-from tests.test_outcomes import end_pair
-from tests.test_pairs import MENTEE, matched, ready_mentor, waiting_mentee
-from tests.test_screening import coordinator_ready, submitted_screening
 
 MENTEE_NAME = str(MENTEE["name"])
 MENTOR_NAME = str(MENTOR_ANSWERS["name"])
 MENTOR_NOTE = "We practised job interviews."
-
-
-async def rows(bot: RunningBot, sql: str, *params: object) -> list:
-    return await services_of(bot.application).db.fetch_all(sql, params)
 
 
 async def person_id(bot: RunningBot, telegram_user_id: int) -> int:
@@ -138,12 +145,7 @@ async def test_an_arabic_mentee_gets_their_data_as_a_file_in_arabic(emulator, bo
 
 
 async def test_the_copy_holds_own_entries_and_leaves_out_the_other_sides(emulator, bot) -> None:
-    _, mentor, mentee = await matched(emulator)
-    await due_wave(bot)
-    await mentor.next_message()
-    await mentee.next_message()
-    await answer_mentor(mentor)
-    await mentor.next_message()
+    _, mentor, mentee = await mentor_answered_check_in(emulator, bot)
 
     await mentor.send("/mydata")
     file, _ = await mentor.next_messages(2)
@@ -237,12 +239,7 @@ async def test_someone_elses_delete_button_does_nothing(emulator, bot) -> None:
 
 
 async def test_the_report_is_the_same_after_an_erasure(emulator, bot) -> None:
-    coordinator, mentor, mentee = await matched(emulator)
-    await due_wave(bot)
-    await mentor.next_message()
-    await mentee.next_message()
-    await answer_mentor(mentor)
-    await mentor.next_message()
+    coordinator, mentor, mentee = await mentor_answered_check_in(emulator, bot)
     await end_pair(coordinator, "Ordinary job")
     db = services_of(bot.application).db
     later = datetime(2027, 6, 1)

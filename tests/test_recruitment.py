@@ -6,8 +6,7 @@ import re
 
 from bot.handlers.common import services_of
 from tests.conftest import COORDINATOR_ID
-from tests.scenarios import MENTOR_ANSWERS, answer_until, onboard, visible
-from tests.test_screening import ASKED, coordinator_ready
+from tests.scenarios import ASKED, MENTOR_ANSWERS, answer_until, coordinator_ready, onboard, visible
 
 LINK = re.compile(r"https://t\.me/mentorbro_test_bot\?start=(c_[A-Za-z0-9_-]+)")
 

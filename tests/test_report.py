@@ -9,9 +9,7 @@ from datetime import date
 from bot.evaluation import field_names
 from bot.handlers.report import UnreadableDate, parse_filter
 from bot.i18n import translator
-from tests.scenarios import visible
-from tests.test_outcomes import end_pair
-from tests.test_pairs import matched
+from tests.scenarios import end_pair, matched, visible
 
 FIELDS = field_names(translator("en"))
 

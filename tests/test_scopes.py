@@ -18,12 +18,20 @@ from bot.i18n import translator
 from bot.model.participants import Role
 from bot.scopes import PROGRAMME_WIDE, Scope, invitation_municipality, parse_command
 from sandbox import SimulatedUser
-from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot
-from tests.scenarios import MENTOR_ANSWERS, visible
-from tests.test_alerts import alerts_in, scan
-from tests.test_evaluation import NOW, db, programme  # noqa: F401 (fixtures)
-from tests.test_pairs import MENTEE, both_accept, ready_mentor, rows, waiting_mentee
-from tests.test_screening import coordinator_ready, submitted_screening
+from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot, rows
+from tests.scenarios import (
+    MENTEE,
+    MENTOR_ANSWERS,
+    alerts_in,
+    both_accept,
+    coordinator_ready,
+    ready_mentor,
+    scan,
+    submitted_screening,
+    visible,
+    waiting_mentee,
+)
+from tests.seeds import NOW
 
 AARHUS_COORDINATOR = 900002
 NOT_YOURS = "This is not in your municipalities."
@@ -75,7 +83,7 @@ def test_scopes_in_the_configuration() -> None:
             load_config({**env, "COORDINATOR_SCOPES": wrong})
 
 
-async def test_a_scoped_report_counts_only_its_municipalities(programme) -> None:  # noqa: F811
+async def test_a_scoped_report_counts_only_its_municipalities(programme) -> None:
     whole = await build_report(programme, ReportFilter(), NOW)
     aarhus = await build_report(programme, ReportFilter(within=("ÅRHUS",)), NOW)
     roles = {row.role: row.total for row in aarhus.participants}

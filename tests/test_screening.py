@@ -3,45 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.handlers.common import services_of
 from bot.i18n import translator
 from bot.model.questionnaire import load
-from tests.conftest import COORDINATOR_ID, RunningBot
-from tests.scenarios import MENTOR_ANSWERS, answer_until, onboard, question_in, visible
+from tests.conftest import COORDINATOR_ID, SECOND_COORDINATOR, rows
+from tests.scenarios import (
+    ASKED,
+    MENTOR_ANSWERS,
+    answer_until,
+    coordinator_ready,
+    onboard,
+    question_in,
+    submitted_screening,
+    visible,
+)
 
-SECOND_COORDINATOR = 900002
-# Every question but the one asked only of those who speak "other languages".
-ASKED = [
-    question.id for question in load("screening").questions if question.id != "languages_other"
-]
 ENGLISH_QUESTIONS = [question.text for question in load("screening").questions]
 ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
-
-
-async def db_rows(bot: RunningBot, sql: str, *params: object) -> list:
-    return await services_of(bot.application).db.fetch_all(sql, params)
-
-
-async def coordinator_ready(emulator, user_id: int = COORDINATOR_ID, name: str = "Karen"):
-    coordinator = emulator.user(user_id, first_name=name, language_code="en")
-    await coordinator.send("/start")
-    await coordinator.next_message()
-    return coordinator
-
-
-async def submitted_screening(
-    emulator, user_id: int, language: str = "en", answers: dict[str, object] = MENTOR_ANSWERS
-):
-    """A mentor who has sent the screening; returns the mentor."""
-    mentor = await onboard(emulator, user_id, language, "mentor")
-    await answer_until(mentor, language, answers)
-    await mentor.press(translator(language).gettext("Send my answers"))
-    await mentor.next_message()
-    return mentor
 
 
 @pytest.mark.parametrize("language", ["da", "en", "ar"])
@@ -88,7 +68,7 @@ async def test_a_full_screening_reaches_the_coordinator(emulator, bot, language)
             assert not any(english in (message.text or "") for english in ENGLISH_QUESTIONS)
     if language == "ar":
         assert all(ARABIC_LETTER.search(message.text or "") for message in mentor.messages)
-    answers = await db_rows(bot, "SELECT question_id FROM answers")
+    answers = await rows(bot, "SELECT question_id FROM answers")
     assert {row["question_id"] for row in answers} == set(ASKED)
 
 
@@ -140,7 +120,7 @@ async def test_back_skip_and_changing_answers_from_the_summary(emulator, bot) ->
 
     await mentor.press("Send my answers")
     await mentor.next_message()
-    kept = await db_rows(bot, "SELECT value FROM answers WHERE question_id = 'municipality'")
+    kept = await rows(bot, "SELECT value FROM answers WHERE question_id = 'municipality'")
     assert kept[0]["value"] == '"Silkeborg"'
 
 
@@ -168,14 +148,14 @@ async def test_each_decision_reaches_the_mentor(
     assert (await mentor.next_message()).text.startswith(mentor_hears)
     prompt = await coordinator.next_message()
     assert prompt.text.startswith(f"Saved: {saved}.")
-    rows = await db_rows(bot, "SELECT status FROM screenings")
-    assert rows[0]["status"] == status
-    decided = await db_rows(bot, "SELECT decision, coordinator_id FROM screening_decisions")
+    screenings = await rows(bot, "SELECT status FROM screenings")
+    assert screenings[0]["status"] == status
+    decided = await rows(bot, "SELECT decision, coordinator_id FROM screening_decisions")
     assert [tuple(row) for row in decided] == [(status, COORDINATOR_ID)]
 
     await coordinator.send("Strong candidate, speaks Arabic.", reply_to=prompt)
     assert (await coordinator.next_message()).text == "Note saved."
-    notes = await db_rows(bot, "SELECT note FROM screening_decisions")
+    notes = await rows(bot, "SELECT note FROM screening_decisions")
     assert notes[0]["note"] == "Strong candidate, speaks Arabic."
     assert "Note: Strong candidate, speaks Arabic." in visible(
         coordinator.message(review.message_id).text
@@ -197,29 +177,21 @@ async def test_the_mentor_course_makes_an_approved_mentor_ready(emulator, bot) -
         "The coordinator has noted that you have done the mentor course. You are now ready "
         "to be matched with a mentee. We will write to you when we have a match."
     )
-    rows = await db_rows(bot, "SELECT status, course_done_at FROM screenings")
-    assert rows[0]["status"] == "approved" and rows[0]["course_done_at"] is not None
+    screenings = await rows(bot, "SELECT status, course_done_at FROM screenings")
+    assert screenings[0]["status"] == "approved" and screenings[0]["course_done_at"] is not None
     assert coordinator.message(review.message_id).button_texts == []
 
 
 async def test_a_mentor_cannot_approve_and_nothing_changes(emulator, bot) -> None:
     await coordinator_ready(emulator)
     mentor = await submitted_screening(emulator, 5006)
-    (run,) = await db_rows(bot, "SELECT run_id FROM screenings")
+    (run,) = await rows(bot, "SELECT run_id FROM screenings")
     await mentor.press_data(mentor.last, f"rv1:{run['run_id']}:approved")
     answer = await mentor.next_callback_answer()
     assert answer.text == "Only the programme's coordinators can do this."
-    rows = await db_rows(bot, "SELECT status FROM screenings")
-    assert rows[0]["status"] == "pending"
-    assert await db_rows(bot, "SELECT * FROM screening_decisions") == []
-
-
-@pytest.fixture
-async def two_coordinators(make_config) -> AsyncIterator[RunningBot]:
-    running = RunningBot(make_config(coordinator_ids=f"{COORDINATOR_ID},{SECOND_COORDINATOR}"))
-    await running.start()
-    yield running
-    await running.stop()
+    screenings = await rows(bot, "SELECT status FROM screenings")
+    assert screenings[0]["status"] == "pending"
+    assert await rows(bot, "SELECT * FROM screening_decisions") == []
 
 
 async def test_two_coordinators_approving_at_once_give_one_decision(
@@ -235,7 +207,7 @@ async def test_two_coordinators_approving_at_once_give_one_decision(
     assert (await karen.next_callback_answer()).text == "Saved."
     assert (await omar.next_callback_answer()).text == "Already decided: Approved by Karen."
 
-    decisions = await db_rows(two_coordinators, "SELECT * FROM screening_decisions")
+    decisions = await rows(two_coordinators, "SELECT * FROM screening_decisions")
     assert len(decisions) == 1
     await mentor.next_message()
     await karen.next_message()  # "Saved: Approve."; a barrier before counting

@@ -11,8 +11,7 @@ from aiohttp import web
 
 from sandbox import BotApiEmulator
 from sandbox.emulator import ApiCall
-from tests.conftest import TOKEN
-from tests.test_entrypoint import environment, run_bot
+from tests.conftest import TOKEN, environment, run_bot
 
 USER_ID = 4301
 SLOW_REPLY_S = 1.5

@@ -13,8 +13,7 @@ import pytest
 
 from bot.config import ConfigError, Webhook, load_config, load_webhook
 from sandbox import BotApiEmulator
-from tests.conftest import TOKEN
-from tests.test_entrypoint import environment, run_bot
+from tests.conftest import TOKEN, environment, run_bot
 
 SECRET = "s3cret-TOKEN_for-the-webhook-0123456789"
 GREETING = "Which language do you want to use?"
