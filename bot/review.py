@@ -28,7 +28,7 @@ class ScreeningView:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class DecisionResult:
     """A decision taken now (`taken`), or the one that was there first (`earlier`)."""
 
     view: ScreeningView
@@ -61,7 +61,7 @@ async def view_of(services: Services, run_id: int) -> ScreeningView | None:
 
 async def decide(
     services: Services, run_id: int, decision: Decision, coordinator_id: int, name: str
-) -> Outcome | None:
+) -> DecisionResult | None:
     """Take a decision once: of two coordinators pressing together, one wins."""
     taken = await store.decide(
         services.db,
@@ -75,7 +75,7 @@ async def decide(
     if view is None:
         return None
     earlier = None if taken else (view.decisions[-1] if view.decisions else None)
-    return Outcome(view=view, taken=taken, earlier=earlier)
+    return DecisionResult(view=view, taken=taken, earlier=earlier)
 
 
 async def remember_note_prompt(

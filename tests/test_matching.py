@@ -14,11 +14,11 @@ from bot.model.matching import (
     MUNICIPALITY,
     OTHERS_AT_MOST,
     REGION,
+    MatchReason,
+    MatchReasonKind,
     MenteeProfile,
     MentorIndex,
     MentorProfile,
-    Reason,
-    ReasonKind,
     Suggestion,
     is_available,
     normalise_municipality,
@@ -107,7 +107,7 @@ def test_same_municipality_beats_same_region_and_is_not_counted_twice() -> None:
     town = mentor(2, region="midtjylland", municipality="  AARHUS ")
     assert ids(rank(MENTEE, [region, town], FIELDS)) == [2, 1]
     assert score(MENTEE, town, FIELDS) == Suggestion(
-        2, MUNICIPALITY, (Reason(ReasonKind.SAME_MUNICIPALITY, "Aarhus"),)
+        2, MUNICIPALITY, (MatchReason(MatchReasonKind.SAME_MUNICIPALITY, "Aarhus"),)
     )
     assert score(MENTEE, region, FIELDS).score == REGION
 
@@ -130,7 +130,9 @@ def test_beginner_prefers_a_shared_language_to_danish() -> None:
 def test_everyday_danish_is_a_full_common_language() -> None:
     everyday = replace(MENTEE, danish="everyday", languages=frozenset())
     suggestion = score(everyday, mentor(1, languages=frozenset({"da", "other"})), FIELDS)
-    assert suggestion == Suggestion(1, LANGUAGE, (Reason(ReasonKind.COMMON_LANGUAGE, "da"),))
+    assert suggestion == Suggestion(
+        1, LANGUAGE, (MatchReason(MatchReasonKind.COMMON_LANGUAGE, "da"),)
+    )
 
 
 def test_other_languages_are_not_compared() -> None:
@@ -151,19 +153,19 @@ def test_reasons_are_structured_and_in_a_stable_order() -> None:
     mentee = replace(MENTEE, languages=frozenset({"ar", "en"}), mode="both")
     perfect = replace(everything_but_field(1, "it"), mode="online")
     assert score(mentee, perfect, FIELDS).reasons == (
-        Reason(ReasonKind.SAME_FIELD, "it"),
-        Reason(ReasonKind.COMMON_LANGUAGE, "en"),
-        Reason(ReasonKind.COMMON_LANGUAGE, "ar"),
-        Reason(ReasonKind.COMMON_LANGUAGE, "da"),
-        Reason(ReasonKind.SAME_MUNICIPALITY, "Aarhus"),
-        Reason(ReasonKind.SAME_FREQUENCY, "weekly"),
-        Reason(ReasonKind.COMPATIBLE_MODE, "online"),
+        MatchReason(MatchReasonKind.SAME_FIELD, "it"),
+        MatchReason(MatchReasonKind.COMMON_LANGUAGE, "en"),
+        MatchReason(MatchReasonKind.COMMON_LANGUAGE, "ar"),
+        MatchReason(MatchReasonKind.COMMON_LANGUAGE, "da"),
+        MatchReason(MatchReasonKind.SAME_MUNICIPALITY, "Aarhus"),
+        MatchReason(MatchReasonKind.SAME_FREQUENCY, "weekly"),
+        MatchReason(MatchReasonKind.COMPATIBLE_MODE, "online"),
     )
     related = mentor(2, field="engineering", region="midtjylland", mode="in_person")
     assert score(mentee, related, FIELDS).reasons == (
-        Reason(ReasonKind.RELATED_FIELD, "engineering"),
-        Reason(ReasonKind.SAME_REGION, "midtjylland"),
-        Reason(ReasonKind.COMPATIBLE_MODE, "in_person"),
+        MatchReason(MatchReasonKind.RELATED_FIELD, "engineering"),
+        MatchReason(MatchReasonKind.SAME_REGION, "midtjylland"),
+        MatchReason(MatchReasonKind.COMPATIBLE_MODE, "in_person"),
     )
 
 
@@ -182,7 +184,7 @@ def test_modes_are_compatible_when_equal_or_either_takes_both(
     mentee_mode: str, mentor_mode: str, common: str | None
 ) -> None:
     suggestion = score(replace(MENTEE, mode=mentee_mode), mentor(1, mode=mentor_mode), FIELDS)
-    expected = () if common is None else (Reason(ReasonKind.COMPATIBLE_MODE, common),)
+    expected = () if common is None else (MatchReason(MatchReasonKind.COMPATIBLE_MODE, common),)
     assert suggestion.reasons == expected
 
 

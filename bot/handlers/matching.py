@@ -21,7 +21,7 @@ from bot.handlers.keyboards import one_per_row
 from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.texts import first_name, full_name
 from bot.i18n import N_, Translator, translator
-from bot.model.matching import Reason, ReasonKind, Suggestion
+from bot.model.matching import MatchReason, MatchReasonKind, Suggestion
 from bot.model.mentees import INTAKE
 from bot.model.pairs import DeclineReason, Pair, PairStatus, Side
 from bot.model.participants import Participant
@@ -149,23 +149,23 @@ def suggestion_line(
     return f"{t.number(number)}. {name} – {score}\n    {reasons}"
 
 
-def reason_text(t: Translator, reason: Reason) -> str:
+def reason_text(t: Translator, reason: MatchReason) -> str:
     """Why a mentor is suggested, in words: "same field: Health care"."""
     value = reason.value
-    if reason.kind in (ReasonKind.SAME_FIELD, ReasonKind.RELATED_FIELD):
+    if reason.kind in (MatchReasonKind.SAME_FIELD, MatchReasonKind.RELATED_FIELD):
         field = view.field_label(t, value)
-        if reason.kind is ReasonKind.SAME_FIELD:
+        if reason.kind is MatchReasonKind.SAME_FIELD:
             return t.gettext("same field: {field}").format(field=field)
         return t.gettext("related field: {field}").format(field=field)
-    if reason.kind is ReasonKind.COMMON_LANGUAGE:
+    if reason.kind is MatchReasonKind.COMMON_LANGUAGE:
         return t.gettext("both speak {language}").format(
             language=option_label(t, "languages", value)
         )
-    if reason.kind is ReasonKind.SAME_MUNICIPALITY:
+    if reason.kind is MatchReasonKind.SAME_MUNICIPALITY:
         return t.gettext("both in {place}").format(place=t.isolate(value))
-    if reason.kind is ReasonKind.SAME_REGION:
+    if reason.kind is MatchReasonKind.SAME_REGION:
         return t.gettext("same region: {region}").format(region=option_label(t, "region", value))
-    if reason.kind is ReasonKind.SAME_FREQUENCY:
+    if reason.kind is MatchReasonKind.SAME_FREQUENCY:
         return t.gettext("same meeting frequency: {frequency}").format(
             frequency=option_label(t, "frequency", value)
         )

@@ -37,7 +37,7 @@ CONVERSATIONAL_DANISH = frozenset({"everyday", "good", "fluent"})
 EITHER_MODE = "both"
 
 
-class ReasonKind(StrEnum):
+class MatchReasonKind(StrEnum):
     SAME_FIELD = "same_field"
     RELATED_FIELD = "related_field"
     COMMON_LANGUAGE = "common_language"
@@ -48,11 +48,11 @@ class ReasonKind(StrEnum):
 
 
 @dataclass(frozen=True)
-class Reason:
+class MatchReason:
     """Why a mentor fits. `value` is an id (field, language, region, frequency, mode) or, for
     SAME_MUNICIPALITY, the municipality as the mentee wrote it."""
 
-    kind: ReasonKind
+    kind: MatchReasonKind
     value: str
 
 
@@ -86,10 +86,10 @@ class MenteeProfile:
 class Suggestion:
     mentor_id: int
     score: int
-    reasons: tuple[Reason, ...]
+    reasons: tuple[MatchReason, ...]
 
 
-Part = tuple[int, tuple[Reason, ...]]
+Part = tuple[int, tuple[MatchReason, ...]]
 NOTHING: Part = (0, ())
 
 
@@ -158,9 +158,9 @@ def _suggestion(view: _MenteeView, mentor: MentorProfile, related: frozenset[str
 
 def _field_part(mentee_field: str, mentor_field: str, related: frozenset[str]) -> Part:
     if mentor_field == mentee_field:
-        return SAME_FIELD, (Reason(ReasonKind.SAME_FIELD, mentor_field),)
+        return SAME_FIELD, (MatchReason(MatchReasonKind.SAME_FIELD, mentor_field),)
     if mentor_field in related:
-        return RELATED_FIELD, (Reason(ReasonKind.RELATED_FIELD, mentor_field),)
+        return RELATED_FIELD, (MatchReason(MatchReasonKind.RELATED_FIELD, mentor_field),)
     return NOTHING
 
 
@@ -170,20 +170,24 @@ def _language_part(view: _MenteeView, mentor_languages: frozenset[str]) -> Part:
     if not shared:
         return NOTHING
     shared.sort(key=worth.__getitem__, reverse=True)  # the most useful language first
-    return worth[shared[0]], tuple(Reason(ReasonKind.COMMON_LANGUAGE, lang) for lang in shared)
+    return worth[shared[0]], tuple(
+        MatchReason(MatchReasonKind.COMMON_LANGUAGE, lang) for lang in shared
+    )
 
 
 def _place_part(view: _MenteeView, region: str, municipality: str) -> Part:
     if view.municipality and municipality == view.municipality:
-        return MUNICIPALITY, (Reason(ReasonKind.SAME_MUNICIPALITY, view.mentee.municipality),)
+        return MUNICIPALITY, (
+            MatchReason(MatchReasonKind.SAME_MUNICIPALITY, view.mentee.municipality),
+        )
     if region == view.mentee.region:
-        return REGION, (Reason(ReasonKind.SAME_REGION, region),)
+        return REGION, (MatchReason(MatchReasonKind.SAME_REGION, region),)
     return NOTHING
 
 
 def _frequency_part(mentee_frequency: str, mentor_frequency: str) -> Part:
     if mentor_frequency == mentee_frequency:
-        return FREQUENCY, (Reason(ReasonKind.SAME_FREQUENCY, mentor_frequency),)
+        return FREQUENCY, (MatchReason(MatchReasonKind.SAME_FREQUENCY, mentor_frequency),)
     return NOTHING
 
 
@@ -191,7 +195,7 @@ def _mode_part(mentee_mode: str, mentor_mode: str) -> Part:
     """Compatible when equal or either takes both; the value is the way they can meet."""
     if mentor_mode == mentee_mode or EITHER_MODE in (mentee_mode, mentor_mode):
         common = mentee_mode if mentor_mode == EITHER_MODE else mentor_mode
-        return MODE, (Reason(ReasonKind.COMPATIBLE_MODE, common),)
+        return MODE, (MatchReason(MatchReasonKind.COMPATIBLE_MODE, common),)
     return NOTHING
 
 
