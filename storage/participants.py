@@ -8,7 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.model.participants import Participant, Role, Status
-from storage.db import Database
+from storage.db import Database, parse_time
 
 COLUMNS = (
     "id, telegram_user_id, chat_id, role, language, language_chosen, status, created_at, "
@@ -25,8 +25,8 @@ def _participant(row: aiosqlite.Row) -> Participant:
         language=row["language"],
         language_chosen=bool(row["language_chosen"]),
         status=Status(row["status"]),
-        created_at=datetime.fromisoformat(row["created_at"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]),
+        created_at=parse_time(row["created_at"]),
+        updated_at=parse_time(row["updated_at"]),
         recruitment_channel_id=row["recruitment_channel_id"],
     )
 
@@ -52,7 +52,6 @@ async def record_contact(
     A coordinator named in the configuration always has the coordinator role; someone whose
     id was removed from it loses the role and chooses again.
     """
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
             f"""
@@ -74,8 +73,8 @@ async def record_contact(
                 chat_id,
                 Role.COORDINATOR.value if coordinator else None,
                 language_guess,
-                stamp,
-                stamp,
+                now,
+                now,
             ),
         )
         row = await cursor.fetchone()
@@ -146,7 +145,7 @@ async def _update(
         cursor = await conn.execute(
             f"UPDATE participants SET {assignments}, updated_at = ? "
             f"WHERE telegram_user_id = ? RETURNING {COLUMNS}",
-            (*params, now.isoformat(), telegram_user_id),
+            (*params, now, telegram_user_id),
         )
         row = await cursor.fetchone()
     return _participant(row) if row else None
