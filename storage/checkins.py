@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import aiosqlite
@@ -398,54 +398,3 @@ def _checkin(row: aiosqlite.Row) -> CheckIn:
         selection=tuple(json.loads(row["selection"])),
         answers={k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()},
     )
-
-
-# -- bulk loading (benchmarks, imports) ---------------------------------------------------------
-
-
-async def add_many(
-    db: Database,
-    rows: Iterable[tuple[int, int, str, datetime, str, datetime | None, str | None]],
-) -> int:
-    """Load many check-ins at once: (pair id, person id, side, due at, status, answered at,
-    answers as JSON text) each; those sent were sent when due. They get consecutive ids;
-    returns the first."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM checkins")
-        first = await cursor.fetchone()
-        await conn.executemany(
-            "INSERT INTO checkins (pair_id, participant_id, side, due_at, status, sent_at, "
-            "answered_at, answers, created_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-            "CASE WHEN ?5 IN ('sent', 'answered', 'missed') THEN ?4 END, ?6, ?7, ?4)",
-            (
-                (
-                    pair_id,
-                    person,
-                    side,
-                    _utc(due),
-                    status,
-                    _utc(answered) if answered else None,
-                    answers or "{}",
-                )
-                for pair_id, person, side, due, status, answered, answers in rows
-            ),
-        )
-    assert first is not None
-    return int(first[0])
-
-
-async def add_journal_many(
-    db: Database,
-    rows: Iterable[tuple[int, int | None, str, str, int | None, str | None, bool, datetime]],
-) -> None:
-    """Load many journal entries at once: (pair id, author id, role, kind, check-in id,
-    answers as JSON text, private, written at) each."""
-    async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO journal (pair_id, author_id, role, kind, checkin_id, answers, private, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (pair_id, author, role, kind, checkin_id, answers, int(private), at.isoformat())
-                for pair_id, author, role, kind, checkin_id, answers, private, at in rows
-            ),
-        )

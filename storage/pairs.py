@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 import aiosqlite
 
 from bot.model.pairs import Outcome, Pair, PairEvent, PairStatus, Side
-from bot.model.questionnaire import Answer, load
+from bot.model.questionnaire import Answer
 from storage.db import Database, parse_day, parse_time
 
 PAIR_COLUMNS = (
@@ -357,126 +356,6 @@ async def prompt(db: Database, chat_id: int, message_id: int) -> tuple[str, int]
         (chat_id, message_id),
     )
     return (row["kind"], row["subject_id"]) if row else None
-
-
-# -- bulk loading (benchmarks, imports) ---------------------------------------------------------
-
-BULK_PAIR_COLUMNS = (
-    "mentor_id",
-    "mentee_id",
-    "status",
-    "score",
-    "proposed_by",
-    "proposed_at",
-    "mentor_answer",
-    "mentee_answer",
-    "started_at",
-    "ended_at",
-    "outcome",
-    "job_start",
-    "job_hours",
-    "job_matches_qualifications",
-    "meetings_per_month",
-    "updated_at",
-)
-
-
-async def add_many(db: Database, rows: Iterable[Mapping[str, object]]) -> int:
-    """Load many pairs at once, each a mapping of BULK_PAIR_COLUMNS (times as datetimes, days
-    as dates); no events are recorded. They get consecutive ids; returns the first."""
-    names = ", ".join(BULK_PAIR_COLUMNS)
-    marks = ", ".join(f":{name}" for name in BULK_PAIR_COLUMNS)
-    async with db.transaction() as conn:
-        cursor = await conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM pairs")
-        first = await cursor.fetchone()
-        await conn.executemany(
-            # Loaded as history: an active pair's announcement went out when it started.
-            f"INSERT INTO pairs (reasons, announced_at, {names}) "
-            f"VALUES ('[]', :started_at, {marks})",
-            ({name: _stored(row[name]) for name in BULK_PAIR_COLUMNS} for row in rows),
-        )
-    assert first is not None
-    return int(first[0])
-
-
-async def add_submitted_intakes(
-    db: Database, rows: Sequence[tuple[int, datetime, Mapping[str, Answer], bool]]
-) -> None:
-    """Load many submitted mentee intakes at once: (mentee id, submitted at, answers, already
-    matched) each, as if the mentee had answered them all at that time."""
-    intake = load("intake")
-    async with db.transaction() as conn:
-        cursor = await conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM questionnaire_runs")
-        found = await cursor.fetchone()
-        assert found is not None
-        runs = [(int(found[0]) + index, *row) for index, row in enumerate(rows)]
-        await conn.executemany(
-            "INSERT INTO questionnaire_runs (id, participant_id, questionnaire, version, "
-            "status, started_at, updated_at, submitted_at) "
-            "VALUES (?1, ?2, ?3, ?4, 'submitted', ?5, ?5, ?5)",
-            (
-                (run_id, mentee, intake.id, intake.version, at.isoformat())
-                for run_id, mentee, at, _, _ in runs
-            ),
-        )
-        await conn.executemany(
-            "INSERT INTO answers (run_id, question_id, value, answered_at) VALUES (?, ?, ?, ?)",
-            (
-                (run_id, question, json.dumps(_json(value), ensure_ascii=False), at.isoformat())
-                for run_id, _, at, answers, _ in runs
-                for question, value in answers.items()
-            ),
-        )
-        await conn.executemany(
-            "INSERT INTO intakes (run_id, participant_id, status, submitted_at, "
-            "coordinators_told_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-            (
-                (run_id, mentee, "matched" if matched else "waiting", at.isoformat())
-                for run_id, mentee, at, _, matched in runs
-            ),
-        )
-
-
-async def add_meeting_counts(
-    db: Database, rows: Iterable[tuple[int, int, datetime | None, datetime]]
-) -> None:
-    """Load many pairs' signals at once: (pair id, meetings reported, last meeting, updated)."""
-    async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO pair_signals (pair_id, meetings, last_meeting_at, updated_at) "
-            "VALUES (?, ?, ?, ?)",
-            (
-                (pair_id, meetings, _stored(last), updated.isoformat())
-                for pair_id, meetings, last, updated in rows
-            ),
-        )
-
-
-async def add_followups(
-    db: Database,
-    rows: Iterable[tuple[int, int, int, datetime, str, str | None, datetime | None]],
-) -> None:
-    """Load many outcome follow-ups at once: (pair id, mentee id, months, due at, status,
-    answer, answered at) each; those sent were sent when due."""
-    async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO outcome_followups (pair_id, participant_id, months, due_at, status, "
-            "sent_at, answer, answered_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-            "CASE WHEN ?5 IN ('sent', 'answered') THEN ?4 END, ?6, ?7)",
-            (
-                (pair_id, mentee, months, due.isoformat(), status, answer, _stored(answered))
-                for pair_id, mentee, months, due, status, answer, answered in rows
-            ),
-        )
-
-
-def _stored(value: object) -> object:
-    """A value as the database keeps it: times and days as ISO text."""
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
-def _json(value: Answer) -> object:
-    return list(value) if isinstance(value, tuple) else value
 
 
 async def unannounced(db: Database, started_before: datetime) -> list[Pair]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 import aiosqlite
@@ -149,26 +148,3 @@ async def _update(
         )
         row = await cursor.fetchone()
     return _participant(row) if row else None
-
-
-async def add_many(
-    db: Database,
-    rows: Iterable[tuple[int, str | None, str, str, int | None, datetime]],
-) -> int:
-    """Load many participants at once (benchmarks, imports): (Telegram user id, role,
-    language, status, recruitment channel id, first contact) each; the chat is the user's.
-    They get consecutive ids; returns the first."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM participants")
-        first = await cursor.fetchone()
-        await conn.executemany(
-            "INSERT INTO participants (telegram_user_id, chat_id, role, language, "
-            "language_chosen, status, recruitment_channel_id, created_at, updated_at) "
-            "VALUES (?1, ?1, ?2, ?3, 1, ?4, ?5, ?6, ?6)",
-            (
-                (user_id, role, language, status, channel, created.isoformat())
-                for user_id, role, language, status, channel, created in rows
-            ),
-        )
-    assert first is not None
-    return int(first[0])

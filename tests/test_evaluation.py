@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.seed import add_checkins, add_followups, add_journal_entries, add_meeting_counts
 from bot.charts import outcomes_chart
 from bot.evaluation import (
     ReportFilter,
@@ -190,8 +191,8 @@ async def check_ins(db: Database, pair_id: int, person: int, side: Side, plan: s
         due = datetime(2026, 4, 15, 8, 0, tzinfo=UTC) + timedelta(weeks=week)
         answered = due + timedelta(hours=2) if mark == "A" else None
         rows.append((pair_id, person, side.value, due, statuses[mark], answered, None))
-    first = await checkin_store.add_many(db, rows)
-    await checkin_store.add_journal_many(
+    first = await add_checkins(db, rows)
+    await add_journal_entries(
         db,
         [
             (
@@ -264,7 +265,7 @@ async def programme(db: Database) -> Database:
     await move(db, lapsed, PairStatus.LAPSED, datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
     await participants.mark_unreachable(db, 2012, NOW)
 
-    await pair_store.add_meeting_counts(
+    await add_meeting_counts(
         db, [(pair_of[n], meetings, None, NOW) for n, meetings in MEETINGS.items()]
     )
     await check_ins(db, pair_of[8], mentors[5], Side.MENTOR, "AAMAAMAAO")
@@ -286,7 +287,7 @@ async def programme(db: Database) -> Database:
             followups.append((3, mentee, three, "scheduled" if mentee == 6 else "sent", None))
         answer = {1: "work", 2: "both", 7: "neither"}.get(mentee)
         followups.append((6, mentee, six, "answered" if answer else "scheduled", answer))
-    await pair_store.add_followups(
+    await add_followups(
         db,
         [
             (pair_of[m], mentees[m], months, due, status, answer, due if answer else None)
