@@ -52,14 +52,6 @@ SIGNAL_COLUMNS = "pair_id AS s_pair, last_meeting_at, divergent_at, meetings, me
 # -- signals -----------------------------------------------------------------------------------
 
 
-async def signals_of(db: Database, pair_id: int) -> Signals:
-    row = await db.fetch_one(
-        f"SELECT {SIGNAL_COLUMNS} FROM pair_signals WHERE pair_id = ?",
-        (pair_id,),
-    )
-    return _signals(row) if row else Signals(pair_id)
-
-
 async def change_signals(db: Database, pair_id: int, change: SignalsChange, now: datetime) -> None:
     async with db.transaction() as conn:
         await apply_change(conn, pair_id, change, now)

@@ -37,15 +37,6 @@ async def get_run(db: Database, run_id: int) -> Run | None:
     return await _with_answers(db, row) if row else None
 
 
-async def latest_run(db: Database, participant_id: int, questionnaire: str) -> Run | None:
-    row = await db.fetch_one(
-        f"SELECT {RUN_COLUMNS} FROM questionnaire_runs "
-        "WHERE participant_id = ? AND questionnaire = ? ORDER BY id DESC LIMIT 1",
-        (participant_id, questionnaire),
-    )
-    return await _with_answers(db, row) if row else None
-
-
 async def start_run(
     db: Database,
     *,
