@@ -27,6 +27,15 @@ from typing import NamedTuple
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.matching import FIELD_WEIGHTS, municipalities, place
+from bench.seed import (
+    add_checkins,
+    add_followups,
+    add_journal_entries,
+    add_meeting_counts,
+    add_pairs,
+    add_participants,
+    add_submitted_intakes,
+)
 from bot.alerts import scan
 from bot.charts import outcomes_chart
 from bot.config import load_config
@@ -37,9 +46,6 @@ from bot.model.pairs import JOB_OUTCOMES, Outcome, Side
 from bot.model.questionnaire import load_fields
 from bot.services import Services
 from storage import Database, open_database, recruitment
-from storage import checkins as checkin_store
-from storage import pairs as pair_store
-from storage import participants as participant_store
 
 SEED = 20261123
 PAIRS = 100_000
@@ -146,7 +152,7 @@ async def seed_people(db: Database, rng: random.Random, plans: list[Plan]) -> tu
         ).id
         for n in range(CHANNELS)
     ]
-    first_mentor = await participant_store.add_many(
+    first_mentor = await add_participants(
         db,
         (
             (
@@ -160,7 +166,7 @@ async def seed_people(db: Database, rng: random.Random, plans: list[Plan]) -> tu
             for n in range(MENTORS)
         ),
     )
-    first_mentee = await participant_store.add_many(
+    first_mentee = await add_participants(
         db,
         (
             (
@@ -179,7 +185,7 @@ async def seed_people(db: Database, rng: random.Random, plans: list[Plan]) -> tu
 
 async def seed_intakes(db: Database, rng: random.Random, plans: list[Plan], first: int) -> None:
     for start in range(0, PAIRS, ROWS_PER_CHUNK):
-        await pair_store.add_submitted_intakes(
+        await add_submitted_intakes(
             db,
             [
                 (
@@ -222,7 +228,7 @@ def pair_row(plan: Plan, mentor: int, mentee: int, rng: random.Random) -> dict[s
 async def seed_pairs(
     db: Database, rng: random.Random, plans: list[Plan], first_mentor: int, first_mentee: int
 ) -> int:
-    return await pair_store.add_many(
+    return await add_pairs(
         db,
         (
             pair_row(plan, first_mentor + plan.mentor, first_mentee + n, rng)
@@ -240,14 +246,14 @@ async def seed_signals_and_followups(
     db: Database, rng: random.Random, plans: list[Plan], first_pair: int, first_mentee: int
 ) -> None:
     started = [(n, plan) for n, plan in enumerate(plans) if plan.started]
-    await pair_store.add_meeting_counts(
+    await add_meeting_counts(
         db,
         (
             (first_pair + n, int(active_days(plan) / 30 * rng.uniform(0.5, 3)), plan.started, NOW)
             for n, plan in started
         ),
     )
-    await pair_store.add_followups(
+    await add_followups(
         db,
         (
             (first_pair + n, first_mentee + n, months, due, *followup_state(rng, due))
@@ -360,7 +366,7 @@ async def seed_journal(
 
 async def seed_chunk(db: Database, events: list[Event], cadence: float) -> None:
     checkins = [event for event in events if event.status != "note"]
-    first = await checkin_store.add_many(
+    first = await add_checkins(
         db,
         ((e.pair_id, e.person, e.side, e.at, e.status, e.answered, e.answers) for e in checkins),
     )
@@ -384,7 +390,7 @@ async def seed_chunk(db: Database, events: list[Event], cadence: float) -> None:
         if e.status == "note"
     ]
     entries.sort(key=lambda entry: entry[-1])
-    await checkin_store.add_journal_many(db, entries)
+    await add_journal_entries(db, entries)
 
 
 async def seed(db: Database) -> None:

@@ -43,4 +43,3 @@ def too_many_requests(retry_after: int) -> ApiError:
 
 UNAUTHORIZED = ApiError(401, "Unauthorized")
 NOT_FOUND = ApiError(404, "Not Found")
-CHAT_NOT_FOUND = "chat not found"

@@ -23,7 +23,7 @@ from bot.model.stalls import (
     StallRules,
     Wish,
 )
-from storage.db import Database
+from storage.db import Database, parse_time
 
 SignalsChange = Callable[[Signals], Signals]
 SCANNED = "('proposed', 'active', 'paused')"
@@ -52,14 +52,6 @@ SIGNAL_COLUMNS = "pair_id AS s_pair, last_meeting_at, divergent_at, meetings, me
 # -- signals -----------------------------------------------------------------------------------
 
 
-async def signals_of(db: Database, pair_id: int) -> Signals:
-    row = await db.fetch_one(
-        f"SELECT {SIGNAL_COLUMNS} FROM pair_signals WHERE pair_id = ?",
-        (pair_id,),
-    )
-    return _signals(row) if row else Signals(pair_id)
-
-
 async def change_signals(db: Database, pair_id: int, change: SignalsChange, now: datetime) -> None:
     async with db.transaction() as conn:
         await apply_change(conn, pair_id, change, now)
@@ -83,12 +75,12 @@ async def apply_change(
         "updated_at = excluded.updated_at",
         (
             pair_id,
-            _stamp(changed.last_meeting_at),
-            _stamp(changed.divergent_at),
+            changed.last_meeting_at,
+            changed.divergent_at,
             changed.meetings,
             _encode_side(changed.mentor),
             _encode_side(changed.mentee),
-            now.isoformat(),
+            now,
         ),
     )
 
@@ -107,8 +99,8 @@ async def scan_rows(
     """
     where = f"p.status IN {SCANNED} AND ({MAY_STALL})"
     params: dict[str, object] = {
-        "now": now.isoformat(),
-        "proposal_cutoff": (now - timedelta(days=rules.proposal_days)).isoformat(),
+        "now": now,
+        "proposal_cutoff": now - timedelta(days=rules.proposal_days),
         "missed": rules.missed_in_a_row,
         "difficult": rules.difficult_in_a_row,
         "agreed": rules.agreed_meetings_missed,
@@ -134,17 +126,16 @@ async def open_episode(
     db: Database, pair_id: int, findings: list[Finding], now: datetime
 ) -> Episode | None:
     """A new episode, its alert still to send; None if the pair has an open one already."""
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "INSERT OR IGNORE INTO stall_episodes (pair_id, reasons, opened_at) "
             "VALUES (?, ?, ?) RETURNING id",
-            (pair_id, _encode_findings(findings), stamp),
+            (pair_id, _encode_findings(findings), now),
         )
         row = await cursor.fetchone()
         if row is None:
             return None
-        await _journal_event(conn, pair_id, "stalled", _reason_list(findings), stamp)
+        await _journal_event(conn, pair_id, "stalled", _reason_list(findings), now)
     return await episode_by_id(db, row["id"])
 
 
@@ -165,7 +156,7 @@ async def realert(db: Database, episode: Episode, findings: list[Finding]) -> Ep
             "UPDATE stall_episodes SET reasons = ?, snoozed_until = NULL, alerted_at = NULL, "
             "taken_by = NULL, taken_at = NULL "
             "WHERE id = ? AND closed_at IS NULL AND alerted_at IS ?",
-            (_encode_findings(findings), episode.id, _stamp(episode.alerted_at)),
+            (_encode_findings(findings), episode.id, episode.alerted_at),
         )
         if cursor.rowcount != 1:
             return None
@@ -177,23 +168,22 @@ async def mark_alerted(db: Database, episode_id: int, now: datetime) -> None:
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE stall_episodes SET alerted_at = ? WHERE id = ? AND alerted_at IS NULL",
-            (now.isoformat(), episode_id),
+            (now, episode_id),
         )
 
 
 async def close(db: Database, episode_id: int, because: str, now: datetime) -> bool:
     """Close an open episode; the pair's journal says why. False if it was closed already."""
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE stall_episodes SET closed_at = ?, closed_because = ? "
             "WHERE id = ? AND closed_at IS NULL RETURNING pair_id",
-            (stamp, because, episode_id),
+            (now, because, episode_id),
         )
         row = await cursor.fetchone()
         if row is None:
             return False
-        await _journal_event(conn, row["pair_id"], because, None, stamp)
+        await _journal_event(conn, row["pair_id"], because, None, now)
     return True
 
 
@@ -204,7 +194,7 @@ async def close_for_ended_pairs(db: Database, now: datetime) -> None:
             "UPDATE stall_episodes SET closed_at = ?, closed_because = 'ended' "
             f"WHERE closed_at IS NULL AND pair_id IN (SELECT id FROM pairs "
             f"WHERE status NOT IN {SCANNED})",
-            (now.isoformat(),),
+            (now,),
         )
 
 
@@ -214,7 +204,7 @@ async def take(db: Database, episode_id: int, coordinator_id: int, now: datetime
         cursor = await conn.execute(
             "UPDATE stall_episodes SET taken_by = ?, taken_at = ? "
             "WHERE id = ? AND closed_at IS NULL AND taken_by IS NULL",
-            (coordinator_id, now.isoformat(), episode_id),
+            (coordinator_id, now, episode_id),
         )
         return cursor.rowcount == 1
 
@@ -223,7 +213,7 @@ async def snooze(db: Database, episode_id: int, until: datetime) -> bool:
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE stall_episodes SET snoozed_until = ? WHERE id = ? AND closed_at IS NULL",
-            (until.isoformat(), episode_id),
+            (until, episode_id),
         )
         return cursor.rowcount == 1
 
@@ -281,25 +271,25 @@ async def set_alert_choice(db: Database, participant_id: int, choice: str, now: 
             "INSERT INTO coordinator_settings (participant_id, alerts, updated_at) "
             "VALUES (?, ?, ?) ON CONFLICT (participant_id) DO UPDATE SET "
             "alerts = excluded.alerts, updated_at = excluded.updated_at",
-            (participant_id, choice, now.isoformat()),
+            (participant_id, choice, now),
         )
 
 
 async def digest_due(db: Database, participant_id: int, sent_before: datetime) -> bool:
     """Whether a digest coordinator's weekly digest is due (never sent, or long enough ago)."""
     row = await db.fetch_one(
-        "SELECT digest_sent_at FROM coordinator_settings WHERE participant_id = ? "
-        "AND alerts = 'digest'",
-        (participant_id,),
+        "SELECT 1 FROM coordinator_settings WHERE participant_id = ? AND alerts = 'digest' "
+        "AND COALESCE(digest_sent_at, '') <= ?",
+        (participant_id, sent_before),
     )
-    return row is not None and (row["digest_sent_at"] or "") <= sent_before.isoformat()
+    return row is not None
 
 
 async def mark_digest_sent(db: Database, participant_id: int, now: datetime) -> None:
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE coordinator_settings SET digest_sent_at = ? WHERE participant_id = ?",
-            (now.isoformat(), participant_id),
+            (now, participant_id),
         )
 
 
@@ -307,12 +297,12 @@ async def mark_digest_sent(db: Database, participant_id: int, now: datetime) -> 
 
 
 async def _journal_event(
-    conn: aiosqlite.Connection, pair_id: int, kind: str, text: str | None, stamp: str
+    conn: aiosqlite.Connection, pair_id: int, kind: str, text: str | None, now: datetime
 ) -> None:
     await conn.execute(
         "INSERT INTO journal (pair_id, author_id, role, kind, text, created_at) "
         "VALUES (?, NULL, 'bot', ?, ?, ?)",
-        (pair_id, kind, text, stamp),
+        (pair_id, kind, text, now),
     )
 
 
@@ -324,8 +314,8 @@ def _state(row: aiosqlite.Row) -> PairState:
     return PairState(
         pair_id=row["id"],
         status=row["status"],
-        proposed_at=datetime.fromisoformat(row["proposed_at"]),
-        started_at=_time(row["started_at"]),
+        proposed_at=parse_time(row["proposed_at"]),
+        started_at=parse_time(row["started_at"]),
         meetings_per_month=row["meetings_per_month"],
         mentor_answered=row["mentor_answer"] is not None,
         mentee_answered=row["mentee_answer"] is not None,
@@ -335,8 +325,8 @@ def _state(row: aiosqlite.Row) -> PairState:
 def _signals(row: aiosqlite.Row) -> Signals:
     return Signals(
         pair_id=row["s_pair"],
-        last_meeting_at=_time(row["last_meeting_at"]),
-        divergent_at=_time(row["divergent_at"]),
+        last_meeting_at=parse_time(row["last_meeting_at"]),
+        divergent_at=parse_time(row["divergent_at"]),
         meetings=row["meetings"],
         mentor=_decode_side(row["mentor"]),
         mentee=_decode_side(row["mentee"]),
@@ -350,10 +340,10 @@ def _open(row: aiosqlite.Row) -> Episode | None:
         id=row["e_id"],
         pair_id=row["id"],
         findings=_decode_findings(row["reasons"]),
-        opened_at=datetime.fromisoformat(row["opened_at"]),
-        alerted_at=_time(row["alerted_at"]),
+        opened_at=parse_time(row["opened_at"]),
+        alerted_at=parse_time(row["alerted_at"]),
         taken_by=row["taken_by"],
-        snoozed_until=_time(row["snoozed_until"]),
+        snoozed_until=parse_time(row["snoozed_until"]),
         closed_at=None,
     )
 
@@ -363,11 +353,11 @@ def _episode(row: aiosqlite.Row) -> Episode:
         id=row["e_id"],
         pair_id=row["pair_id"],
         findings=_decode_findings(row["reasons"]),
-        opened_at=datetime.fromisoformat(row["opened_at"]),
-        alerted_at=_time(row["alerted_at"]),
+        opened_at=parse_time(row["opened_at"]),
+        alerted_at=parse_time(row["alerted_at"]),
         taken_by=row["taken_by"],
-        snoozed_until=_time(row["snoozed_until"]),
-        closed_at=_time(row["closed_at"]),
+        snoozed_until=parse_time(row["snoozed_until"]),
+        closed_at=parse_time(row["closed_at"]),
     )
 
 
@@ -393,7 +383,7 @@ def _decode_side(text: str) -> SideSignals:
         if key in SIDE_TYPES:
             values[key] = SIDE_TYPES[key](value)
         elif isinstance(value, str):
-            values[key] = datetime.fromisoformat(value)
+            values[key] = parse_time(value)
         else:
             values[key] = value
     return SideSignals(**values)
@@ -418,16 +408,8 @@ def _decode_findings(text: str) -> tuple[Finding, ...]:
         Finding(
             reason=Reason(item["reason"]),
             side=Side(item["side"]) if item["side"] else None,
-            since=datetime.fromisoformat(item["since"]),
+            since=parse_time(item["since"]),
             count=item["count"],
         )
         for item in json.loads(text)
     )
-
-
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _stamp(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None

@@ -38,7 +38,7 @@ async def create(
         cursor = await conn.execute(
             "INSERT INTO announcements (coordinator_id, audience, per_language, created_at) "
             "VALUES (?, ?, ?, ?) RETURNING id",
-            (coordinator_id, audience, int(per_language), now.isoformat()),
+            (coordinator_id, audience, int(per_language), now),
         )
         row = await cursor.fetchone()
         assert row is not None
@@ -93,7 +93,7 @@ async def start_sending(
         cursor = await conn.execute(
             "UPDATE announcements SET status = 'sending', sent_at = ? "
             "WHERE id = ? AND status = 'draft' RETURNING audience",
-            (now.isoformat(), announcement_id),
+            (now, announcement_id),
         )
         row = await cursor.fetchone()
         if row is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import aiosqlite
@@ -13,7 +13,7 @@ from bot.model.journal import JournalEntry
 from bot.model.pairs import Side
 from bot.model.questionnaire import Answer
 from storage.alerts import SignalsChange, apply_change
-from storage.db import Database
+from storage.db import Database, parse_day, parse_time
 
 JOURNAL_COLUMNS = (
     "id, pair_id, author_id, role, kind, answers, text, voice_file_id, private, created_at"
@@ -47,8 +47,8 @@ async def unscheduled_sides(
             Side(r["side"]),
             r["meetings_per_month"],
             r["checkin_every_days"],
-            datetime.fromisoformat(r["started_at"]),
-            datetime.fromisoformat(r["last_due"]) if r["last_due"] else None,
+            parse_time(r["started_at"]),
+            parse_time(r["last_due"]),
         )
         for r in rows
     ]
@@ -61,17 +61,16 @@ async def schedule(
         await conn.execute(
             "INSERT OR IGNORE INTO checkins (pair_id, participant_id, side, due_at, status, "
             "created_at) VALUES (?, ?, ?, ?, 'scheduled', ?)",
-            (pair_id, participant_id, side.value, _utc(due_at), now.isoformat()),
+            (pair_id, participant_id, side.value, _utc(due_at), now),
         )
 
 
 async def set_cadence(db: Database, pair_id: int, days: int, actor_id: int, now: datetime) -> None:
     """A pair's own check-in cadence; its unsent check-ins are planned again from it."""
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE pairs SET checkin_every_days = ?, updated_at = ? WHERE id = ?",
-            (days, stamp, pair_id),
+            (days, now, pair_id),
         )
         await conn.execute(
             "DELETE FROM checkins WHERE pair_id = ? AND status = 'scheduled'", (pair_id,)
@@ -79,7 +78,7 @@ async def set_cadence(db: Database, pair_id: int, days: int, actor_id: int, now:
         await conn.execute(
             "INSERT INTO pair_events (pair_id, event, actor_id, detail, at) "
             "VALUES (?, 'cadence', ?, ?, ?)",
-            (pair_id, actor_id, str(days), stamp),
+            (pair_id, actor_id, str(days), now),
         )
 
 
@@ -91,7 +90,7 @@ async def to_send(db: Database, now: datetime, limit: int) -> list[CheckIn]:
         "JOIN pairs p ON p.id = c.pair_id AND p.status = 'active' "
         "WHERE c.status = 'pending' OR (c.status = 'scheduled' AND c.due_at <= ?) "
         "ORDER BY c.due_at, c.id LIMIT ?",
-        (now.isoformat(), limit),
+        (now, limit),
     )
     return [_checkin(row) for row in rows]
 
@@ -106,7 +105,6 @@ async def begin_sending(
     """Mark a due check-in pending, and the person's earlier unanswered one missed (journaled,
     and `on_missed(its due time)` applied to the pair's signals), in one transaction. False if
     it had already left `scheduled`."""
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE checkins SET status = 'pending', current_question = ? "
@@ -121,7 +119,7 @@ async def begin_sending(
             (check_in.pair_id, check_in.participant_id, check_in.id),
         )
         for missed in await cursor.fetchall():
-            due = datetime.fromisoformat(missed["due_at"])
+            due = parse_time(missed["due_at"])
             await apply_change(conn, check_in.pair_id, on_missed(due), now)
             await _journal(
                 conn,
@@ -129,7 +127,7 @@ async def begin_sending(
                 check_in.participant_id,
                 check_in.side.value,
                 "missed",
-                stamp,
+                now,
                 checkin_id=missed["id"],
             )
     return True
@@ -140,7 +138,7 @@ async def mark_sent(db: Database, check_in_id: int, now: datetime) -> None:
         await conn.execute(
             "UPDATE checkins SET status = 'sent', sent_at = COALESCE(sent_at, ?) "
             "WHERE id = ? AND status = 'pending'",
-            (now.isoformat(), check_in_id),
+            (now, check_in_id),
         )
 
 
@@ -148,12 +146,11 @@ async def mark_unreachable(
     db: Database, check_in: CheckIn, now: datetime, on_unreachable: SignalsChange
 ) -> None:
     """The person blocked the bot: journaled, the pair's signals changed, the prompt sent."""
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE checkins SET status = 'sent', sent_at = COALESCE(sent_at, ?) "
             "WHERE id = ? AND status = 'pending'",
-            (stamp, check_in.id),
+            (now, check_in.id),
         )
         if cursor.rowcount != 1:
             return
@@ -163,7 +160,7 @@ async def mark_unreachable(
             check_in.participant_id,
             check_in.side.value,
             "unreachable",
-            stamp,
+            now,
         )
         await apply_change(conn, check_in.pair_id, on_unreachable, now)
 
@@ -206,7 +203,6 @@ async def record_step(
     """Store the answers so far and move on; with no next question, file the journal entry
     and apply `on_finish` to the pair's signals too. False if the check-in had moved on
     already (a second copy, a stale button)."""
-    stamp = now.isoformat()
     encoded = json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()})
     finished = next_question is None
     async with db.transaction() as conn:
@@ -215,7 +211,7 @@ async def record_step(
             "status = CASE WHEN ? THEN 'answered' ELSE status END, "
             "answered_at = CASE WHEN ? THEN ? ELSE answered_at END "
             "WHERE id = ? AND status IN ('pending', 'sent') AND current_question IS ?",
-            (encoded, next_question, finished, finished, stamp, check_in.id, check_in.current),
+            (encoded, next_question, finished, finished, now, check_in.id, check_in.current),
         )
         if cursor.rowcount != 1:
             return False
@@ -227,7 +223,7 @@ async def record_step(
                 check_in.participant_id,
                 check_in.side.value,
                 "checkin",
-                stamp,
+                now,
                 checkin_id=check_in.id,
                 answers=encoded,
                 text=note if isinstance(note, str) else None,
@@ -254,33 +250,30 @@ async def reminders_due(db: Database, sent_before: datetime) -> list[CheckIn]:
         f"SELECT {COLUMNS} FROM checkins WHERE status = 'sent' AND reminded_at IS NULL "
         "AND sent_at <= ? AND pair_id IN (SELECT id FROM pairs WHERE status = 'active') "
         "ORDER BY sent_at",
-        (sent_before.isoformat(),),
+        (sent_before,),
     )
     return [_checkin(row) for row in rows]
 
 
 async def mark_reminded(db: Database, check_in_id: int, now: datetime) -> None:
     async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE checkins SET reminded_at = ? WHERE id = ?", (now.isoformat(), check_in_id)
-        )
+        await conn.execute("UPDATE checkins SET reminded_at = ? WHERE id = ?", (now, check_in_id))
 
 
 async def pause(
     db: Database, participant_id: int, until: date, pair_ids: list[int], side: Side, now: datetime
 ) -> None:
     """A person's own pause of their check-ins; each of their pairs' journals says so."""
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         await conn.execute(
             "INSERT INTO checkin_pauses (participant_id, until, set_at) VALUES (?, ?, ?) "
             "ON CONFLICT (participant_id) DO UPDATE SET until = excluded.until, "
             "set_at = excluded.set_at",
-            (participant_id, until.isoformat(), stamp),
+            (participant_id, until, now),
         )
         for pair_id in pair_ids:
             await _journal(
-                conn, pair_id, participant_id, side.value, "paused", stamp, text=until.isoformat()
+                conn, pair_id, participant_id, side.value, "paused", now, text=until.isoformat()
             )
 
 
@@ -288,7 +281,7 @@ async def paused_until(db: Database, participant_id: int) -> date | None:
     row = await db.fetch_one(
         "SELECT until FROM checkin_pauses WHERE participant_id = ?", (participant_id,)
     )
-    return date.fromisoformat(row["until"]) if row else None
+    return parse_day(row["until"]) if row else None
 
 
 async def add_journal(
@@ -301,7 +294,7 @@ async def add_journal(
     text: str | None = None,
 ) -> None:
     async with db.transaction() as conn:
-        await _journal(conn, pair_id, author_id, role, kind, now.isoformat(), text=text)
+        await _journal(conn, pair_id, author_id, role, kind, now, text=text)
 
 
 async def journal_page(
@@ -344,7 +337,7 @@ async def _journal(
     author_id: int | None,
     role: str,
     kind: str,
-    stamp: str,
+    now: datetime,
     *,
     checkin_id: int | None = None,
     answers: str | None = None,
@@ -365,7 +358,7 @@ async def _journal(
             text,
             voice_file_id,
             int(private),
-            stamp,
+            now,
         ),
     )
 
@@ -381,13 +374,13 @@ def _entry(row: aiosqlite.Row) -> JournalEntry:
         text=row["text"],
         voice_file_id=row["voice_file_id"],
         private=bool(row["private"]),
-        created_at=datetime.fromisoformat(row["created_at"]),
+        created_at=parse_time(row["created_at"]),
     )
 
 
-def _utc(moment: datetime) -> str:
+def _utc(moment: datetime) -> datetime:
     """Due times are compared as text in SQL, so they are all written in UTC."""
-    return moment.astimezone(UTC).isoformat()
+    return moment.astimezone(UTC)
 
 
 def _checkin(row: aiosqlite.Row) -> CheckIn:
@@ -397,62 +390,11 @@ def _checkin(row: aiosqlite.Row) -> CheckIn:
         pair_id=row["pair_id"],
         participant_id=row["participant_id"],
         side=Side(row["side"]),
-        due_at=datetime.fromisoformat(row["due_at"]),
+        due_at=parse_time(row["due_at"]),
         status=CheckInStatus(row["status"]),
-        sent_at=datetime.fromisoformat(row["sent_at"]) if row["sent_at"] else None,
-        reminded_at=datetime.fromisoformat(row["reminded_at"]) if row["reminded_at"] else None,
+        sent_at=parse_time(row["sent_at"]),
+        reminded_at=parse_time(row["reminded_at"]),
         current=row["current_question"],
         selection=tuple(json.loads(row["selection"])),
         answers={k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()},
     )
-
-
-# -- bulk loading (benchmarks, imports) ---------------------------------------------------------
-
-
-async def add_many(
-    db: Database,
-    rows: Iterable[tuple[int, int, str, datetime, str, datetime | None, str | None]],
-) -> int:
-    """Load many check-ins at once: (pair id, person id, side, due at, status, answered at,
-    answers as JSON text) each; those sent were sent when due. They get consecutive ids;
-    returns the first."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM checkins")
-        first = await cursor.fetchone()
-        await conn.executemany(
-            "INSERT INTO checkins (pair_id, participant_id, side, due_at, status, sent_at, "
-            "answered_at, answers, created_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-            "CASE WHEN ?5 IN ('sent', 'answered', 'missed') THEN ?4 END, ?6, ?7, ?4)",
-            (
-                (
-                    pair_id,
-                    person,
-                    side,
-                    _utc(due),
-                    status,
-                    _utc(answered) if answered else None,
-                    answers or "{}",
-                )
-                for pair_id, person, side, due, status, answered, answers in rows
-            ),
-        )
-    assert first is not None
-    return int(first[0])
-
-
-async def add_journal_many(
-    db: Database,
-    rows: Iterable[tuple[int, int | None, str, str, int | None, str | None, bool, datetime]],
-) -> None:
-    """Load many journal entries at once: (pair id, author id, role, kind, check-in id,
-    answers as JSON text, private, written at) each."""
-    async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO journal (pair_id, author_id, role, kind, checkin_id, answers, private, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (pair_id, author, role, kind, checkin_id, answers, int(private), at.isoformat())
-                for pair_id, author, role, kind, checkin_id, answers, private, at in rows
-            ),
-        )

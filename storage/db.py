@@ -1,13 +1,16 @@
-"""One SQLite connection (aiosqlite) with the pragmas, the migrations and a write lock."""
+"""One SQLite connection (aiosqlite) with the pragmas, the migrations and a write lock; how
+times and days are stored."""
 
 from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import aiosqlite
 
@@ -17,6 +20,27 @@ BUSY_TIMEOUT_MS = 5000
 
 
 Params = Iterable[Any] | Mapping[str, Any]  # positional (?) or named (:name) parameters
+
+
+# Times and days are bound as ISO-8601 text, exactly as `isoformat()` writes them
+# ('2026-01-02T03:04:05+00:00', '2026-01-02'); SQL compares them as text. sqlite3 (under
+# aiosqlite) looks adapters up by exact type, for every connection of the process.
+sqlite3.register_adapter(datetime, datetime.isoformat)
+sqlite3.register_adapter(date, date.isoformat)
+
+
+@overload
+def parse_time(stored: str) -> datetime: ...
+@overload
+def parse_time(stored: str | None) -> datetime | None: ...
+def parse_time(stored: str | None) -> datetime | None:
+    """A stored time back as a datetime; a missing one (NULL) as None."""
+    return datetime.fromisoformat(stored) if stored else None
+
+
+def parse_day(stored: str | None) -> date | None:
+    """A stored day back as a date; a missing one (NULL) as None."""
+    return date.fromisoformat(stored) if stored else None
 
 
 def _bound(params: Params) -> tuple[Any, ...] | Mapping[str, Any]:

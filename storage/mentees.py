@@ -8,7 +8,7 @@ import aiosqlite
 
 from bot.model.mentees import Intake, Referral
 from bot.model.questionnaire import Run
-from storage.db import Database
+from storage.db import Database, parse_time
 from storage.questionnaires import mark_submitted
 
 REFERRAL_COLUMNS = "id, code, municipality, participant_id, created_at"
@@ -22,7 +22,7 @@ async def create_referral(
         cursor = await conn.execute(
             "INSERT INTO referrals (code, municipality, created_by, created_at) "
             f"VALUES (?, ?, ?, ?) RETURNING {REFERRAL_COLUMNS}",
-            (code, municipality, created_by, now.isoformat()),
+            (code, municipality, created_by, now),
         )
         row = await cursor.fetchone()
     assert row is not None
@@ -39,7 +39,7 @@ async def claim_referral(
             "WHERE code = ? AND participant_id IS NULL "
             "AND NOT EXISTS (SELECT 1 FROM referrals WHERE participant_id = ?) "
             f"RETURNING {REFERRAL_COLUMNS}",
-            (participant_id, now.isoformat(), code, participant_id),
+            (participant_id, now, code, participant_id),
         )
         row = await cursor.fetchone()
     return _referral(row) if row else None
@@ -65,7 +65,7 @@ async def begin_introduction(db: Database, participant_id: int, now: datetime) -
         await conn.execute(
             "INSERT OR IGNORE INTO introductions (participant_id, step, updated_at) "
             "VALUES (?, 0, ?)",
-            (participant_id, now.isoformat()),
+            (participant_id, now),
         )
     step = await introduction_step(db, participant_id)
     assert step is not None
@@ -76,13 +76,12 @@ async def advance_introduction(
     db: Database, participant_id: int, from_step: int, steps: int, now: datetime
 ) -> bool:
     """Move from `from_step` to the next one; False if the person had moved already."""
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE introductions SET step = step + 1, updated_at = ?, "
             "finished_at = CASE WHEN step + 1 >= ? THEN ? ELSE finished_at END "
             "WHERE participant_id = ? AND step = ?",
-            (stamp, steps, stamp, participant_id, from_step),
+            (now, steps, now, participant_id, from_step),
         )
         return cursor.rowcount == 1
 
@@ -94,7 +93,7 @@ async def submit_intake(db: Database, run: Run, now: datetime) -> Intake | None:
             return None
         await conn.execute(
             "INSERT INTO intakes (run_id, participant_id, submitted_at) VALUES (?, ?, ?)",
-            (run.id, run.participant_id, now.isoformat()),
+            (run.id, run.participant_id, now),
         )
     return await intake_of(db, run.participant_id)
 
@@ -114,7 +113,7 @@ def _referral(row: aiosqlite.Row) -> Referral:
         code=row["code"],
         municipality=row["municipality"],
         participant_id=row["participant_id"],
-        created_at=datetime.fromisoformat(row["created_at"]),
+        created_at=parse_time(row["created_at"]),
     )
 
 
@@ -123,7 +122,7 @@ def _intake(row: aiosqlite.Row) -> Intake:
         run_id=row["run_id"],
         participant_id=row["participant_id"],
         status=row["status"],
-        submitted_at=datetime.fromisoformat(row["submitted_at"]),
+        submitted_at=parse_time(row["submitted_at"]),
     )
 
 
@@ -132,7 +131,7 @@ async def untold_intakes(db: Database, submitted_before: datetime) -> list[Intak
     rows = await db.fetch_all(
         f"SELECT {INTAKE_COLUMNS} FROM intakes "
         "WHERE coordinators_told_at IS NULL AND submitted_at < ? ORDER BY run_id",
-        (submitted_before.isoformat(),),
+        (submitted_before,),
     )
     return [_intake(row) for row in rows]
 
@@ -142,5 +141,5 @@ async def mark_coordinators_told(db: Database, run_id: int, now: datetime) -> No
         await conn.execute(
             "UPDATE intakes SET coordinators_told_at = ? "
             "WHERE run_id = ? AND coordinators_told_at IS NULL",
-            (now.isoformat(), run_id),
+            (now, run_id),
         )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.model.outcomes import FollowUp
-from storage.db import Database
+from storage.db import Database, parse_time
 
 COLUMNS = "id, pair_id, participant_id, months, due_at, status"
 
@@ -19,7 +19,7 @@ async def ended_without_follow_ups(db: Database) -> list[tuple[int, int, datetim
         "AND p.ended_at IS NOT NULL "
         "AND NOT EXISTS (SELECT 1 FROM outcome_followups f WHERE f.pair_id = p.id)"
     )
-    return [(r["id"], r["mentee_id"], datetime.fromisoformat(r["ended_at"])) for r in rows]
+    return [(r["id"], r["mentee_id"], parse_time(r["ended_at"])) for r in rows]
 
 
 async def schedule(
@@ -29,7 +29,7 @@ async def schedule(
         await conn.execute(
             "INSERT OR IGNORE INTO outcome_followups (pair_id, participant_id, months, due_at) "
             "VALUES (?, ?, ?, ?)",
-            (pair_id, participant_id, months, due.astimezone(UTC).isoformat()),
+            (pair_id, participant_id, months, due.astimezone(UTC)),
         )
 
 
@@ -37,7 +37,7 @@ async def due(db: Database, now: datetime) -> list[FollowUp]:
     rows = await db.fetch_all(
         f"SELECT {COLUMNS} FROM outcome_followups WHERE status = 'pending' "
         "OR (status = 'scheduled' AND due_at <= ?) ORDER BY due_at, id",
-        (now.astimezone(UTC).isoformat(),),
+        (now.astimezone(UTC),),
     )
     return [_follow_up(r) for r in rows]
 
@@ -58,7 +58,7 @@ async def mark_sent(db: Database, follow_up_id: int, now: datetime) -> None:
         await conn.execute(
             "UPDATE outcome_followups SET status = 'sent', sent_at = ? "
             "WHERE id = ? AND status = 'pending'",
-            (now.isoformat(), follow_up_id),
+            (now, follow_up_id),
         )
 
 
@@ -69,7 +69,7 @@ async def answer(
         cursor = await conn.execute(
             "UPDATE outcome_followups SET status = 'answered', answer = ?, answered_at = ? "
             "WHERE id = ? AND participant_id = ? AND status IN ('pending', 'sent')",
-            (answer, now.isoformat(), follow_up_id, participant_id),
+            (answer, now, follow_up_id, participant_id),
         )
         return cursor.rowcount == 1
 
@@ -80,6 +80,6 @@ def _follow_up(row: aiosqlite.Row) -> FollowUp:
         pair_id=row["pair_id"],
         participant_id=row["participant_id"],
         months=row["months"],
-        due_at=datetime.fromisoformat(row["due_at"]),
+        due_at=parse_time(row["due_at"]),
         status=row["status"],
     )

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 import aiosqlite
 
 from bot.model.pairs import Outcome, Pair, PairEvent, PairStatus, Side
-from bot.model.questionnaire import Answer, load
-from storage.db import Database
+from bot.model.questionnaire import Answer
+from storage.db import Database, parse_day, parse_time
 
 PAIR_COLUMNS = (
     "id, mentor_id, mentee_id, status, score, reasons, proposed_at, mentor_answer, "
@@ -33,18 +32,17 @@ async def propose(
     now: datetime,
 ) -> Pair | None:
     """A new proposal; None when the mentee is already in a proposal or a pair."""
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "INSERT OR IGNORE INTO pairs (mentor_id, mentee_id, status, score, reasons, "
             "proposed_by, proposed_at, updated_at) VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?) "
             f"RETURNING {PAIR_COLUMNS}",
-            (mentor_id, mentee_id, score, json.dumps(reasons), coordinator_id, stamp, stamp),
+            (mentor_id, mentee_id, score, json.dumps(reasons), coordinator_id, now, now),
         )
         row = await cursor.fetchone()
         if row is None:
             return None
-        await _event(conn, row["id"], "proposed", actor_id, None, stamp)
+        await _event(conn, row["id"], "proposed", actor_id, None, now)
     return _pair(row)
 
 
@@ -62,7 +60,6 @@ async def answer(
     declined when either said no. None if the proposal was no longer open for this answer."""
     column = f"{side.value}_answer"
     other = f"{(Side.MENTEE if side is Side.MENTOR else Side.MENTOR).value}_answer"
-    stamp = now.isoformat()
     verdict = "accepted" if accepted else "declined"
     async with db.transaction() as conn:
         cursor = await conn.execute(
@@ -74,14 +71,14 @@ async def answer(
             "decline_reason = CASE WHEN ? = 'declined' THEN ? ELSE decline_reason END "
             f"WHERE id = ? AND status = 'proposed' AND {column} IS NULL "
             f"RETURNING {PAIR_COLUMNS}",
-            (verdict, stamp, verdict, verdict, stamp, verdict, reason, pair_id),
+            (verdict, now, verdict, verdict, now, verdict, reason, pair_id),
         )
         row = await cursor.fetchone()
         if row is None:
             return None
-        await _event(conn, pair_id, verdict, actor_id, reason, stamp)
+        await _event(conn, pair_id, verdict, actor_id, reason, now)
         if row["status"] == PairStatus.ACTIVE:
-            await _event(conn, pair_id, "active", None, None, stamp)
+            await _event(conn, pair_id, "active", None, None, now)
             await conn.execute(
                 "UPDATE intakes SET status = 'matched' WHERE participant_id = ?",
                 (row["mentee_id"],),
@@ -104,7 +101,6 @@ async def move(
     job: tuple[str | None, int | None, bool | None] = (None, None, None),
 ) -> Pair | None:
     """Change a pair's state if it is in one of `allowed_from`; recorded as an event."""
-    stamp = now.isoformat()
     froms = ", ".join(f"'{status.value}'" for status in allowed_from)
     ending = to in (PairStatus.ENDED, PairStatus.LAPSED)
     job_start, job_hours, job_matches = job
@@ -119,10 +115,10 @@ async def move(
             f"WHERE id = ? AND status IN ({froms}) RETURNING {PAIR_COLUMNS}",
             (
                 to.value,
-                stamp,
-                resume_on.isoformat() if resume_on else None,
+                now,
+                resume_on,
                 ending,
-                stamp,
+                now,
                 outcome.value if outcome else None,
                 job_start,
                 job_hours,
@@ -133,15 +129,13 @@ async def move(
         row = await cursor.fetchone()
         if row is None:
             return None
-        await _event(conn, pair_id, event, actor_id, detail, stamp)
+        await _event(conn, pair_id, event, actor_id, detail, now)
     return _pair(row)
 
 
 async def mark_reminded(db: Database, pair_id: int, now: datetime) -> None:
     async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE pairs SET reminded_at = ? WHERE id = ?", (now.isoformat(), pair_id)
-        )
+        await conn.execute("UPDATE pairs SET reminded_at = ? WHERE id = ?", (now, pair_id))
 
 
 async def get(db: Database, pair_id: int) -> Pair | None:
@@ -174,7 +168,7 @@ async def events(db: Database, pair_id: int) -> list[PairEvent]:
         (pair_id,),
     )
     return [
-        PairEvent(r["pair_id"], r["event"], r["actor_id"], r["detail"], _time(r["at"]))
+        PairEvent(r["pair_id"], r["event"], r["actor_id"], r["detail"], parse_time(r["at"]))
         for r in rows
     ]
 
@@ -188,7 +182,7 @@ async def last_activity(db: Database, pair_ids: list[int]) -> dict[int, datetime
         "GROUP BY pair_id",
         tuple(pair_ids),
     )
-    return {row["pair_id"]: _time(row["at"]) for row in rows}
+    return {row["pair_id"]: parse_time(row["at"]) for row in rows}
 
 
 async def state_agreement(
@@ -201,7 +195,7 @@ async def state_agreement(
             "stated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (pair_id, participant_id) DO UPDATE "
             "SET meetings_per_month = excluded.meetings_per_month, months = excluded.months, "
             "stated_at = excluded.stated_at",
-            (pair_id, participant_id, per_month, months, now.isoformat()),
+            (pair_id, participant_id, per_month, months, now),
         )
         cursor = await conn.execute(
             "SELECT participant_id, meetings_per_month, months FROM agreements WHERE pair_id = ?",
@@ -218,9 +212,9 @@ async def set_agreement(
         await conn.execute(
             "UPDATE pairs SET meetings_per_month = ?, agreed_until = ?, updated_at = ? "
             "WHERE id = ?",
-            (per_month, until.isoformat(), now.isoformat(), pair_id),
+            (per_month, until, now, pair_id),
         )
-        await _event(conn, pair_id, "agreed", None, f"{per_month}/{until}", now.isoformat())
+        await _event(conn, pair_id, "agreed", None, f"{per_month}/{until}", now)
 
 
 async def ready_mentors(db: Database) -> list[tuple[int, dict[str, Answer], int, int | None]]:
@@ -250,7 +244,7 @@ async def set_capacity(
             "INSERT INTO mentor_capacity (participant_id, capacity, set_by, set_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (participant_id) DO UPDATE SET "
             "capacity = excluded.capacity, set_by = excluded.set_by, set_at = excluded.set_at",
-            (participant_id, capacity, set_by, now.isoformat()),
+            (participant_id, capacity, set_by, now),
         )
 
 
@@ -265,7 +259,9 @@ async def waiting_mentees(db: Database) -> list[tuple[int, datetime, dict[str, A
         "ORDER BY i.submitted_at, i.run_id"
     )
     answers = await _answers(db, [row["run_id"] for row in rows])
-    return [(r["participant_id"], _time(r["submitted_at"]), answers[r["run_id"]]) for r in rows]
+    return [
+        (r["participant_id"], parse_time(r["submitted_at"]), answers[r["run_id"]]) for r in rows
+    ]
 
 
 async def answers_of(db: Database, participant_id: int, questionnaire: str) -> dict[str, Answer]:
@@ -303,24 +299,12 @@ async def _event(
     event: str,
     actor_id: int | None,
     detail: str | None,
-    stamp: str,
+    now: datetime,
 ) -> None:
     await conn.execute(
         "INSERT INTO pair_events (pair_id, event, actor_id, detail, at) VALUES (?, ?, ?, ?, ?)",
-        (pair_id, event, actor_id, detail, stamp),
+        (pair_id, event, actor_id, detail, now),
     )
-
-
-def _time(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
-
-def _optional_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 def _pair(row: aiosqlite.Row) -> Pair:
@@ -331,18 +315,18 @@ def _pair(row: aiosqlite.Row) -> Pair:
         status=PairStatus(row["status"]),
         score=row["score"],
         reasons=tuple(tuple(reason) for reason in json.loads(row["reasons"])),
-        proposed_at=datetime.fromisoformat(row["proposed_at"]),
+        proposed_at=parse_time(row["proposed_at"]),
         mentor_answer=row["mentor_answer"],
         mentee_answer=row["mentee_answer"],
         decline_reason=row["decline_reason"],
-        reminded_at=_optional_time(row["reminded_at"]),
-        started_at=_optional_time(row["started_at"]),
-        resume_on=_day(row["resume_on"]),
-        ended_at=_optional_time(row["ended_at"]),
+        reminded_at=parse_time(row["reminded_at"]),
+        started_at=parse_time(row["started_at"]),
+        resume_on=parse_day(row["resume_on"]),
+        ended_at=parse_time(row["ended_at"]),
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
         meetings_per_month=row["meetings_per_month"],
-        agreed_until=_day(row["agreed_until"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]),
+        agreed_until=parse_day(row["agreed_until"]),
+        updated_at=parse_time(row["updated_at"]),
         checkin_every_days=row["checkin_every_days"],
     )
 
@@ -351,7 +335,7 @@ async def record_event(
     db: Database, pair_id: int, event: str, actor_id: int | None, detail: str | None, now: datetime
 ) -> None:
     async with db.transaction() as conn:
-        await _event(conn, pair_id, event, actor_id, detail, now.isoformat())
+        await _event(conn, pair_id, event, actor_id, detail, now)
 
 
 async def add_prompt(
@@ -361,7 +345,7 @@ async def add_prompt(
         await conn.execute(
             "INSERT OR REPLACE INTO reply_prompts (chat_id, message_id, kind, subject_id, "
             "created_at) VALUES (?, ?, ?, ?, ?)",
-            (chat_id, message_id, kind, subject_id, now.isoformat()),
+            (chat_id, message_id, kind, subject_id, now),
         )
 
 
@@ -374,132 +358,12 @@ async def prompt(db: Database, chat_id: int, message_id: int) -> tuple[str, int]
     return (row["kind"], row["subject_id"]) if row else None
 
 
-# -- bulk loading (benchmarks, imports) ---------------------------------------------------------
-
-BULK_PAIR_COLUMNS = (
-    "mentor_id",
-    "mentee_id",
-    "status",
-    "score",
-    "proposed_by",
-    "proposed_at",
-    "mentor_answer",
-    "mentee_answer",
-    "started_at",
-    "ended_at",
-    "outcome",
-    "job_start",
-    "job_hours",
-    "job_matches_qualifications",
-    "meetings_per_month",
-    "updated_at",
-)
-
-
-async def add_many(db: Database, rows: Iterable[Mapping[str, object]]) -> int:
-    """Load many pairs at once, each a mapping of BULK_PAIR_COLUMNS (times as datetimes, days
-    as dates); no events are recorded. They get consecutive ids; returns the first."""
-    names = ", ".join(BULK_PAIR_COLUMNS)
-    marks = ", ".join(f":{name}" for name in BULK_PAIR_COLUMNS)
-    async with db.transaction() as conn:
-        cursor = await conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM pairs")
-        first = await cursor.fetchone()
-        await conn.executemany(
-            # Loaded as history: an active pair's announcement went out when it started.
-            f"INSERT INTO pairs (reasons, announced_at, {names}) "
-            f"VALUES ('[]', :started_at, {marks})",
-            ({name: _stored(row[name]) for name in BULK_PAIR_COLUMNS} for row in rows),
-        )
-    assert first is not None
-    return int(first[0])
-
-
-async def add_submitted_intakes(
-    db: Database, rows: Sequence[tuple[int, datetime, Mapping[str, Answer], bool]]
-) -> None:
-    """Load many submitted mentee intakes at once: (mentee id, submitted at, answers, already
-    matched) each, as if the mentee had answered them all at that time."""
-    intake = load("intake")
-    async with db.transaction() as conn:
-        cursor = await conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM questionnaire_runs")
-        found = await cursor.fetchone()
-        assert found is not None
-        runs = [(int(found[0]) + index, *row) for index, row in enumerate(rows)]
-        await conn.executemany(
-            "INSERT INTO questionnaire_runs (id, participant_id, questionnaire, version, "
-            "status, started_at, updated_at, submitted_at) "
-            "VALUES (?1, ?2, ?3, ?4, 'submitted', ?5, ?5, ?5)",
-            (
-                (run_id, mentee, intake.id, intake.version, at.isoformat())
-                for run_id, mentee, at, _, _ in runs
-            ),
-        )
-        await conn.executemany(
-            "INSERT INTO answers (run_id, question_id, value, answered_at) VALUES (?, ?, ?, ?)",
-            (
-                (run_id, question, json.dumps(_json(value), ensure_ascii=False), at.isoformat())
-                for run_id, _, at, answers, _ in runs
-                for question, value in answers.items()
-            ),
-        )
-        await conn.executemany(
-            "INSERT INTO intakes (run_id, participant_id, status, submitted_at, "
-            "coordinators_told_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-            (
-                (run_id, mentee, "matched" if matched else "waiting", at.isoformat())
-                for run_id, mentee, at, _, matched in runs
-            ),
-        )
-
-
-async def add_meeting_counts(
-    db: Database, rows: Iterable[tuple[int, int, datetime | None, datetime]]
-) -> None:
-    """Load many pairs' signals at once: (pair id, meetings reported, last meeting, updated)."""
-    async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO pair_signals (pair_id, meetings, last_meeting_at, updated_at) "
-            "VALUES (?, ?, ?, ?)",
-            (
-                (pair_id, meetings, _stored(last), updated.isoformat())
-                for pair_id, meetings, last, updated in rows
-            ),
-        )
-
-
-async def add_followups(
-    db: Database,
-    rows: Iterable[tuple[int, int, int, datetime, str, str | None, datetime | None]],
-) -> None:
-    """Load many outcome follow-ups at once: (pair id, mentee id, months, due at, status,
-    answer, answered at) each; those sent were sent when due."""
-    async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO outcome_followups (pair_id, participant_id, months, due_at, status, "
-            "sent_at, answer, answered_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-            "CASE WHEN ?5 IN ('sent', 'answered') THEN ?4 END, ?6, ?7)",
-            (
-                (pair_id, mentee, months, due.isoformat(), status, answer, _stored(answered))
-                for pair_id, mentee, months, due, status, answer, answered in rows
-            ),
-        )
-
-
-def _stored(value: object) -> object:
-    """A value as the database keeps it: times and days as ISO text."""
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
-def _json(value: Answer) -> object:
-    return list(value) if isinstance(value, tuple) else value
-
-
 async def unannounced(db: Database, started_before: datetime) -> list[Pair]:
     """Active pairs whose announcement to both sides and the coordinators is not marked sent."""
     rows = await db.fetch_all(
         f"SELECT {PAIR_COLUMNS} FROM pairs WHERE announced_at IS NULL AND status = 'active' "
         "AND started_at < ? ORDER BY id",
-        (started_before.isoformat(),),
+        (started_before,),
     )
     return [_pair(row) for row in rows]
 
@@ -508,5 +372,5 @@ async def mark_announced(db: Database, pair_id: int, now: datetime) -> None:
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE pairs SET announced_at = ? WHERE id = ? AND announced_at IS NULL",
-            (now.isoformat(), pair_id),
+            (now, pair_id),
         )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 import aiosqlite
 
 from bot.model.participants import Participant, Role, Status
-from storage.db import Database
+from storage.db import Database, parse_time
 
 COLUMNS = (
     "id, telegram_user_id, chat_id, role, language, language_chosen, status, created_at, "
@@ -25,8 +24,8 @@ def _participant(row: aiosqlite.Row) -> Participant:
         language=row["language"],
         language_chosen=bool(row["language_chosen"]),
         status=Status(row["status"]),
-        created_at=datetime.fromisoformat(row["created_at"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]),
+        created_at=parse_time(row["created_at"]),
+        updated_at=parse_time(row["updated_at"]),
         recruitment_channel_id=row["recruitment_channel_id"],
     )
 
@@ -52,7 +51,6 @@ async def record_contact(
     A coordinator named in the configuration always has the coordinator role; someone whose
     id was removed from it loses the role and chooses again.
     """
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
             f"""
@@ -74,8 +72,8 @@ async def record_contact(
                 chat_id,
                 Role.COORDINATOR.value if coordinator else None,
                 language_guess,
-                stamp,
-                stamp,
+                now,
+                now,
             ),
         )
         row = await cursor.fetchone()
@@ -146,30 +144,7 @@ async def _update(
         cursor = await conn.execute(
             f"UPDATE participants SET {assignments}, updated_at = ? "
             f"WHERE telegram_user_id = ? RETURNING {COLUMNS}",
-            (*params, now.isoformat(), telegram_user_id),
+            (*params, now, telegram_user_id),
         )
         row = await cursor.fetchone()
     return _participant(row) if row else None
-
-
-async def add_many(
-    db: Database,
-    rows: Iterable[tuple[int, str | None, str, str, int | None, datetime]],
-) -> int:
-    """Load many participants at once (benchmarks, imports): (Telegram user id, role,
-    language, status, recruitment channel id, first contact) each; the chat is the user's.
-    They get consecutive ids; returns the first."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM participants")
-        first = await cursor.fetchone()
-        await conn.executemany(
-            "INSERT INTO participants (telegram_user_id, chat_id, role, language, "
-            "language_chosen, status, recruitment_channel_id, created_at, updated_at) "
-            "VALUES (?1, ?1, ?2, ?3, 1, ?4, ?5, ?6, ?6)",
-            (
-                (user_id, role, language, status, channel, created.isoformat())
-                for user_id, role, language, status, channel, created in rows
-            ),
-        )
-    assert first is not None
-    return int(first[0])

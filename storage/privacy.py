@@ -18,7 +18,7 @@ from bot.model.privacy import (
     ExportedRun,
     StoppedPair,
 )
-from storage.db import Database
+from storage.db import Database, parse_time
 from storage.evaluation import PROFILE_QUESTIONS
 
 OPEN = "('proposed', 'active', 'paused')"
@@ -32,7 +32,7 @@ async def add_consent(
     participant_id: int,
     questionnaire: str,
     version: ConsentVersion,
-    now: str,
+    now: datetime,
 ) -> None:
     """Within the caller's transaction (the one that stores the consent answer)."""
     await conn.execute(
@@ -58,8 +58,8 @@ async def consents(db: Database, participant_id: int) -> list[Consent]:
             questionnaire=row["questionnaire"],
             version=row["text_version"],
             text=row["text"],
-            given_at=datetime.fromisoformat(row["given_at"]),
-            withdrawn_at=_time(row["withdrawn_at"]),
+            given_at=parse_time(row["given_at"]),
+            withdrawn_at=parse_time(row["withdrawn_at"]),
         )
         for row in rows
     ]
@@ -69,16 +69,15 @@ async def withdraw(db: Database, participant_id: int, now: datetime) -> list[Sto
     """Withdraw every standing consent and stop the person's pairs: a proposal is declined, an
     active or paused pair paused without a date (no check-ins until a coordinator acts).
     None if no consent was standing."""
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE consents SET withdrawn_at = ? "
             "WHERE participant_id = ? AND withdrawn_at IS NULL",
-            (stamp, participant_id),
+            (now, participant_id),
         )
         if cursor.rowcount == 0:
             return None
-        return await _stop_pairs(conn, participant_id, "consent_withdrawn", stamp)
+        return await _stop_pairs(conn, participant_id, "consent_withdrawn", now)
 
 
 async def erase(db: Database, participant_id: int, because: str, now: datetime) -> Erasure | None:
@@ -89,7 +88,6 @@ async def erase(db: Database, participant_id: int, because: str, now: datetime) 
     intake's field and municipality; pairs, check-in states and the journal's structured
     answers. These are the evaluation report's figures (storage/evaluation.py).
     """
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
             # Telegram's ids are positive: -id can never be a real person, so a later /start
@@ -97,12 +95,12 @@ async def erase(db: Database, participant_id: int, because: str, now: datetime) 
             "UPDATE participants SET telegram_user_id = -id, chat_id = 0, erased_at = ?, "
             "erased_because = ?, updated_at = ? WHERE id = ? AND erased_at IS NULL "
             "RETURNING role",
-            (stamp, because, stamp, participant_id),
+            (now, because, now, participant_id),
         )
         row = await cursor.fetchone()
         if row is None:
             return None
-        stopped = await _stop_pairs(conn, participant_id, "erased", stamp)
+        stopped = await _stop_pairs(conn, participant_id, "erased", now)
         await _erase_answers(conn, participant_id)
         await _erase_journal(conn, participant_id)
         for statement in _ERASE_ROWS:
@@ -171,7 +169,7 @@ async def _erase_journal(conn: aiosqlite.Connection, participant_id: int) -> Non
 
 
 async def _stop_pairs(
-    conn: aiosqlite.Connection, participant_id: int, event: str, stamp: str
+    conn: aiosqlite.Connection, participant_id: int, event: str, now: datetime
 ) -> list[StoppedPair]:
     cursor = await conn.execute(
         f"SELECT id, mentor_id, mentee_id, status FROM pairs WHERE status IN {OPEN} "
@@ -183,11 +181,11 @@ async def _stop_pairs(
         to = "declined" if row["status"] == "proposed" else "paused"
         await conn.execute(
             "UPDATE pairs SET status = ?, resume_on = NULL, updated_at = ? WHERE id = ?",
-            (to, stamp, row["id"]),
+            (to, now, row["id"]),
         )
         await conn.execute(
             "INSERT INTO pair_events (pair_id, event, actor_id, detail, at) VALUES (?, ?, ?, ?, ?)",
-            (row["id"], event, participant_id, to, stamp),
+            (row["id"], event, participant_id, to, now),
         )
         other = row["mentee_id"] if row["mentor_id"] == participant_id else row["mentor_id"]
         stopped.append(StoppedPair(row["id"], other, proposal=row["status"] == "proposed"))
@@ -206,7 +204,7 @@ async def retention_due(db: Database, ended_before: datetime) -> list[int]:
         "            AND (x.mentor_id = p.id OR x.mentee_id = p.id)) "
         f"AND NOT EXISTS (SELECT 1 FROM pairs x WHERE x.status IN {OPEN} "
         "                AND (x.mentor_id = p.id OR x.mentee_id = p.id)) ORDER BY p.id",
-        (ended_before.isoformat(),),
+        (ended_before,),
     )
     return [row["id"] for row in rows]
 
@@ -229,8 +227,8 @@ async def runs(db: Database, participant_id: int) -> list[ExportedRun]:
             ExportedRun(
                 questionnaire=row["questionnaire"],
                 submitted=row["status"] == "submitted",
-                started_at=datetime.fromisoformat(row["started_at"]),
-                submitted_at=_time(row["submitted_at"]),
+                started_at=parse_time(row["started_at"]),
+                submitted_at=parse_time(row["submitted_at"]),
                 answers={a["question_id"]: _answer(a["value"]) for a in answers},
             )
         )
@@ -245,7 +243,7 @@ async def decisions(db: Database, participant_id: int) -> list[ExportedDecision]
         (participant_id,),
     )
     return [
-        ExportedDecision(row["decision"], row["note"], datetime.fromisoformat(row["decided_at"]))
+        ExportedDecision(row["decision"], row["note"], parse_time(row["decided_at"]))
         for row in rows
     ]
 
@@ -261,9 +259,9 @@ async def pairs(db: Database, participant_id: int) -> list[ExportedPair]:
             id=row["id"],
             as_mentor=bool(row["as_mentor"]),
             status=row["status"],
-            proposed_at=datetime.fromisoformat(row["proposed_at"]),
-            started_at=_time(row["started_at"]),
-            ended_at=_time(row["ended_at"]),
+            proposed_at=parse_time(row["proposed_at"]),
+            started_at=parse_time(row["started_at"]),
+            ended_at=parse_time(row["ended_at"]),
             outcome=row["outcome"],
         )
         for row in rows
@@ -289,7 +287,7 @@ async def journal(db: Database, participant_id: int) -> list[ExportedEntry]:
             answers=json.loads(row["answers"]) if row["answers"] else {},
             text=row["text"],
             voice=bool(row["voice"]),
-            at=datetime.fromisoformat(row["created_at"]),
+            at=parse_time(row["created_at"]),
         )
         for row in rows
     ]
@@ -302,7 +300,7 @@ async def follow_ups(db: Database, participant_id: int) -> list[ExportedFollowUp
         (participant_id,),
     )
     return [
-        ExportedFollowUp(row["months"], row["answer"], datetime.fromisoformat(row["answered_at"]))
+        ExportedFollowUp(row["months"], row["answer"], parse_time(row["answered_at"]))
         for row in rows
     ]
 
@@ -310,7 +308,3 @@ async def follow_ups(db: Database, participant_id: int) -> list[ExportedFollowUp
 def _answer(stored: str) -> object:
     value = json.loads(stored)
     return tuple(value) if isinstance(value, list) else value
-
-
-def _time(stored: str | None) -> datetime | None:
-    return datetime.fromisoformat(stored) if stored else None

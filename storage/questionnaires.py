@@ -37,15 +37,6 @@ async def get_run(db: Database, run_id: int) -> Run | None:
     return await _with_answers(db, row) if row else None
 
 
-async def latest_run(db: Database, participant_id: int, questionnaire: str) -> Run | None:
-    row = await db.fetch_one(
-        f"SELECT {RUN_COLUMNS} FROM questionnaire_runs "
-        "WHERE participant_id = ? AND questionnaire = ? ORDER BY id DESC LIMIT 1",
-        (participant_id, questionnaire),
-    )
-    return await _with_answers(db, row) if row else None
-
-
 async def start_run(
     db: Database,
     *,
@@ -56,13 +47,12 @@ async def start_run(
     now: datetime,
 ) -> Run:
     """Begin a questionnaire, or return the run already open for it."""
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         await conn.execute(
             "INSERT OR IGNORE INTO questionnaire_runs (participant_id, questionnaire, version, "
             "status, current_question, started_at, updated_at) "
             "VALUES (?, ?, ?, 'in_progress', ?, ?, ?)",
-            (participant_id, questionnaire, version, first_question, stamp, stamp),
+            (participant_id, questionnaire, version, first_question, now, now),
         )
     run = await open_run(db, participant_id)
     assert run is not None
@@ -80,25 +70,24 @@ async def record_answer(
 ) -> bool:
     """Store an answer and move on, in one transaction; False if the run had moved already.
     With `consent`, the answer gives consent to that text, recorded in the same transaction."""
-    stamp = now.isoformat()
     async with db.transaction() as conn:
-        if not await _move(conn, run, next_question, stamp):
+        if not await _move(conn, run, next_question, now):
             return False
         await conn.execute(
             "INSERT INTO answers (run_id, question_id, value, answered_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (run_id, question_id) DO UPDATE SET "
             "value = excluded.value, answered_at = excluded.answered_at",
-            (run.id, question_id, json.dumps(_to_json(value), ensure_ascii=False), stamp),
+            (run.id, question_id, json.dumps(_to_json(value), ensure_ascii=False), now),
         )
         if consent is not None:
-            await privacy.add_consent(conn, run.participant_id, run.questionnaire, consent, stamp)
+            await privacy.add_consent(conn, run.participant_id, run.questionnaire, consent, now)
     return True
 
 
 async def move(db: Database, run: Run, to_question: str | None, now: datetime) -> bool:
     """Go to another question (Back, Change) without answering; False if the run had moved."""
     async with db.transaction() as conn:
-        return await _move(conn, run, to_question, now.isoformat())
+        return await _move(conn, run, to_question, now)
 
 
 async def save_selection(db: Database, run: Run, selection: tuple[str, ...], now: datetime) -> bool:
@@ -107,7 +96,7 @@ async def save_selection(db: Database, run: Run, selection: tuple[str, ...], now
         cursor = await conn.execute(
             "UPDATE questionnaire_runs SET selection = ?, updated_at = ?, reminded_at = NULL "
             "WHERE id = ? AND status = 'in_progress' AND current_question IS ?",
-            (json.dumps(list(selection)), now.isoformat(), run.id, run.current),
+            (json.dumps(list(selection)), now, run.id, run.current),
         )
         return cursor.rowcount == 1
 
@@ -125,7 +114,7 @@ async def idle_runs(db: Database, idle_since: datetime) -> list[Run]:
     rows = await db.fetch_all(
         f"SELECT {RUN_COLUMNS} FROM questionnaire_runs "
         "WHERE status = 'in_progress' AND reminded_at IS NULL AND updated_at < ? ORDER BY id",
-        (idle_since.isoformat(),),
+        (idle_since,),
     )
     return [await _with_answers(db, row) for row in rows]
 
@@ -134,7 +123,7 @@ async def mark_reminded(db: Database, run_id: int, now: datetime) -> None:
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE questionnaire_runs SET reminded_at = ? WHERE id = ?",
-            (now.isoformat(), run_id),
+            (now, run_id),
         )
 
 
@@ -143,16 +132,18 @@ async def mark_submitted(conn: aiosqlite.Connection, run: Run, now: datetime) ->
     cursor = await conn.execute(
         "UPDATE questionnaire_runs SET status = 'submitted', submitted_at = ?, updated_at = ? "
         "WHERE id = ? AND status = 'in_progress' AND current_question IS NULL",
-        (now.isoformat(), now.isoformat(), run.id),
+        (now, now, run.id),
     )
     return cursor.rowcount == 1
 
 
-async def _move(conn: aiosqlite.Connection, run: Run, to_question: str | None, stamp: str) -> bool:
+async def _move(
+    conn: aiosqlite.Connection, run: Run, to_question: str | None, now: datetime
+) -> bool:
     cursor = await conn.execute(
         "UPDATE questionnaire_runs SET current_question = ?, selection = '[]', updated_at = ?, "
         "reminded_at = NULL WHERE id = ? AND status = 'in_progress' AND current_question IS ?",
-        (to_question, stamp, run.id, run.current),
+        (to_question, now, run.id, run.current),
     )
     return cursor.rowcount == 1
 

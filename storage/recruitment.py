@@ -7,7 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.model.recruitment import Channel, ChannelCount
-from storage.db import Database
+from storage.db import Database, parse_time
 
 COLUMNS = "id, code, name, created_at"
 
@@ -19,7 +19,7 @@ async def create_channel(
         cursor = await conn.execute(
             "INSERT INTO recruitment_channels (code, name, created_by, created_at) "
             f"VALUES (?, ?, ?, ?) RETURNING {COLUMNS}",
-            (code, name, created_by, now.isoformat()),
+            (code, name, created_by, now),
         )
         row = await cursor.fetchone()
     assert row is not None
@@ -59,5 +59,5 @@ def _channel(row: aiosqlite.Row) -> Channel:
         id=row["id"],
         code=row["code"],
         name=row["name"],
-        created_at=datetime.fromisoformat(row["created_at"]),
+        created_at=parse_time(row["created_at"]),
     )

@@ -59,7 +59,7 @@ async def put(
             "VALUES (?, ?, ?, ?) ON CONFLICT (telegram_user_id) DO UPDATE SET "
             "municipalities = excluded.municipalities, set_by = excluded.set_by, "
             "set_at = excluded.set_at",
-            (telegram_user_id, names, set_by, now.isoformat()),
+            (telegram_user_id, names, set_by, now),
         )
 
 

@@ -16,7 +16,7 @@ from bot.model.screening import (
     ScreeningStatus,
     Waiting,
 )
-from storage.db import Database
+from storage.db import Database, parse_time
 from storage.questionnaires import mark_submitted
 
 SCREENING_COLUMNS = "run_id, participant_id, status, course_done_at, submitted_at"
@@ -31,7 +31,7 @@ async def submit(db: Database, run: Run, now: datetime) -> Screening | None:
         await conn.execute(
             "INSERT INTO screenings (run_id, participant_id, status, submitted_at, updated_at) "
             "VALUES (?, ?, 'pending', ?, ?)",
-            (run.id, run.participant_id, now.isoformat(), now.isoformat()),
+            (run.id, run.participant_id, now, now),
         )
     return await get(db, run.id)
 
@@ -66,21 +66,20 @@ async def decide(
     (another coordinator was first, or the button was stale)."""
     transition = TRANSITIONS[decision]
     allowed = [status.value for status in transition.allowed_from]
-    stamp = now.isoformat()
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE screenings SET status = ?, updated_at = ?, "
             "course_done_at = CASE WHEN ? THEN ? ELSE course_done_at END "
             f"WHERE run_id = ? AND course_done_at IS NULL "
             f"AND status IN ({', '.join('?' * len(allowed))})",
-            (transition.status.value, stamp, transition.course_done, stamp, run_id, *allowed),
+            (transition.status.value, now, transition.course_done, now, run_id, *allowed),
         )
         if cursor.rowcount != 1:
             return None
         cursor = await conn.execute(
             "INSERT INTO screening_decisions (run_id, decision, coordinator_id, "
             f"coordinator_name, decided_at) VALUES (?, ?, ?, ?, ?) RETURNING {DECISION_COLUMNS}",
-            (run_id, decision.value, coordinator_id, coordinator_name, stamp),
+            (run_id, decision.value, coordinator_id, coordinator_name, now),
         )
         row = await cursor.fetchone()
     assert row is not None
@@ -159,10 +158,8 @@ def _screening(row: aiosqlite.Row) -> Screening:
         run_id=row["run_id"],
         participant_id=row["participant_id"],
         status=ScreeningStatus(row["status"]),
-        course_done_at=(
-            datetime.fromisoformat(row["course_done_at"]) if row["course_done_at"] else None
-        ),
-        submitted_at=datetime.fromisoformat(row["submitted_at"]),
+        course_done_at=parse_time(row["course_done_at"]),
+        submitted_at=parse_time(row["submitted_at"]),
     )
 
 
@@ -174,7 +171,7 @@ def _decision(row: aiosqlite.Row) -> DecisionRecord:
         coordinator_id=row["coordinator_id"],
         coordinator_name=row["coordinator_name"],
         note=row["note"],
-        decided_at=datetime.fromisoformat(row["decided_at"]),
+        decided_at=parse_time(row["decided_at"]),
     )
 
 
@@ -183,7 +180,7 @@ async def untold_submitted(db: Database, submitted_before: datetime) -> list[Scr
     rows = await db.fetch_all(
         f"SELECT {SCREENING_COLUMNS} FROM screenings "
         "WHERE coordinators_told_at IS NULL AND submitted_at < ? ORDER BY run_id",
-        (submitted_before.isoformat(),),
+        (submitted_before,),
     )
     return [_screening(row) for row in rows]
 
@@ -193,7 +190,7 @@ async def mark_coordinators_told(db: Database, run_id: int, now: datetime) -> No
         await conn.execute(
             "UPDATE screenings SET coordinators_told_at = ? "
             "WHERE run_id = ? AND coordinators_told_at IS NULL",
-            (now.isoformat(), run_id),
+            (now, run_id),
         )
 
 
@@ -202,7 +199,7 @@ async def untold_decisions(db: Database, decided_before: datetime) -> list[Decis
     rows = await db.fetch_all(
         f"SELECT {DECISION_COLUMNS} FROM screening_decisions "
         "WHERE mentor_told_at IS NULL AND decided_at < ? ORDER BY id",
-        (decided_before.isoformat(),),
+        (decided_before,),
     )
     return [_decision(row) for row in rows]
 
@@ -212,5 +209,5 @@ async def mark_mentor_told(db: Database, decision_id: int, now: datetime) -> Non
         await conn.execute(
             "UPDATE screening_decisions SET mentor_told_at = ? "
             "WHERE id = ? AND mentor_told_at IS NULL",
-            (now.isoformat(), decision_id),
+            (now, decision_id),
         )

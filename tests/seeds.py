@@ -31,6 +31,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bench.seed import add_checkins, add_followups, add_journal_entries, add_meeting_counts
 from bot.handlers.common import services_of
 from bot.model.pairs import Outcome, PairStatus, Side
 from bot.model.participants import Role
@@ -177,8 +178,8 @@ async def check_ins(db: Database, pair_id: int, person: int, side: Side, plan: s
         due = datetime(2026, 4, 15, 8, 0, tzinfo=UTC) + timedelta(weeks=week)
         answered = due + timedelta(hours=2) if mark == "A" else None
         rows.append((pair_id, person, side.value, due, statuses[mark], answered, None))
-    first = await checkin_store.add_many(db, rows)
-    await checkin_store.add_journal_many(
+    first = await add_checkins(db, rows)
+    await add_journal_entries(
         db,
         [
             (
@@ -251,7 +252,7 @@ async def seed_programme(db: Database) -> Database:
     await move(db, lapsed, PairStatus.LAPSED, datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
     await participants.mark_unreachable(db, 2012, NOW)
 
-    await pair_store.add_meeting_counts(
+    await add_meeting_counts(
         db, [(pair_of[n], meetings, None, NOW) for n, meetings in MEETINGS.items()]
     )
     await check_ins(db, pair_of[8], mentors[5], Side.MENTOR, "AAMAAMAAO")
@@ -273,7 +274,7 @@ async def seed_programme(db: Database) -> Database:
             followups.append((3, mentee, three, "scheduled" if mentee == 6 else "sent", None))
         answer = {1: "work", 2: "both", 7: "neither"}.get(mentee)
         followups.append((6, mentee, six, "answered" if answer else "scheduled", answer))
-    await pair_store.add_followups(
+    await add_followups(
         db,
         [
             (pair_of[m], mentees[m], months, due, status, answer, due if answer else None)

@@ -263,10 +263,6 @@ async def take(
     await ask(update, context, participant, result)
 
 
-async def after_step(update: Update, context: Context, participant: Participant, run: Run) -> None:
-    await ask(update, context, participant, run)
-
-
 async def retire_prompt(context: Context, participant: Participant, run: Run) -> None:
     """Take the buttons off the question just answered by text, so they are not pressed later."""
     if run.prompt_message_id is None:

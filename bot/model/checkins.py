@@ -87,13 +87,3 @@ def cadence_days(meetings_per_month: int | None, default: int) -> int:
 
 def next_due(after: datetime, every_days: int, window: Window) -> datetime:
     return window.place(after + timedelta(days=every_days))
-
-
-def needs_reminder(check_in: CheckIn, now: datetime) -> bool:
-    """One reminder, 48 hours after an unanswered check-in was sent; never more."""
-    return (
-        check_in.status is CheckInStatus.SENT
-        and check_in.reminded_at is None
-        and check_in.sent_at is not None
-        and now - check_in.sent_at >= REMIND_AFTER
-    )

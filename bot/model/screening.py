@@ -77,11 +77,6 @@ def possible_decisions(screening: Screening) -> tuple[Decision, ...]:
     )
 
 
-def ready_for_matching(screening: Screening) -> bool:
-    """Only approved mentors who have done the mentor course are matched."""
-    return screening.status is ScreeningStatus.APPROVED and screening.course_done_at is not None
-
-
 @dataclass(frozen=True)
 class Waiting:
     """A screening a coordinator still has to act on, with what identifies it in a list."""
