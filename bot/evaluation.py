@@ -49,7 +49,7 @@ from bot.reports import RoleCount, participants_by_role
 from bot.services import Services
 from storage import Database
 from storage import evaluation as store
-from storage.evaluation import Scope
+from storage.evaluation import ReportQuery
 
 SMALL_GROUP = 5
 WORK = JOB_OUTCOMES
@@ -244,19 +244,19 @@ class Report:
 # -- from rows to figures ----------------------------------------------------------------------
 
 
-async def scope_of(db: Database, report_filter: ReportFilter, now: datetime) -> Scope:
+async def query_of(db: Database, report_filter: ReportFilter, now: datetime) -> ReportQuery:
     """The filter in the terms the queries compare: days, and the stored answers that count."""
-    scope = Scope(now=now.isoformat())
+    query = ReportQuery(now=now.isoformat())
     if report_filter.start:
-        scope = replace(scope, first_day=report_filter.start.isoformat())
+        query = replace(query, first_day=report_filter.start.isoformat())
     if report_filter.end:
-        scope = replace(scope, after_day=(report_filter.end + timedelta(days=1)).isoformat())
+        query = replace(query, after_day=(report_filter.end + timedelta(days=1)).isoformat())
     if report_filter.field is not None:
         stored = await store.stored_answers(db, "field")
         chosen = tuple(text for text, value in stored.items() if value == report_filter.field)
-        scope = replace(scope, fields=chosen)
+        query = replace(query, fields=chosen)
     if report_filter.municipality is None and report_filter.within is None:
-        return scope
+        return query
     stored = await store.stored_answers(db, "municipality")
     named = {
         text: normalise_municipality(value)
@@ -266,12 +266,12 @@ async def scope_of(db: Database, report_filter: ReportFilter, now: datetime) -> 
     if report_filter.municipality is not None:
         wanted = normalise_municipality(report_filter.municipality)
         named = {text: value for text, value in named.items() if value == wanted}
-        scope = replace(scope, municipalities=tuple(named))
+        query = replace(query, municipalities=tuple(named))
     if report_filter.within is not None:
         within = {normalise_municipality(name) for name in report_filter.within}
         inside = tuple(text for text, value in named.items() if value in within)
-        scope = replace(scope, municipalities=inside, mentor_municipalities=inside)
-    return scope
+        query = replace(query, municipalities=inside, mentor_municipalities=inside)
+    return query
 
 
 async def report(services: Services, report_filter: ReportFilter) -> Report:
@@ -281,19 +281,19 @@ async def report(services: Services, report_filter: ReportFilter) -> Report:
 
 async def build_report(db: Database, report_filter: ReportFilter, now: datetime) -> Report:
     """Every figure of the report, each counted by one query (storage/evaluation.py)."""
-    scope = await scope_of(db, report_filter, now)
-    totals = await store.pair_totals(db, scope)
-    by_mentee = await store.results_by_mentee(db, scope)
+    query = await query_of(db, report_filter, now)
+    totals = await store.pair_totals(db, query)
+    by_mentee = await store.results_by_mentee(db, query)
     return Report(
         report_filter=report_filter,
         made_at=now,
-        participants=tuple(participant_rows(await store.participant_counts(db, scope))),
-        screenings=screening_counts(await store.screening_counts(db, scope)),
+        participants=tuple(participant_rows(await store.participant_counts(db, query))),
+        screenings=screening_counts(await store.screening_counts(db, query)),
         pairs=pair_counts(totals),
-        intake_to_match=days(await store.days_to_match(db, scope)),
-        outcomes=outcomes(await store.outcome_counts(db, scope)),
-        match_to_job=days(await store.days_to_job(db, scope)),
-        answer_rates=answer_rates(await store.checkin_counts(db, scope)),
+        intake_to_match=days(await store.days_to_match(db, query)),
+        outcomes=outcomes(await store.outcome_counts(db, query)),
+        match_to_job=days(await store.days_to_job(db, query)),
+        answer_rates=answer_rates(await store.checkin_counts(db, query)),
         meetings=Meetings(
             pairs=int(totals["met_pairs"]),
             meetings=int(totals["meetings"]),
@@ -301,8 +301,8 @@ async def build_report(db: Database, report_filter: ReportFilter, now: datetime)
         ),
         by_field=by_field(by_mentee),
         by_municipality=by_municipality(by_mentee),
-        by_channel=by_channel(await store.results_by_channel(db, scope)),
-        followups=followups(await store.followup_counts(db, scope)),
+        by_channel=by_channel(await store.results_by_channel(db, query)),
+        followups=followups(await store.followup_counts(db, query)),
     )
 
 
