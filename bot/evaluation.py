@@ -43,9 +43,8 @@ from babel.numbers import format_percent
 from bot.i18n import Translator
 from bot.model.matching import normalise_municipality
 from bot.model.pairs import JOB_OUTCOMES, Outcome, Side
-from bot.model.participants import Role, Status
+from bot.model.participants import Role, RoleCount, Status, participants_by_role
 from bot.model.questionnaire import load_fields
-from bot.reports import RoleCount, participants_by_role
 from bot.services import Services
 from storage import Database
 from storage import evaluation as store

@@ -12,8 +12,7 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 from bot import scopes
 from bot.handlers.common import participant_of, send, services_of, tr
 from bot.i18n import Translator
-from bot.model.participants import Participant, Role
-from bot.reports import RoleCount
+from bot.model.participants import Participant, Role, RoleCount
 from bot.scopes import Change, Scope
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Participant], Awaitable[None]]
