@@ -22,8 +22,9 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.evaluation import FOLLOWUP_MONTHS, ReportFilter, query_of
+from bot.evaluation import query_of
 from bot.i18n import Translator
+from bot.model.evaluation import FOLLOWUP_MONTHS, ReportFilter
 from bot.model.questionnaire import Kind, Question, load
 from bot.services import Services
 from storage import Database

@@ -32,16 +32,10 @@ from pathlib import Path
 import pytest
 
 from bot.charts import outcomes_chart
-from bot.evaluation import (
-    ReportFilter,
-    build_report,
-    median,
-    render,
-    share,
-    shown,
-)
+from bot.evaluation import build_report, render
 from bot.exports import write_exports
 from bot.i18n import Translator, translator
+from bot.model.evaluation import ReportFilter, median, share, shown
 from bot.model.pairs import Outcome, PairStatus, Side
 from bot.model.participants import Role
 from bot.model.questionnaire import load

@@ -14,11 +14,11 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot import evaluation
 from bot.charts import outcomes_chart
-from bot.evaluation import ReportFilter
 from bot.exports import export
 from bot.handlers.common import send, services_of, tr
 from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.i18n import Translator
+from bot.model.evaluation import ReportFilter
 from bot.model.participants import Participant
 
 Context = ContextTypes.DEFAULT_TYPE
