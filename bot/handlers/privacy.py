@@ -15,11 +15,11 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import matchmaking, privacy, registration, scopes
-from bot.evaluation import outcome_labels
 from bot.handlers import questions as view
 from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
 from bot.handlers.matching import deliver
 from bot.handlers.review import decided_label
+from bot.handlers.texts import outcome_labels
 from bot.i18n import LANGUAGE_NAMES, Translator, translator
 from bot.model.pairs import Outcome, Side
 from bot.model.participants import Participant, Role

@@ -9,6 +9,7 @@ from bot.commands import commands_for
 from bot.handlers import questions as view
 from bot.i18n import Translator
 from bot.model.journal import JournalEntry
+from bot.model.pairs import Outcome
 from bot.model.participants import Role
 from bot.model.questionnaire import load
 from bot.services import Services
@@ -92,3 +93,18 @@ def entry_text(services: Services, t: Translator, entry: JournalEntry) -> str:
     if entry.private:
         details.append(t.gettext("(private: only coordinators see this)"))
     return "\n".join([head, *details])
+
+
+def outcome_labels(t: Translator) -> dict[Outcome | None, str]:
+    """How each outcome of a pair is named; None: the end was recorded without one."""
+    return {
+        Outcome.JOB: t.gettext("Ordinary job"),
+        Outcome.SUBSIDISED_JOB: t.gettext("Job with wage subsidy (løntilskud)"),
+        Outcome.IGU: t.gettext("Integration basic education (IGU)"),
+        Outcome.INTERNSHIP: t.gettext("Company internship (virksomhedspraktik)"),
+        Outcome.EDUCATION: t.pgettext("outcome", "Education"),
+        Outcome.OTHER_PROGRESS: t.gettext("Other progress"),
+        Outcome.DROPPED_OUT: t.gettext("Dropped out"),
+        Outcome.MOVED_AWAY: t.gettext("Moved away"),
+        None: t.gettext("No outcome recorded"),
+    }
