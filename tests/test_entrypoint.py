@@ -1,4 +1,5 @@
-"""`python -m bot` as a person starts it: the sandbox without a token, a bot with one."""
+"""`python -m bot` and `python -m sandbox` as a person starts them: the bot needs a token, the
+sandbox runs without one."""
 
 from __future__ import annotations
 
@@ -34,11 +35,13 @@ def environment(**variables: str) -> dict[str, str]:
     return env
 
 
-async def run_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+async def run_bot(
+    env: dict[str, str], cwd: Path, module: str = "bot"
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        module,
         cwd=cwd,
         env=env,
         stdout=asyncio.subprocess.PIPE,
@@ -46,11 +49,17 @@ async def run_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     )
 
 
-async def test_without_a_token_it_serves_the_sandbox_and_prints_its_address(
-    tmp_path: Path,
-) -> None:
+async def test_without_a_token_the_bot_says_so_and_exits_2(tmp_path: Path) -> None:
+    process = await run_bot(environment(), tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 2
+    assert stderr.decode().strip().startswith("mentorbro: BOT_TOKEN is not set")
+    assert not (tmp_path / "data").exists()
+
+
+async def test_the_sandbox_runs_without_a_token_and_prints_its_address(tmp_path: Path) -> None:
     env = environment(SANDBOX_PORT="0", SANDBOX_DATA_DIR=str(tmp_path / "play"), LOG_LEVEL="ERROR")
-    process = await run_bot(env, tmp_path)
+    process = await run_bot(env, tmp_path, "sandbox")
     try:
         assert process.stdout is not None
         line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
