@@ -39,9 +39,11 @@ from bench.seed import (
 from bot.alerts import scan
 from bot.charts import outcomes_chart
 from bot.config import load_config
-from bot.evaluation import Report, ReportFilter, build_report, render
+from bot.evaluation import build_report
 from bot.exports import write_exports
+from bot.handlers.report_view import render
 from bot.i18n import translator
+from bot.model.evaluation import Report, ReportFilter
 from bot.model.pairs import JOB_OUTCOMES, Outcome, Side
 from bot.model.questionnaire import load_fields
 from bot.services import Services

@@ -11,8 +11,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.evaluation import SMALL_GROUP, Report, shown
 from bot.i18n import Translator
+from bot.model.evaluation import SMALL_GROUP, Report, shown
 
 # No display: the chart is drawn into bytes. The Figure API keeps no global figures to close.
 matplotlib.use("Agg")

@@ -22,13 +22,14 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.evaluation import FOLLOWUP_MONTHS, ReportFilter, scope_of
+from bot.evaluation import query_of
 from bot.i18n import Translator
+from bot.model.evaluation import FOLLOWUP_MONTHS, ReportFilter
 from bot.model.questionnaire import Kind, Question, load
 from bot.services import Services
 from storage import Database
 from storage import evaluation as store
-from storage.evaluation import Scope
+from storage.evaluation import ReportQuery
 
 PAGE_ROWS = 5_000
 JOURNAL_PAGE_PAIRS = 500
@@ -49,20 +50,20 @@ async def write_exports(
 ) -> list[Path]:
     """Write pairs.csv, journal.csv and outcomes.csv for the report's filter into
     `directory`; returns their paths."""
-    scope = await scope_of(db, report_filter, now)
+    query = await query_of(db, report_filter, now)
     return [
-        await write_pairs(db, scope, t, directory / "pairs.csv"),
-        await write_journal(db, scope, t, directory / "journal.csv"),
-        await write_outcomes(db, scope, t, directory / "outcomes.csv"),
+        await write_pairs(db, query, t, directory / "pairs.csv"),
+        await write_journal(db, query, t, directory / "journal.csv"),
+        await write_outcomes(db, query, t, directory / "outcomes.csv"),
     ]
 
 
-async def write_pairs(db: Database, scope: Scope, t: Translator, path: Path) -> Path:
+async def write_pairs(db: Database, query: ReportQuery, t: Translator, path: Path) -> Path:
     """The report's pairs: those proposed, started or ended in the period."""
-    return await _write(path, _pair_header(t), store.pair_pages(db, scope, PAGE_ROWS), _pair_cells)
+    return await _write(path, _pair_header(t), store.pair_pages(db, query, PAGE_ROWS), _pair_cells)
 
 
-async def write_journal(db: Database, scope: Scope, t: Translator, path: Path) -> Path:
+async def write_journal(db: Database, query: ReportQuery, t: Translator, path: Path) -> Path:
     """The journal of the report's pairs written in the period, with the check-in answers."""
     questions = checkin_questions()
     lists = [index for index, question in enumerate(questions) if question.kind is Kind.MULTI]
@@ -75,14 +76,14 @@ async def write_journal(db: Database, scope: Scope, t: Translator, path: Path) -
         return [entry, pair, _minute(written), role, kind, checkin, private, *answers]
 
     pages = store.journal_pages(
-        db, scope, tuple(question.id for question in questions), JOURNAL_PAGE_PAIRS
+        db, query, tuple(question.id for question in questions), JOURNAL_PAGE_PAIRS
     )
     return await _write(path, _journal_header(t, questions), pages, cells)
 
 
-async def write_outcomes(db: Database, scope: Scope, t: Translator, path: Path) -> Path:
+async def write_outcomes(db: Database, query: ReportQuery, t: Translator, path: Path) -> Path:
     """The pairs that ended in the period, their outcome, job and follow-up answers."""
-    pages = store.outcome_pages(db, scope, PAGE_ROWS)
+    pages = store.outcome_pages(db, query, PAGE_ROWS)
     return await _write(path, _outcome_header(t), pages, _outcome_cells)
 
 

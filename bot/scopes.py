@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.model.matching import normalise_municipality
-from bot.model.participants import Role, Status
-from bot.reports import RoleCount, participant_overview, participants_by_role
+from bot.model.participants import Role, RoleCount, Status, participants_by_role
+from bot.reports import participant_overview
 from bot.services import Services
 from storage import scopes as store
 

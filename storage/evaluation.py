@@ -33,14 +33,14 @@ MUNICIPALITY = "trim(json_extract(ma.value, '$'))"
 
 
 @dataclass(frozen=True)
-class Scope:
+class ReportQuery:
     """What a report covers, in the terms the SQL compares.
 
     The period runs from `first_day` (inclusive) to `after_day` (exclusive), ISO dates in UTC;
     the defaults leave it open. `fields` and `municipalities` are the stored intake answers
     (JSON text, see `stored_answers`) that count; None: any. `mentor_municipalities`, for a
-    coordinator's scope, are the screening answers that count; None: every mentor, screening
-    and person without a role. `now` ends a running pair's time.
+    coordinator limited to some municipalities, are the screening answers that count; None:
+    every mentor, screening and person without a role. `now` ends a running pair's time.
     """
 
     now: str
@@ -69,19 +69,19 @@ def _during(column: str, first: str, after: str) -> str:
     return f"({column} >= {first} AND {column} < {after})"
 
 
-def _period(q: _Params, scope: Scope) -> tuple[str, str]:
-    return q.add(scope.first_day), q.add(scope.after_day)
+def _period(q: _Params, query: ReportQuery) -> tuple[str, str]:
+    return q.add(query.first_day), q.add(query.after_day)
 
 
-def _chosen(q: _Params, scope: Scope, person: str) -> str:
-    """A condition on `person`: a mentee whose latest intake gave the scope's municipality and
+def _chosen(q: _Params, query: ReportQuery, person: str) -> str:
+    """A condition on `person`: a mentee whose latest intake gave the query's municipality and
     field. The answers are found through their indexes (the municipality, usually the rarer,
-    first), so only those mentees are read; "1" when the scope takes any mentee."""
+    first), so only those mentees are read; "1" when the query takes any mentee."""
     wanted = [
         (alias, question, values)
         for alias, question, values in (
-            ("ma", "municipality", scope.municipalities),
-            ("fa", "field", scope.fields),
+            ("ma", "municipality", query.municipalities),
+            ("fa", "field", query.fields),
         )
         if values is not None
     ]
@@ -103,18 +103,18 @@ def _chosen(q: _Params, scope: Scope, person: str) -> str:
     )
 
 
-def _mentor_chosen(q: _Params, scope: Scope, person: str) -> str:
-    """A condition on `person`: a mentor whose latest screening gave one of the scope's mentor
-    municipalities; "1" when the scope takes any mentor."""
-    if scope.mentor_municipalities is None:
+def _mentor_chosen(q: _Params, query: ReportQuery, person: str) -> str:
+    """A condition on `person`: a mentor whose latest screening gave one of the query's mentor
+    municipalities; "1" when the query takes any mentor."""
+    if query.mentor_municipalities is None:
         return "1"
-    if not scope.mentor_municipalities:
+    if not query.mentor_municipalities:
         return "0"
     return (
         f"{person} IN (SELECT s.participant_id FROM answers ma "
         "CROSS JOIN screenings s ON s.run_id = ma.run_id "
         f"WHERE ma.question_id = 'municipality' AND ma.value IN "
-        f"({q.marks(scope.mentor_municipalities)}) "
+        f"({q.marks(query.mentor_municipalities)}) "
         "AND s.run_id = "
         "(SELECT MAX(run_id) FROM screenings WHERE participant_id = s.participant_id))"
     )
@@ -136,38 +136,38 @@ async def stored_answers(db: Database, question_id: str) -> dict[str, object]:
     return {row["value"]: json.loads(row["value"]) for row in rows}
 
 
-async def participant_counts(db: Database, scope: Scope) -> list[tuple[str | None, str, int]]:
+async def participant_counts(db: Database, query: ReportQuery) -> list[tuple[str | None, str, int]]:
     """(role, status, count) of participants who first wrote in the period. Only mentees are
     restricted by field and municipality."""
     q = _Params()
-    first, after = _period(q, scope)
-    others = "1" if scope.mentor_municipalities is None else "0"
+    first, after = _period(q, query)
+    others = "1" if query.mentor_municipalities is None else "0"
     rows = await db.fetch_all(
         f"SELECT p.role, p.status, COUNT(*) AS n FROM participants p "
         f"WHERE {_during('p.created_at', first, after)} "
-        f"AND CASE p.role WHEN 'mentee' THEN {_chosen(q, scope, 'p.id')} "
-        f"WHEN 'mentor' THEN {_mentor_chosen(q, scope, 'p.id')} ELSE {others} END "
+        f"AND CASE p.role WHEN 'mentee' THEN {_chosen(q, query, 'p.id')} "
+        f"WHEN 'mentor' THEN {_mentor_chosen(q, query, 'p.id')} ELSE {others} END "
         "GROUP BY p.role, p.status",
         q.values,
     )
     return [(row["role"], row["status"], row["n"]) for row in rows]
 
 
-async def screening_counts(db: Database, scope: Scope) -> list[tuple[str, bool, int]]:
+async def screening_counts(db: Database, query: ReportQuery) -> list[tuple[str, bool, int]]:
     """(status, mentor course done, count) of screenings submitted in the period."""
     q = _Params()
-    first, after = _period(q, scope)
+    first, after = _period(q, query)
     rows = await db.fetch_all(
         "SELECT status, course_done_at IS NOT NULL AS course_done, COUNT(*) AS n "
         f"FROM screenings WHERE {_during('submitted_at', first, after)} "
-        f"AND {_mentor_chosen(q, scope, 'participant_id')} GROUP BY status, course_done",
+        f"AND {_mentor_chosen(q, query, 'participant_id')} GROUP BY status, course_done",
         q.values,
     )
     return [(row["status"], bool(row["course_done"]), row["n"]) for row in rows]
 
 
-async def pair_totals(db: Database, scope: Scope) -> dict[str, float]:
-    """The pairs of the scope's mentees, counted in one pass.
+async def pair_totals(db: Database, query: ReportQuery) -> dict[str, float]:
+    """The pairs of the query's mentees, counted in one pass.
 
     proposed, declined, lapsed, waiting: proposals made in the period, and how they stand.
     started: pairs whose both sides accepted in the period. ended: ended in the period.
@@ -177,8 +177,8 @@ async def pair_totals(db: Database, scope: Scope) -> dict[str, float]:
     their end, or now).
     """
     q = _Params()
-    first, after = _period(q, scope)
-    now = q.add(scope.now)
+    first, after = _period(q, query)
+    now = q.add(query.now)
     proposed = _during("p.proposed_at", first, after)
     ran = f"(p.started_at < {after} AND (p.ended_at IS NULL OR p.ended_at >= {first}))"
     row = await db.fetch_one(
@@ -195,67 +195,67 @@ async def pair_totals(db: Database, scope: Scope) -> dict[str, float]:
         f"TOTAL(julianday(COALESCE(p.ended_at, {now})) - julianday(p.started_at)) "
         f"  FILTER (WHERE {ran}) AS active_days "
         "FROM pairs p LEFT JOIN pair_signals s ON s.pair_id = p.id "
-        f"WHERE {_chosen(q, scope, 'p.mentee_id')}",
+        f"WHERE {_chosen(q, query, 'p.mentee_id')}",
         q.values,
     )
     assert row is not None
     return dict(row)
 
 
-async def outcome_counts(db: Database, scope: Scope) -> list[tuple[str | None, int]]:
+async def outcome_counts(db: Database, query: ReportQuery) -> list[tuple[str | None, int]]:
     """(outcome, count) of the pairs that ended in the period; None: no outcome recorded."""
     q = _Params()
-    first, after = _period(q, scope)
+    first, after = _period(q, query)
     rows = await db.fetch_all(
         f"SELECT p.outcome, COUNT(*) AS n FROM {ENDED_PAIRS} WHERE {_ended(first, after)} "
-        f"AND {_chosen(q, scope, 'p.mentee_id')} GROUP BY p.outcome",
+        f"AND {_chosen(q, query, 'p.mentee_id')} GROUP BY p.outcome",
         q.values,
     )
     return [(row["outcome"], row["n"]) for row in rows]
 
 
-async def days_to_match(db: Database, scope: Scope) -> list[tuple[int, int]]:
+async def days_to_match(db: Database, query: ReportQuery) -> list[tuple[int, int]]:
     """(days, pairs): whole days (of 24 hours) from the mentee's intake (the latest sent
     before the start) to the pair's start, for pairs started in the period."""
     q = _Params()
-    first, after = _period(q, scope)
+    first, after = _period(q, query)
     rows = await db.fetch_all(
         "SELECT CAST(julianday(p.started_at) - julianday(("
         "  SELECT MAX(submitted_at) FROM intakes "
         "  WHERE participant_id = p.mentee_id AND submitted_at <= p.started_at"
         ")) AS INTEGER) AS days, COUNT(*) AS n FROM pairs p "
         f"WHERE {_during('p.started_at', first, after)} "
-        f"AND {_chosen(q, scope, 'p.mentee_id')} GROUP BY days HAVING days IS NOT NULL",
+        f"AND {_chosen(q, query, 'p.mentee_id')} GROUP BY days HAVING days IS NOT NULL",
         q.values,
     )
     return [(row["days"], row["n"]) for row in rows]
 
 
-async def days_to_job(db: Database, scope: Scope) -> list[tuple[int, int]]:
+async def days_to_job(db: Database, query: ReportQuery) -> list[tuple[int, int]]:
     """(days, pairs): whole days from a pair's start to the job's start (its end, when the
     job's start is not known), for pairs that ended in the period with work."""
     q = _Params()
-    first, after = _period(q, scope)
+    first, after = _period(q, query)
     rows = await db.fetch_all(
         "SELECT CAST(julianday(COALESCE(p.job_start, date(p.ended_at))) "
         "- julianday(date(p.started_at)) AS INTEGER) AS days, COUNT(*) AS n "
         f"FROM {ENDED_PAIRS} "
         f"WHERE {_ended(first, after)} AND p.outcome IN {WORK} "
-        f"AND {_chosen(q, scope, 'p.mentee_id')} GROUP BY days",
+        f"AND {_chosen(q, query, 'p.mentee_id')} GROUP BY days",
         q.values,
     )
     return [(row["days"], row["n"]) for row in rows]
 
 
-async def checkin_counts(db: Database, scope: Scope) -> list[tuple[str, str, int]]:
+async def checkin_counts(db: Database, query: ReportQuery) -> list[tuple[str, str, int]]:
     """(side, status, count) of the check-ins due in the period that were sent: answered,
     missed (the next one came first) or sent and still open. Counted from an index alone, in
     its order: status, side, due time."""
     q = _Params()
-    first, after = _period(q, scope)
+    first, after = _period(q, query)
     pairs = "1"
-    if scope.fields is not None or scope.municipalities is not None:
-        pairs = f"c.pair_id IN (SELECT p.id FROM pairs p WHERE {_chosen(q, scope, 'p.mentee_id')})"
+    if query.fields is not None or query.municipalities is not None:
+        pairs = f"c.pair_id IN (SELECT p.id FROM pairs p WHERE {_chosen(q, query, 'p.mentee_id')})"
     rows = await db.fetch_all(
         "SELECT c.side, c.status, COUNT(*) AS n FROM checkins c "
         f"WHERE c.status IN {COUNTED_CHECKINS} AND c.side IN ('mentor', 'mentee') "
@@ -266,16 +266,16 @@ async def checkin_counts(db: Database, scope: Scope) -> list[tuple[str, str, int
 
 
 async def results_by_mentee(
-    db: Database, scope: Scope
+    db: Database, query: ReportQuery
 ) -> list[tuple[str | None, str | None, int, int]]:
     """(field, municipality as typed, ended, with work) of the pairs that ended in the
     period, by the mentee's answers."""
     q = _Params()
-    first, after = _period(q, scope)
+    first, after = _period(q, query)
     rows = await db.fetch_all(
         "SELECT fa.value AS field, ma.value AS municipality, COUNT(*) AS ended, "
         f"COUNT(*) FILTER (WHERE p.outcome IN {WORK}) AS work FROM {ENDED_PAIRS} {PROFILE}"
-        f"WHERE {_ended(first, after)} AND {_chosen(q, scope, 'p.mentee_id')} "
+        f"WHERE {_ended(first, after)} AND {_chosen(q, query, 'p.mentee_id')} "
         "GROUP BY fa.value, ma.value",
         q.values,
     )
@@ -293,17 +293,17 @@ def _text(stored: str | None) -> str | None:
 
 
 async def results_by_channel(
-    db: Database, scope: Scope
+    db: Database, query: ReportQuery
 ) -> list[tuple[int | None, str | None, int, int]]:
     """(channel id, channel name, ended, with work) of the pairs that ended in the period, by
     the recruitment channel the mentor came through (None: no link)."""
     q = _Params()
-    first, after = _period(q, scope)
+    first, after = _period(q, query)
     rows = await db.fetch_all(
         "SELECT c.id, c.name, SUM(x.ended) AS ended, SUM(x.work) AS work FROM ("
         "  SELECT p.mentor_id, COUNT(*) AS ended, "
         f"  COUNT(*) FILTER (WHERE p.outcome IN {WORK}) AS work FROM {ENDED_PAIRS} "
-        f"  WHERE {_ended(first, after)} AND {_chosen(q, scope, 'p.mentee_id')} "
+        f"  WHERE {_ended(first, after)} AND {_chosen(q, query, 'p.mentee_id')} "
         "  GROUP BY p.mentor_id"
         ") x JOIN participants m ON m.id = x.mentor_id "
         "LEFT JOIN recruitment_channels c ON c.id = m.recruitment_channel_id GROUP BY c.id",
@@ -312,15 +312,17 @@ async def results_by_channel(
     return [(row["id"], row["name"], row["ended"], row["work"]) for row in rows]
 
 
-async def followup_counts(db: Database, scope: Scope) -> list[tuple[int, str, str | None, int]]:
+async def followup_counts(
+    db: Database, query: ReportQuery
+) -> list[tuple[int, str, str | None, int]]:
     """(months, status, answer, count) of the follow-ups of the pairs that ended in the
     period: the same pairs as the outcomes, asked again later."""
     q = _Params()
-    first, after = _period(q, scope)
+    first, after = _period(q, query)
     rows = await db.fetch_all(
         f"SELECT f.months, f.status, f.answer, COUNT(*) AS n FROM {ENDED_PAIRS} "
         "JOIN outcome_followups f ON f.pair_id = p.id "
-        f"WHERE {_ended(first, after)} AND {_chosen(q, scope, 'p.mentee_id')} "
+        f"WHERE {_ended(first, after)} AND {_chosen(q, query, 'p.mentee_id')} "
         "GROUP BY f.months, f.status, f.answer",
         q.values,
     )
@@ -330,16 +332,18 @@ async def followup_counts(db: Database, scope: Scope) -> list[tuple[int, str, st
 # -- the exports, a page at a time -------------------------------------------------------------
 
 
-def _in_report(q: _Params, scope: Scope) -> str:
+def _in_report(q: _Params, query: ReportQuery) -> str:
     """A pair is in the report when its proposal, start or end falls in the period."""
-    first, after = _period(q, scope)
+    first, after = _period(q, query)
     dates = " OR ".join(
         _during(column, first, after) for column in ("p.proposed_at", "p.started_at", "p.ended_at")
     )
-    return f"({dates}) AND {_chosen(q, scope, 'p.mentee_id')}"
+    return f"({dates}) AND {_chosen(q, query, 'p.mentee_id')}"
 
 
-async def pair_pages(db: Database, scope: Scope, size: int) -> AsyncIterator[list[aiosqlite.Row]]:
+async def pair_pages(
+    db: Database, query: ReportQuery, size: int
+) -> AsyncIterator[list[aiosqlite.Row]]:
     """The report's pairs in id order: ids, the mentee's field and municipality, the mentor's
     recruitment channel, the pair's state, dates, outcome and meetings."""
     last = 0
@@ -354,7 +358,7 @@ async def pair_pages(db: Database, scope: Scope, size: int) -> AsyncIterator[lis
             "JOIN participants m ON m.id = p.mentor_id "
             "LEFT JOIN recruitment_channels c ON c.id = m.recruitment_channel_id "
             "LEFT JOIN pair_signals s ON s.pair_id = p.id "
-            f"WHERE p.id > {q.add(last)} AND {_in_report(q, scope)} "
+            f"WHERE p.id > {q.add(last)} AND {_in_report(q, query)} "
             f"ORDER BY p.id LIMIT {q.add(size)}",
             q.values,
         )
@@ -365,7 +369,7 @@ async def pair_pages(db: Database, scope: Scope, size: int) -> AsyncIterator[lis
 
 
 async def journal_pages(
-    db: Database, scope: Scope, answer_ids: tuple[str, ...], size: int
+    db: Database, query: ReportQuery, answer_ids: tuple[str, ...], size: int
 ) -> AsyncIterator[list[aiosqlite.Row]]:
     """The journal of the report's pairs, written in the period, by pair and time; `size`
     pairs a page. Rows of (id, pair id, role, kind, check-in id, private, written at) and the
@@ -375,7 +379,7 @@ async def journal_pages(
     while True:
         q = _Params()
         pairs = await db.fetch_all(
-            f"SELECT p.id FROM pairs p WHERE p.id > {q.add(last)} AND {_in_report(q, scope)} "
+            f"SELECT p.id FROM pairs p WHERE p.id > {q.add(last)} AND {_in_report(q, query)} "
             f"ORDER BY p.id LIMIT {q.add(size)}",
             q.values,
         )
@@ -383,7 +387,7 @@ async def journal_pages(
             return
         last = pairs[-1]["id"]
         q = _Params()
-        first, after = _period(q, scope)
+        first, after = _period(q, query)
         answers = "".join(
             f", json_extract(j.answers, {q.add('$.' + answer)})" for answer in answer_ids
         )
@@ -399,14 +403,14 @@ async def journal_pages(
 
 
 async def outcome_pages(
-    db: Database, scope: Scope, size: int
+    db: Database, query: ReportQuery, size: int
 ) -> AsyncIterator[list[aiosqlite.Row]]:
     """The pairs that ended in the period, in id order: the mentee's field and municipality,
     dates, outcome, the job, and the follow-ups after 3 and 6 months."""
     last = 0
     while True:
         q = _Params()
-        first, after = _period(q, scope)
+        first, after = _period(q, query)
         rows = await db.fetch_all(
             "SELECT p.id, p.mentee_id, "
             f"{FIELD} AS field, {MUNICIPALITY} AS municipality, "
@@ -418,7 +422,7 @@ async def outcome_pages(
             "LEFT JOIN outcome_followups f3 ON f3.pair_id = p.id AND f3.months = 3 "
             "LEFT JOIN outcome_followups f6 ON f6.pair_id = p.id AND f6.months = 6 "
             f"WHERE p.id > {q.add(last)} AND {_ended(first, after)} "
-            f"AND {_chosen(q, scope, 'p.mentee_id')} ORDER BY p.id LIMIT {q.add(size)}",
+            f"AND {_chosen(q, query, 'p.mentee_id')} ORDER BY p.id LIMIT {q.add(size)}",
             q.values,
         )
         if not rows:

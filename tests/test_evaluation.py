@@ -13,16 +13,11 @@ from pathlib import Path
 import pytest
 
 from bot.charts import outcomes_chart
-from bot.evaluation import (
-    ReportFilter,
-    build_report,
-    median,
-    render,
-    share,
-    shown,
-)
+from bot.evaluation import build_report
 from bot.exports import write_exports
+from bot.handlers.report_view import render
 from bot.i18n import Translator, translator
+from bot.model.evaluation import ReportFilter, median, share, shown
 from bot.model.participants import Role
 from bot.model.questionnaire import load
 from storage import Database

@@ -3,8 +3,14 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.commands import commands_for, coordinator_command_names
-from bot.model.participants import OnboardingStep, Participant, Role, Status, onboarding_step
-from bot.reports import participants_by_role
+from bot.model.participants import (
+    OnboardingStep,
+    Participant,
+    Role,
+    Status,
+    onboarding_step,
+    participants_by_role,
+)
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 

@@ -8,9 +8,10 @@ from datetime import datetime
 import pytest
 
 from bot.config import ConfigError
-from bot.evaluation import ReportFilter, build_report
+from bot.evaluation import build_report
 from bot.handlers.common import services_of
 from bot.i18n import translator
+from bot.model.evaluation import ReportFilter
 from bot.model.questionnaire import load
 from bot.privacy import consent_version
 from tests.conftest import RunningBot, rows

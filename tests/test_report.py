@@ -6,8 +6,8 @@ import csv
 import io
 from datetime import date
 
-from bot.evaluation import field_names
 from bot.handlers.report import UnreadableDate, parse_filter
+from bot.handlers.report_view import field_names
 from bot.i18n import translator
 from tests.scenarios import end_pair, matched, visible
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import pytest
 
 from bot.config import ConfigError, load_config
-from bot.evaluation import ReportFilter, build_report, render
+from bot.evaluation import build_report
+from bot.handlers.report_view import render
 from bot.i18n import translator
+from bot.model.evaluation import ReportFilter
 from bot.model.participants import Role
 from bot.scopes import PROGRAMME_WIDE, Scope, invitation_municipality, parse_command
 from sandbox import SimulatedUser

@@ -13,8 +13,7 @@ from bot import scopes
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
-from bot.model.participants import Participant, Role
-from bot.reports import RoleCount
+from bot.model.participants import Participant, Role, RoleCount
 from bot.scopes import Change, Scope
 
 Handler = Callable[[Update, BotContext, Participant], Awaitable[None]]

@@ -9,12 +9,12 @@ from datetime import tzinfo
 from telegram import Update
 
 from bot import privacy
-from bot.evaluation import outcome_labels
 from bot.handlers import questions as view
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.privacy_shared import consent_line, role_label, taking_part, when
 from bot.handlers.review import decided_label
+from bot.handlers.texts import outcome_labels
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.model.pairs import Outcome
 from bot.model.questionnaire import load

@@ -17,7 +17,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.handlers.keyboards import one_per_row
 from bot.handlers.press import Press, Refused, on_press
-from bot.handlers.texts import pair_names
+from bot.handlers.texts import outcome_labels, pair_names
 from bot.i18n import Translator
 from bot.model.checkins import cadence_days
 from bot.model.pairs import JOB_OUTCOMES, Outcome, Pair, PairStatus, parse_job_details
@@ -140,7 +140,7 @@ def status_text(t: Translator, pair: Pair) -> str:
     if pair.status is PairStatus.PAUSED and pair.resume_on:
         return t.gettext("Paused until {date}").format(date=t.date(pair.resume_on))
     if pair.status is PairStatus.ENDED and pair.outcome:
-        return t.gettext("Ended: {outcome}").format(outcome=outcome_label(t, pair.outcome))
+        return t.gettext("Ended: {outcome}").format(outcome=outcome_labels(t)[pair.outcome])
     if pair.started_at:
         return t.gettext("Active since {date}").format(date=t.date(pair.started_at.date()))
     return t.gettext("Proposed")
@@ -166,20 +166,6 @@ def pair_keyboard(t: Translator, pair: Pair) -> InlineKeyboardMarkup | None:
             InlineKeyboardButton(t.gettext("End"), callback_data=EndPair(pair.id).pack())
         )
     return InlineKeyboardMarkup([buttons]) if buttons else None
-
-
-def outcome_label(t: Translator, outcome: Outcome) -> str:
-    labels = {
-        Outcome.JOB: t.gettext("Ordinary job"),
-        Outcome.SUBSIDISED_JOB: t.gettext("Job with wage subsidy (løntilskud)"),
-        Outcome.IGU: t.gettext("Integration basic education (IGU)"),
-        Outcome.INTERNSHIP: t.gettext("Company internship (virksomhedspraktik)"),
-        Outcome.EDUCATION: t.pgettext("outcome", "Education"),
-        Outcome.OTHER_PROGRESS: t.gettext("Other progress"),
-        Outcome.DROPPED_OUT: t.gettext("Dropped out"),
-        Outcome.MOVED_AWAY: t.gettext("Moved away"),
-    }
-    return labels[outcome]
 
 
 @on_press(CheckinCadence, coordinator=True, pair=_pair)
@@ -257,7 +243,7 @@ async def on_end(press: Press[EndPair]) -> None:
     await still_open(press, pair_id)
     if outcome is None:
         await show_menu(
-            press, [(outcome_label(t, each), EndPair(pair_id, each).pack()) for each in Outcome]
+            press, [(outcome_labels(t)[each], EndPair(pair_id, each).pack()) for each in Outcome]
         )
         return
     services = press.services

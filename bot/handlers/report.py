@@ -14,11 +14,12 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot import evaluation
 from bot.charts import outcomes_chart
-from bot.evaluation import ReportFilter
 from bot.exports import export
 from bot.handlers.common import send, services_of, tr
 from bot.handlers.coordinator import coordinator_only, sender_scope
+from bot.handlers.report_view import field_names, render
 from bot.i18n import Translator
+from bot.model.evaluation import ReportFilter
 from bot.model.participants import Participant
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -78,7 +79,7 @@ async def report_command(update: Update, context: Context, participant: Particip
     services = services_of(context)
     t = tr(participant)
     try:
-        chosen = parse_filter(list(context.args or []), evaluation.field_names(t))
+        chosen = parse_filter(list(context.args or []), field_names(t))
     except UnreadableDate:
         await send(update, usage(t))
         return
@@ -87,7 +88,7 @@ async def report_command(update: Update, context: Context, participant: Particip
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     report = await evaluation.report(services, chosen)
-    for part in parts(evaluation.render(report, t)):
+    for part in parts(render(report, t)):
         await send(update, part)
     await chat.send_photo(outcomes_chart(report, t))
     stamp = services.clock().astimezone(services.config.timezone).date().isoformat()

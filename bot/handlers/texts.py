@@ -10,7 +10,7 @@ from bot.commands import commands_for
 from bot.handlers import questions as view
 from bot.i18n import Translator
 from bot.model.journal import JournalEntry
-from bot.model.pairs import Pair, Side
+from bot.model.pairs import Outcome, Pair, Side
 from bot.model.participants import Role
 from bot.model.questionnaire import Answer, load
 from bot.services import Services
@@ -110,3 +110,18 @@ async def pair_names(services: Services, pair: Pair) -> str:
     mentor = await matchmaking.profile_answers(services, pair.mentor_id, Side.MENTOR)
     mentee = await matchmaking.profile_answers(services, pair.mentee_id, Side.MENTEE)
     return f"{full_name(mentor)} – {full_name(mentee)}"
+
+
+def outcome_labels(t: Translator) -> dict[Outcome | None, str]:
+    """How each outcome of a pair is named; None: the end was recorded without one."""
+    return {
+        Outcome.JOB: t.gettext("Ordinary job"),
+        Outcome.SUBSIDISED_JOB: t.gettext("Job with wage subsidy (løntilskud)"),
+        Outcome.IGU: t.gettext("Integration basic education (IGU)"),
+        Outcome.INTERNSHIP: t.gettext("Company internship (virksomhedspraktik)"),
+        Outcome.EDUCATION: t.pgettext("outcome", "Education"),
+        Outcome.OTHER_PROGRESS: t.gettext("Other progress"),
+        Outcome.DROPPED_OUT: t.gettext("Dropped out"),
+        Outcome.MOVED_AWAY: t.gettext("Moved away"),
+        None: t.gettext("No outcome recorded"),
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -16,6 +17,9 @@ class Role(StrEnum):
 class Status(StrEnum):
     ACTIVE = "active"
     UNREACHABLE = "unreachable"  # the person blocked the bot
+
+
+ROLE_ORDER: tuple[Role | None, ...] = (Role.MENTOR, Role.MENTEE, None, Role.COORDINATOR)
 
 
 class OnboardingStep(StrEnum):
@@ -55,3 +59,20 @@ def onboarding_step(participant: Participant, *, is_coordinator: bool) -> Onboar
 def self_chosen_roles() -> tuple[Role, ...]:
     """The roles a person may pick for themself; coordinators are named in the configuration."""
     return (Role.MENTOR, Role.MENTEE)
+
+
+@dataclass(frozen=True)
+class RoleCount:
+    role: Role | None  # None: has not chosen a role yet
+    total: int
+    unreachable: int
+
+
+def participants_by_role(counts: Mapping[tuple[Role | None, Status], int]) -> list[RoleCount]:
+    """One row per role (mentors, mentees, undecided, coordinators), all of them, zeros too."""
+    rows = []
+    for role in ROLE_ORDER:
+        unreachable = counts.get((role, Status.UNREACHABLE), 0)
+        total = counts.get((role, Status.ACTIVE), 0) + unreachable
+        rows.append(RoleCount(role=role, total=total, unreachable=unreachable))
+    return rows
