@@ -582,7 +582,10 @@ class Languages:
 
 def all_msgids() -> Iterator[tuple[str | None, str | tuple[str, ...]]]:
     """Every msgid (with its context) in the code and the questionnaires, new ones included."""
-    method_map = [("**.py", "python"), ("questionnaires/*.toml", "bot.i18n_extract:extract_toml")]
+    method_map = [
+        ("**.py", "python"),
+        ("model/questionnaires/*.toml", "bot.i18n_extract:extract_toml"),
+    ]
     keywords = {**DEFAULT_KEYWORDS, "N_": None, "pgettext": ((1, "c"), 2)}
     for _, _, message, _, context in extract_from_dir(str(ROOT / "bot"), method_map, {}, keywords):
         yield context, message
