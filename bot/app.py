@@ -16,10 +16,12 @@ from bot.handlers import (
     alerts,
     announcements,
     backup,
+    checkin_pause,
     checkins,
     coordinator,
     fallback,
     intake,
+    journal,
     matching,
     notices,
     outcomes,
@@ -35,6 +37,7 @@ from bot.handlers.context import OUTBOX_KEY, SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.handlers.reminders import remind_idle_questionnaires
+from bot.jobs.checkin_wave import checkin_wave
 from bot.jobs.pair_deadlines import pair_deadlines
 from bot.model.mentees import INTAKE
 from bot.model.screening import QUESTIONNAIRE as SCREENING
@@ -124,6 +127,8 @@ def register_handlers(application: Application) -> None:
             *pairs.HANDLERS,
             *agreement.HANDLERS,
             *checkins.HANDLERS,
+            *checkin_pause.HANDLERS,
+            *journal.HANDLERS,
             *alerts.HANDLERS,
             *outcomes.HANDLERS,
             *announcements.HANDLERS,
@@ -142,7 +147,7 @@ def schedule_jobs(application: Application, config: Config) -> None:
     jobs = [  # name, callback, how often, first run after the start
         ("questionnaire-reminders", remind_idle_questionnaires, REMINDER_SCAN_INTERVAL, 60),
         ("pair-deadlines", pair_deadlines, PAIR_SCAN_INTERVAL, 120),
-        ("checkin-wave", checkins.checkin_wave, CHECKIN_WAVE_INTERVAL, 10),
+        ("checkin-wave", checkin_wave, CHECKIN_WAVE_INTERVAL, 10),
         ("announcements", announcements.resume_interrupted, PAIR_SCAN_INTERVAL, 5),
         ("notices", notices.resend_notices, REMINDER_SCAN_INTERVAL, 5),
         ("outcome-follow-ups", outcomes.outcome_follow_ups, PAIR_SCAN_INTERVAL, 240),

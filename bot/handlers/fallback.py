@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot import registration
-from bot.handlers import announcements, checkins, intake, pairs, questionnaire, review
+from bot.handlers import announcements, checkins, intake, journal, pairs, questionnaire, review
 from bot.handlers.common import participant_of, send, services_of, tr
 from bot.handlers.context import BotContext
 from bot.handlers.press import NO_LONGER_ACTIVE
@@ -63,7 +63,7 @@ async def route_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         review.note_reply,
         announcements.text_reply,
         pairs.job_reply,
-        checkins.note_reply,
+        journal.note_reply,
         checkins.answer_message,
         questionnaire.answer_message,
         intake.introduction_message,

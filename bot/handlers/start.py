@@ -121,7 +121,7 @@ async def pair_status(
     if check_in is not None:
         if welcome:
             await send(update, t.gettext("Welcome back! Let us go on where you left off."))
-        await send_question(context.bot, services, check_in)
+        await send_question(context.outbox, check_in)
         return
     other_side = Side.MENTEE if side is Side.MENTOR else Side.MENTOR
     other = await matchmaking.profile_answers(services, pair.other(participant.id), other_side)
