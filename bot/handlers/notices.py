@@ -32,4 +32,4 @@ async def resend_notices(context: Context) -> None:
         await notices.decision_told(services, decision)
     for untold in await notices.untold_intakes(services):
         log.info("sending intake %s to the coordinators after a restart", untold.intake.run_id)
-        await tell_coordinators_ready(bot, services, untold.mentee, untold.intake, untold.run)
+        await tell_coordinators_ready(context.outbox, untold.mentee, untold.intake, untold.run)
