@@ -36,9 +36,10 @@ from bot.handlers import (
 from bot.handlers.context import OUTBOX_KEY, SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
-from bot.handlers.reminders import remind_idle_questionnaires
 from bot.jobs.checkin_wave import checkin_wave
+from bot.jobs.outcome_follow_ups import outcome_follow_ups
 from bot.jobs.pair_deadlines import pair_deadlines
+from bot.jobs.questionnaire_reminders import remind_idle_questionnaires
 from bot.model.mentees import INTAKE
 from bot.model.screening import QUESTIONNAIRE as SCREENING
 from bot.outbox import Outbox
@@ -150,7 +151,7 @@ def schedule_jobs(application: Application, config: Config) -> None:
         ("checkin-wave", checkin_wave, CHECKIN_WAVE_INTERVAL, 10),
         ("announcements", announcements.resume_interrupted, PAIR_SCAN_INTERVAL, 5),
         ("notices", notices.resend_notices, REMINDER_SCAN_INTERVAL, 5),
-        ("outcome-follow-ups", outcomes.outcome_follow_ups, PAIR_SCAN_INTERVAL, 240),
+        ("outcome-follow-ups", outcome_follow_ups, PAIR_SCAN_INTERVAL, 240),
         ("stall-scan", alerts.stall_scan, timedelta(minutes=config.stall_scan_minutes), 180),
         (privacy.RETENTION_JOB, privacy.retention_sweep, RETENTION_INTERVAL, 300),
     ]
