@@ -1,4 +1,5 @@
-"""`python -m bot` as a person starts it: the sandbox without a token, a bot with one."""
+"""As a person starts it: `python -m sandbox` without a token (as `make run` does), `python -m
+bot` with one."""
 
 from __future__ import annotations
 
@@ -34,11 +35,13 @@ def environment(**variables: str) -> dict[str, str]:
     return env
 
 
-async def run_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+async def run_bot(
+    env: dict[str, str], cwd: Path, module: str = "bot"
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        module,
         cwd=cwd,
         env=env,
         stdout=asyncio.subprocess.PIPE,
@@ -50,7 +53,7 @@ async def test_without_a_token_it_serves_the_sandbox_and_prints_its_address(
     tmp_path: Path,
 ) -> None:
     env = environment(SANDBOX_PORT="0", SANDBOX_DATA_DIR=str(tmp_path / "play"), LOG_LEVEL="ERROR")
-    process = await run_bot(env, tmp_path)
+    process = await run_bot(env, tmp_path, "sandbox")  # `make run` without a token
     try:
         assert process.stdout is not None
         line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
