@@ -15,10 +15,12 @@ from bot.handlers import (
     agreement,
     alerts,
     announcements,
+    checkin_pause,
     checkins,
     coordinator,
     fallback,
     intake,
+    journal,
     matching,
     outcomes,
     pairs,
@@ -33,11 +35,13 @@ from bot.handlers.alert_cards import alert_pair
 from bot.handlers.context import OUTBOX_KEY, SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
-from bot.handlers.reminders import remind_idle_questionnaires
 from bot.jobs import backup, retention
 from bot.jobs.announcements import resume_interrupted
+from bot.jobs.checkin_wave import checkin_wave
 from bot.jobs.notices import resend_notices
+from bot.jobs.outcome_follow_ups import outcome_follow_ups
 from bot.jobs.pair_deadlines import pair_deadlines
+from bot.jobs.questionnaire_reminders import remind_idle_questionnaires
 from bot.jobs.stall_scan import stall_scan
 from bot.model.mentees import INTAKE
 from bot.model.screening import QUESTIONNAIRE as SCREENING
@@ -127,6 +131,8 @@ def register_handlers(application: Application) -> None:
             *pairs.HANDLERS,
             *agreement.HANDLERS,
             *checkins.HANDLERS,
+            *checkin_pause.HANDLERS,
+            *journal.HANDLERS,
             *alerts.HANDLERS,
             *outcomes.HANDLERS,
             *announcements.HANDLERS,
@@ -145,10 +151,10 @@ def schedule_jobs(application: Application, config: Config) -> None:
     jobs = [  # name, callback, how often, first run after the start
         ("questionnaire-reminders", remind_idle_questionnaires, REMINDER_SCAN_INTERVAL, 60),
         ("pair-deadlines", pair_deadlines, PAIR_SCAN_INTERVAL, 120),
-        ("checkin-wave", checkins.checkin_wave, CHECKIN_WAVE_INTERVAL, 10),
+        ("checkin-wave", checkin_wave, CHECKIN_WAVE_INTERVAL, 10),
         ("announcements", resume_interrupted, PAIR_SCAN_INTERVAL, 5),
         ("notices", resend_notices, REMINDER_SCAN_INTERVAL, 5),
-        ("outcome-follow-ups", outcomes.outcome_follow_ups, PAIR_SCAN_INTERVAL, 240),
+        ("outcome-follow-ups", outcome_follow_ups, PAIR_SCAN_INTERVAL, 240),
         ("stall-scan", stall_scan, timedelta(minutes=config.stall_scan_minutes), 180),
         (retention.JOB_NAME, retention.retention_sweep, RETENTION_INTERVAL, 300),
     ]

@@ -59,7 +59,8 @@ class Sent:
 
 
 class Outbox:
-    """The one way out to people: `send`, `send_document`, `to_coordinators`, `edit`."""
+    """The one way out to people: `send`, `send_document`, `to_coordinators`, `edit`,
+    `remove_buttons`."""
 
     def __init__(self, bot: Bot, services: Services, alert_pair: AlertPair) -> None:
         self.bot = bot
@@ -137,6 +138,21 @@ class Outbox:
             return False
         except TelegramError as error:
             log.warning("message in chat %s not updated: %s", chat_id, type(error).__name__)
+            return False
+        return True
+
+    async def remove_buttons(self, chat_id: int, message_id: int) -> bool:
+        """Take the buttons off a message sent before; False if it stayed as it was."""
+        try:
+            await self.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=None
+            )
+        except BadRequest as error:
+            if not uneditable(error):  # gone already, or too old to change: nothing to do
+                log.info("buttons in chat %s not removed: %s", chat_id, type(error).__name__)
+            return False
+        except TelegramError as error:
+            log.warning("buttons in chat %s not removed: %s", chat_id, type(error).__name__)
             return False
         return True
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from bot import followup
 from bot.handlers.checkins import send_question
 from bot.handlers.common import services_of
+from bot.handlers.context import OUTBOX_KEY
 from bot.i18n import translator
 from bot.model.questionnaire import load
 from storage import checkins as checkin_store
@@ -164,7 +165,8 @@ async def test_an_answer_to_either_copy_of_a_prompt_counts_once(emulator, bot) -
     )
     services = services_of(bot.application)
     check_in = await checkin_store.get(services.db, check_in_row["id"])
-    await send_question(bot.application.bot, services, check_in, opening=True)  # a duplicate
+    outbox = bot.application.bot_data[OUTBOX_KEY]
+    await send_question(outbox, check_in, opening=True)  # a duplicate
     second = await mentor.next_message()
     await mentor.press("Yes, in person", message=first)
     await mentor.next_message()

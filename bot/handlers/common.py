@@ -6,27 +6,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import (
-    CallbackQuery,
-    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
     Update,
 )
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext
 
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.i18n import Translator, translator
 from bot.model.participants import Participant
+from bot.outbox import ReplyMarkup
 from bot.services import Services
 
 LIST_LIMIT = 30
 BUTTONS_PER_ROW = 5
-UNEDITABLE = ("not modified", "can't be edited", "message to edit not found")
-ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
 def services_of(holder: CallbackContext[Any, Any, Any, Any] | Application) -> Services:
@@ -35,40 +29,8 @@ def services_of(holder: CallbackContext[Any, Any, Any, Any] | Application) -> Se
     return application.bot_data[SERVICES_KEY]
 
 
-async def participant_of(update: Update, context: BotContext) -> Participant:
-    return await context.resolve_participant(update)
-
-
 def tr(participant: Participant) -> Translator:
     return translator(participant.language)
-
-
-async def remove_buttons(query: CallbackQuery) -> None:
-    """Take the buttons off the pressed message, so the same choice is not offered twice."""
-    await replace_buttons(query, None)
-
-
-async def replace_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
-    """Show other buttons under the pressed message, or none."""
-    try:
-        await query.edit_message_reply_markup(reply_markup=markup)
-    except BadRequest as error:
-        # Pressed twice (the second press finds the buttons changed already), or a forwarded
-        # copy the bot cannot edit: nothing to change.
-        if not any(reason in error.message.lower() for reason in UNEDITABLE):
-            raise
-
-
-async def replace_message(
-    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    """Show another text (and buttons) in the pressed message."""
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:
-        # Pressed twice: the second press finds the message changed already.
-        if "not modified" not in error.message.lower():
-            raise
 
 
 async def send(update: Update, text: str, reply_markup: ReplyMarkup | None = None) -> Message:
@@ -108,7 +70,6 @@ async def coordinator_reply(update: Update, context: BotContext) -> CoordinatorR
     user = update.effective_user
     if message is None or user is None or message.reply_to_message is None or not message.text:
         return None
-    if not services_of(context).is_coordinator(user.id):
+    if not context.services.is_coordinator(user.id):
         return None
-    coordinator = await participant_of(update, context)
-    return CoordinatorReply(message.text, message.reply_to_message.message_id, coordinator)
+    return CoordinatorReply(message.text, message.reply_to_message.message_id, context.participant)

@@ -12,6 +12,7 @@ from telegram.ext import CommandHandler, filters
 from bot import scopes
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
+from bot.handlers.press import OUT_OF_SCOPE
 from bot.i18n import Translator
 from bot.model.participants import Participant, Role, RoleCount
 from bot.scopes import Change, Scope
@@ -74,37 +75,15 @@ async def sender_scope(context: BotContext, coordinator: Participant) -> Scope:
     return await scopes.scope_of(context.services, coordinator.telegram_user_id)
 
 
-async def refuse_out_of_scope(update: Update, coordinator: Participant) -> None:
-    """Say no to an action on someone outside the coordinator's municipalities."""
-    text = tr(coordinator).gettext("This is not in your municipalities.")
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await send(update, text)
-
-
 async def pair_in_scope(
     update: Update, context: BotContext, coordinator: Participant, pair_id: int
 ) -> bool:
-    """Whether the coordinator may see and act on this pair; if not, they are told so."""
+    """Whether a coordinator's message may act on this pair; if not, they are told so.
+    (A button's data checks it in @on_press.)"""
     scope = await sender_scope(context, coordinator)
     if await scopes.includes_pair(context.services, scope, pair_id):
         return True
-    await refuse_out_of_scope(update, coordinator)
-    return False
-
-
-async def person_in_scope(
-    update: Update,
-    context: BotContext,
-    coordinator: Participant,
-    participant_id: int,
-) -> bool:
-    """Whether the coordinator may see and act on this participant; if not, they are told so."""
-    scope = await sender_scope(context, coordinator)
-    if await scopes.includes_person(context.services, scope, participant_id):
-        return True
-    await refuse_out_of_scope(update, coordinator)
+    await send(update, tr(coordinator).gettext(OUT_OF_SCOPE))
     return False
 
 
@@ -150,16 +129,3 @@ HANDLERS = [
     CommandHandler("participants", participants_command, filters=filters.ChatType.PRIVATE),
     CommandHandler("scope", scope_command, filters=filters.ChatType.PRIVATE),
 ]
-
-
-async def coordinator_pressing(update: Update, context: BotContext) -> Participant | None:
-    """The coordinator pressing a button; anyone else is told no, and None returned."""
-    participant = context.participant
-    if context.services.is_coordinator(participant.telegram_user_id):
-        return participant
-    query = update.callback_query
-    assert query is not None
-    await query.answer(
-        tr(participant).gettext("Only the programme's coordinators can do this."), show_alert=True
-    )
-    return None

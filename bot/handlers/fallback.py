@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot import registration
-from bot.handlers import announcements, checkins, intake, pairs, questionnaire, review
+from bot.handlers import announcements, checkins, intake, journal, pairs, questionnaire, review
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.press import NO_LONGER_ACTIVE
@@ -62,7 +62,7 @@ async def route_message(update: Update, context: BotContext) -> None:
         review.note_reply,
         announcements.text_reply,
         pairs.job_reply,
-        checkins.note_reply,
+        journal.note_reply,
         checkins.answer_message,
         questionnaire.answer_message,
         intake.introduction_message,

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import logging
+from dataclasses import dataclass
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram import Update
+from telegram.ext import CommandHandler, filters
 
-from bot import intake, notices, registration, scopes
+from bot import intake, notices, scopes
 from bot.handlers import questionnaire
 from bot.handlers import questions as view
-from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
+from bot.handlers.callback_data import CallbackData
+from bot.handlers.common import send, tr
+from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
+from bot.handlers.keyboards import one_per_row
+from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.review import split
-from bot.i18n import Translator, translator
+from bot.i18n import Translator
 from bot.model.mentees import (
     INTAKE,
     INTRODUCTION,
@@ -28,27 +32,30 @@ from bot.model.questionnaire import Answer, Question, Run
 from bot.outbox import Outbox
 from bot.runs import facts_of, summary
 
-log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
-NEXT_PATTERN = r"^in1:(\d+)$"
+
+@dataclass(frozen=True)
+class IntroductionNext(CallbackData, prefix="in1"):
+    """Next under the introduction's message number `step` (from 0)."""
+
+    step: int
 
 
-async def show_introduction(update: Update, context: Context, participant: Participant) -> None:
+async def show_introduction(update: Update, context: BotContext, participant: Participant) -> None:
     """The introduction step the mentee is at, or the intake once it is read."""
-    step = await intake.introduction_step(services_of(context), participant)
+    step = await intake.introduction_step(context.services, participant)
     if introduction_finished(step):
         await questionnaire.begin(update, context, participant, INTAKE)
         return
     await send_introduction_step(update, participant, step)
 
 
-async def introduction_message(update: Update, context: Context) -> bool:
+async def introduction_message(update: Update, context: BotContext) -> bool:
     """A message while the mentee reads the introduction: show the step and its button again.
     False when the person is not in the introduction."""
-    participant = await participant_of(update, context)
+    participant = context.participant
     if participant.role is not Role.MENTEE:
         return False
-    step = await intake.current_introduction_step(services_of(context), participant)
+    step = await intake.current_introduction_step(context.services, participant)
     if step is None or introduction_finished(step):
         return False
     await send(update, tr(participant).gettext("Please press the button under the message."))
@@ -66,42 +73,33 @@ async def send_introduction_step(update: Update, participant: Participant, step:
     await send(
         update,
         f"<i>{header}</i>\n\n{t.gettext(INTRODUCTION[step])}",
-        reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=f"in1:{step}")]]
-        ),
+        reply_markup=one_per_row([(label, IntroductionNext(step).pack())]),
     )
 
 
-async def on_next(update: Update, context: Context) -> None:
+@on_press(IntroductionNext)
+async def on_next(press: Press[IntroductionNext]) -> None:
     """Next under an introduction message: the following one, or the intake after the last."""
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    participant = await participant_of(update, context)
-    services = services_of(context)
+    participant = press.participant
     moved = None
     if participant.role is Role.MENTEE:
-        moved = await intake.next_introduction_step(
-            services, participant, int(context.match.group(1))
-        )
+        moved = await intake.next_introduction_step(press.services, participant, press.data.step)
     if moved is None:
-        await query.answer(tr(participant).gettext("This button is no longer active."))
-        await remove_buttons(query)
-        return
-    await query.answer()
-    await remove_buttons(query)
+        raise Refused(alert=False, remove_buttons=True)
+    await press.answer()
+    await press.remove_buttons()
     if introduction_finished(moved):
-        await questionnaire.begin(update, context, participant, INTAKE)
+        await questionnaire.begin(press.update, press.context, participant, INTAKE)
     else:
-        await send_introduction_step(update, participant, moved)
+        await send_introduction_step(press.update, participant, moved)
 
 
 async def intake_submitted(
-    update: Update, context: Context, participant: Participant, run: Run
+    update: Update, context: BotContext, participant: Participant, run: Run
 ) -> None:
     """The mentee pressed Send: put them on the list for matching and tell the coordinators."""
-    services = services_of(context)
     t = tr(participant)
-    filed = await intake.submit(services, run)
+    filed = await intake.submit(context.services, run)
     if filed is None:
         await send(update, t.gettext("Your answers have already been sent."))
         return
@@ -116,10 +114,10 @@ async def tell_coordinators_ready(
     services = outbox.services
     referral = await intake.referral_of(services, mentee)
     answers = summary(run, await facts_of(services, mentee))
-    for coordinator_id in await scopes.coordinators_of_person(services, mentee.id):
-        language = await registration.language_of(services, coordinator_id)
-        text = ready_text(translator(language), mentee, filed, referral, answers)
-        await outbox.send(coordinator_id, split(text))
+    await outbox.to_coordinators(
+        await scopes.coordinators_of_person(services, mentee.id),
+        lambda t: split(ready_text(t, mentee, filed, referral, answers)),
+    )
     await notices.intake_told(services, filed)
 
 
@@ -163,9 +161,9 @@ def mentee_status_text(t: Translator, *, thanks: bool = False) -> str:
 
 
 @coordinator_only
-async def invite_command(update: Update, context: Context, participant: Participant) -> None:
+async def invite_command(update: Update, context: BotContext, participant: Participant) -> None:
     """/invite [municipality]: a personal link for one referred mentee."""
-    services = services_of(context)
+    services = context.services
     t = tr(participant)
     scope = await sender_scope(context, participant)
     municipality = scopes.invitation_municipality(scope, " ".join(context.args or []))
@@ -200,5 +198,5 @@ async def invite_command(update: Update, context: Context, participant: Particip
 
 HANDLERS = [
     CommandHandler("invite", invite_command, filters=filters.ChatType.PRIVATE),
-    CallbackQueryHandler(on_next, pattern=NEXT_PATTERN),
+    on_next,
 ]

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.handlers.callback_data import CallbackData
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator
 from bot.model.participants import Role, self_chosen_roles
 
-LANGUAGE_DATA = "lang:1:{language}"
-LANGUAGE_PATTERN = r"^lang:1:(da|en|ar)$"
-ROLE_DATA = "role:1:{role}"
-ROLE_PATTERN = r"^role:1:(mentor|mentee)$"
+LANGUAGES = "|".join(SUPPORTED_LANGUAGES)
+CHOSEN_ROLES = "|".join(role.value for role in self_chosen_roles())
+
+
+@dataclass(frozen=True)
+class LanguageChoice(CallbackData, prefix="lang:1"):
+    """A language button: lang:1:da."""
+
+    language: Annotated[str, LANGUAGES]
+
+
+@dataclass(frozen=True)
+class RoleChoice(CallbackData, prefix="role:1"):
+    """A role button: role:1:mentor."""
+
+    role: Annotated[Role, CHOSEN_ROLES]
 
 
 def one_per_row(options: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
@@ -27,7 +42,7 @@ def language_keyboard() -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    LANGUAGE_NAMES[language], callback_data=LANGUAGE_DATA.format(language=language)
+                    LANGUAGE_NAMES[language], callback_data=LanguageChoice(language).pack()
                 )
                 for language in SUPPORTED_LANGUAGES
             ]
@@ -36,15 +51,8 @@ def language_keyboard() -> InlineKeyboardMarkup:
 
 
 def role_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    role_button_label(t, role), callback_data=ROLE_DATA.format(role=role)
-                )
-            ]
-            for role in self_chosen_roles()
-        ]
+    return one_per_row(
+        (role_button_label(t, role), RoleChoice(role).pack()) for role in self_chosen_roles()
     )
 
 

@@ -1,34 +1,33 @@
-"""Three and six months after a pair ended: is the mentee in work or education now?"""
+"""Three and six months after a pair ended: is the mentee in work or education now?
+
+bot/jobs/outcome_follow_ups.py asks when it is due; the mentee answers with a button."""
 
 from __future__ import annotations
 
-import logging
+from dataclasses import dataclass
 
-from telegram import Bot, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden, TelegramError
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram import InlineKeyboardMarkup
 
 from bot import outcomes, registration
-from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
+from bot.handlers.callback_data import CallbackData
 from bot.handlers.keyboards import one_per_row
+from bot.handlers.press import Press, Refused, on_press
 from bot.i18n import Translator, translator
+from bot.outbox import Delivery, Outbox
 from bot.outcomes import FollowUp, Now
-from bot.services import Services
-
-log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
 
 
-async def outcome_follow_ups(context: Context) -> None:
-    """Schedule what is missing; inside the daytime window ask those that are due."""
-    services = services_of(context.application)
-    await outcomes.schedule_missing(services)
-    for follow_up in await outcomes.to_send(services):
-        if await outcomes.begin_sending(services, follow_up):
-            await ask(context.bot, services, follow_up)
+@dataclass(frozen=True)
+class OutcomeAnswer(CallbackData, prefix="of1"):
+    """The mentee's answer to a follow-up: of1:<follow-up>:<now>."""
+
+    follow_up_id: int
+    now: Now
 
 
-async def ask(bot: Bot, services: Services, follow_up: FollowUp) -> None:
+async def ask(outbox: Outbox, follow_up: FollowUp) -> None:
+    """Ask the mentee; marked sent unless it failed (then the next run asks again)."""
+    services = outbox.services
     person = await registration.participant(services, follow_up.participant_id)
     if person is None:
         return
@@ -40,14 +39,9 @@ async def ask(bot: Bot, services: Services, follow_up: FollowUp) -> None:
         "how you are doing. Do you work or study now?",
         follow_up.months,
     ).format(months=t.number(follow_up.months))
-    try:
-        await bot.send_message(person.chat_id, text, reply_markup=keyboard(t, follow_up))
-    except Forbidden:
-        await registration.mark_unreachable(services, person.telegram_user_id)
-    except TelegramError as error:
-        log.warning("follow-up %s not sent: %s", follow_up.id, type(error).__name__)
-        return  # stays pending: the next run sends it
-    await outcomes.mark_sent(services, follow_up)
+    sent = await outbox.send(person.chat_id, text, keyboard(t, follow_up))
+    if sent.delivery is not Delivery.FAILED:  # a blocked bot is not asked again
+        await outcomes.mark_sent(services, follow_up)
 
 
 def keyboard(t: Translator, follow_up: FollowUp) -> InlineKeyboardMarkup:
@@ -57,27 +51,22 @@ def keyboard(t: Translator, follow_up: FollowUp) -> InlineKeyboardMarkup:
         Now.BOTH: t.gettext("Both: job and education"),
         Now.NEITHER: t.gettext("Neither, for now"),
     }
-    return one_per_row((label, f"of1:{follow_up.id}:{now.value}") for now, label in labels.items())
-
-
-async def on_answer(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    participant = await participant_of(update, context)
-    t = tr(participant)
-    follow_up_id, chosen = int(context.match.group(1)), Now(context.match.group(2))
-    if not await outcomes.answer(services_of(context), follow_up_id, participant.id, chosen):
-        await query.answer(t.gettext("This button is no longer active."))
-        await remove_buttons(query)
-        return
-    await query.answer()
-    await remove_buttons(query)
-    await send(
-        update,
-        t.gettext("Thank you! Your answer helps the programme help others. Good luck!"),
+    return one_per_row(
+        (label, OutcomeAnswer(follow_up.id, now).pack()) for now, label in labels.items()
     )
 
 
-HANDLERS = [
-    CallbackQueryHandler(on_answer, pattern=r"^of1:(\d+):(work|education|both|neither)$"),
-]
+@on_press(OutcomeAnswer)
+async def on_answer(press: Press[OutcomeAnswer]) -> None:
+    """The mentee's answer, once; anyone else's press changes nothing."""
+    data = press.data
+    if not await outcomes.answer(press.services, data.follow_up_id, press.participant.id, data.now):
+        raise Refused(alert=False, remove_buttons=True)
+    await press.answer()
+    await press.remove_buttons()
+    await press.reply(
+        press.t.gettext("Thank you! Your answer helps the programme help others. Good luck!")
+    )
+
+
+HANDLERS = [on_answer]

@@ -4,91 +4,144 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
 
-from telegram import Update
-from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram import InlineKeyboardMarkup, Update
 
 from bot import runs
+from bot.handlers import question_widget as widget
 from bot.handlers import questions as view
-from bot.handlers.common import (
-    participant_of,
-    remove_buttons,
-    replace_buttons,
-    send,
-    services_of,
-    tr,
-)
+from bot.handlers.callback_data import CallbackData
+from bot.handlers.common import send, tr
+from bot.handlers.context import BotContext
+from bot.handlers.keyboards import one_per_row
+from bot.handlers.press import Press, Refused, on_press
+from bot.handlers.question_widget import Act
+from bot.i18n import N_, Translator
 from bot.model.participants import Participant
-from bot.model.questionnaire import (
-    Answer,
-    Invalid,
-    Kind,
-    Problem,
-    Run,
-    choose,
-    finish_multi,
-    load,
-    parse_text,
-    skip,
-)
+from bot.model.questionnaire import Answer, Invalid, Kind, Problem, Question, Run, load, parse_text
 
 log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
+SUMMARY = "-"  # the position of the summary, after the last question
+EARLIER = N_("That button belongs to an earlier question.")
+
+
+class SummaryAct(StrEnum):
+    """What a button of the summary does (a question's buttons are the widget's `Act`)."""
+
+    SEND = "send"
+    EDIT = "edit"  # the list of answers to change
+    SUMMARY = "sum"  # back from that list
+    CHANGE = "c"
+
+
+@dataclass(frozen=True)
+class QuestionnaireButton(CallbackData, prefix="q1"):
+    """Any button of a run: q1:<run>:<question, or - for the summary>:<action>[:<argument>]."""
+
+    run_id: int
+    position: Annotated[str, r"[a-z_]+|-"]
+    action: Annotated[str, widget.acts_pattern(*Act, *SummaryAct)]
+    argument: Annotated[str, r"[A-Za-z0-9_]+"] | None = None
+
 
 # What happens when a questionnaire is sent, per questionnaire (set up in bot/app.py).
-SubmitHandler = Callable[[Update, Context, Participant, Run], Awaitable[None]]
+SubmitHandler = Callable[[Update, BotContext, Participant, Run], Awaitable[None]]
 ON_SUBMIT: dict[str, SubmitHandler] = {}
 
 
-async def ask(update: Update, context: Context, participant: Participant, run: Run) -> None:
+def button_data(run: Run, action: str, argument: str | None = None) -> QuestionnaireButton:
+    return QuestionnaireButton(run.id, run.current or SUMMARY, action, argument)
+
+
+# -- asking ------------------------------------------------------------------------------------
+
+
+async def ask(update: Update, context: BotContext, participant: Participant, run: Run) -> None:
     """Send the run's current question, or the summary when every question is answered."""
-    services = services_of(context)
+    services = context.services
     t = tr(participant)
     facts = await runs.facts_of(services, participant)
     questionnaire = load(run.questionnaire)
     question = runs.current_question(run)
     if question is None:
         text = view.summary_text(t, runs.summary(run, facts))
-        keyboard = view.summary_keyboard(t, run)
+        keyboard: InlineKeyboardMarkup | None = summary_keyboard(t, run)
     else:
         number, total = questionnaire.progress(question.id, run.answers, facts)
         text = view.question_text(t, question, number, total, run.answers.get(question.id))
         has_previous = questionnaire.previous(question.id, run.answers, facts) is not None
-        keyboard = view.question_keyboard(t, run, question, has_previous)
+        keyboard = question_keyboard(t, run, question, has_previous)
     message = await send(update, text, reply_markup=keyboard)
     await runs.remember_prompt(services, run, message.message_id)
 
 
-async def begin(update: Update, context: Context, participant: Participant, name: str) -> None:
+async def begin(update: Update, context: BotContext, participant: Participant, name: str) -> None:
     """Introduce a questionnaire and ask its first question (or continue an open one)."""
-    run = await runs.begin(services_of(context), participant, name)
+    run = await runs.begin(context.services, participant, name)
     if not run.answers:
         await send(update, tr(participant).gettext(load(name).intro))
     await ask(update, context, participant, run)
 
 
-async def answer_message(update: Update, context: Context) -> bool:
+def question_keyboard(
+    t: Translator, run: Run, question: Question, has_previous: bool
+) -> InlineKeyboardMarkup | None:
+    answered = question.id in run.answers
+    shown = widget.Shown(
+        selection=run.selection,
+        back=has_previous,
+        keep=answered,
+        skip=not question.required,
+    )
+    return widget.keyboard(t, question, shown, lambda act, arg: button_data(run, act, arg))
+
+
+def summary_keyboard(t: Translator, run: Run) -> InlineKeyboardMarkup:
+    return one_per_row(
+        [
+            (t.gettext("Send my answers"), button_data(run, SummaryAct.SEND).pack()),
+            (t.gettext("Change an answer"), button_data(run, SummaryAct.EDIT).pack()),
+            (t.pgettext("button", "‹ Back"), button_data(run, Act.BACK).pack()),
+        ]
+    )
+
+
+def change_keyboard(t: Translator, run: Run, asked: list[Question]) -> InlineKeyboardMarkup:
+    changes = [
+        (t.gettext(q.label), button_data(run, SummaryAct.CHANGE, q.id).pack()) for q in asked
+    ]
+    back = (t.gettext("‹ Back to the summary"), button_data(run, SummaryAct.SUMMARY).pack())
+    return one_per_row([*changes, back])
+
+
+# -- typed answers -----------------------------------------------------------------------------
+
+
+async def answer_message(update: Update, context: BotContext) -> bool:
     """A message while a questionnaire is open: take it as the answer, or say what is needed.
     False when the person is not in a questionnaire (another handler answers then)."""
-    participant = await participant_of(update, context)
-    services = services_of(context)
-    run = await runs.open_run(services, participant)
+    participant = context.participant
+    run = await runs.open_run(context.services, participant)
     if run is None:
         return False
     t = tr(participant)
     question = runs.current_question(run)
     message = update.effective_message
-    assert message is not None
+    assert message is not None  # the message handler gives only updates with one
     if question is None:
         await send(update, t.gettext("Please use the buttons under your answers."))
         await ask(update, context, participant, run)
         return True
     if message.text is None:
-        await send(update, media_problem(participant, question.kind))
+        await send(update, media_problem(t, question.kind))
         await ask(update, context, participant, run)
         return True
-    result = await runs.answer(services, participant, run, parse_text(question, message.text))
+    result = await runs.answer(
+        context.services, participant, run, parse_text(question, message.text)
+    )
     if isinstance(result, Invalid):
         await send(update, view.problem_text(t, result))
         if result.problem is Problem.USE_BUTTONS:
@@ -99,194 +152,145 @@ async def answer_message(update: Update, context: Context) -> bool:
     return True
 
 
-def media_problem(participant: Participant, kind: Kind) -> str:
-    t = tr(participant)
+def media_problem(t: Translator, kind: Kind) -> str:
     if kind in (Kind.TEXT, Kind.NUMBER):
         return t.gettext("I can only read text here. Please write your answer.")
     return t.gettext("Please choose with the buttons under the question.")
 
 
-async def on_button(update: Update, context: Context) -> None:
+async def retire_prompt(context: BotContext, participant: Participant, run: Run) -> None:
+    """Take the buttons off the question just answered by text, so they are not pressed later."""
+    if run.prompt_message_id is not None:
+        await context.outbox.remove_buttons(participant.chat_id, run.prompt_message_id)
+
+
+# -- buttons -----------------------------------------------------------------------------------
+
+
+@on_press(QuestionnaireButton)
+async def on_button(press: Press[QuestionnaireButton]) -> None:
     """Any button of a question or of the summary."""
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    run_id, position, action, argument = context.match.groups()
-    participant = await participant_of(update, context)
-    services = services_of(context)
-    t = tr(participant)
-    run = await runs.owned_open_run(services, participant, int(run_id))
+    run = await runs.owned_open_run(press.services, press.participant, press.data.run_id)
     if run is None:
-        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
-        await remove_buttons(query)
-        return
-    pressed = query.message.message_id if query.message else None
-    # A copy of the current question from before a Back counts as an earlier question too.
-    earlier_copy = run.prompt_message_id not in (None, pressed)
-    if (position if position != view.SUMMARY else None) != run.current or earlier_copy:
-        await query.answer(t.gettext("That button belongs to an earlier question."))
-        await remove_buttons(query)
-        await ask(update, context, participant, run)
+        raise Refused(remove_buttons=True)
+    if not is_current(press, run):
+        await press.answer(press.t.gettext(EARLIER))
+        await press.remove_buttons()
+        await ask_again(press, run)
         return
     try:
-        await BUTTON_ACTIONS[action](update, context, participant, run, argument)
+        await BUTTON_ACTIONS[press.data.action](press, run)
     except runs.StaleError:
-        await query.answer(t.gettext("That button belongs to an earlier question."))
-        fresh = await runs.open_run(services, participant)
+        await press.answer(press.t.gettext(EARLIER))
+        fresh = await runs.open_run(press.services, press.participant)
         if fresh is not None:
-            await ask(update, context, participant, fresh)
+            await ask_again(press, fresh)
 
 
-async def pick_option(
-    update: Update, context: Context, participant: Participant, run: Run, argument: str | None
-) -> None:
+def is_current(press: Press[QuestionnaireButton], run: Run) -> bool:
+    """Whether the button is on the run's current question (or summary), in its latest copy."""
+    pressed = press.query.message.message_id if press.query.message else None
+    # A copy of the current question from before a Back counts as an earlier question too.
+    earlier_copy = run.prompt_message_id not in (None, pressed)
+    position = None if press.data.position == SUMMARY else press.data.position
+    return position == run.current and not earlier_copy
+
+
+async def ask_again(press: Press[QuestionnaireButton], run: Run) -> None:
+    await ask(press.update, press.context, press.participant, run)
+
+
+async def answer_question(press: Press[QuestionnaireButton], run: Run) -> None:
+    """An option, Done or Skip: the answer they give."""
     question = runs.current_question(run)
-    assert question is not None
-    if question.kind is Kind.MULTI:
-        await update.callback_query.answer()
-        return
-    await take(update, context, participant, run, choose(question, argument or ""))
+    if question is None:  # a question's button with the summary's position: none is sent
+        raise Refused()
+    value = widget.answer_of(question, Act(press.data.action), press.data.argument, run.selection)
+    await take(press, run, question, value)
 
 
-async def tick_option(
-    update: Update, context: Context, participant: Participant, run: Run, argument: str | None
-) -> None:
-    query = update.callback_query
+async def tick(press: Press[QuestionnaireButton], run: Run) -> None:
     question = runs.current_question(run)
-    if question is None or question.kind is not Kind.MULTI:
-        await query.answer()
+    if question is None or not widget.ticks(question):
         return
-    ticked = await runs.tick(services_of(context), run, argument or "")
-    await query.answer()
-    facts = await runs.facts_of(services_of(context), participant)
+    ticked = await runs.tick(press.services, run, press.data.argument or "")
+    await press.answer()
+    facts = await runs.facts_of(press.services, press.participant)
     has_previous = load(run.questionnaire).previous(question.id, run.answers, facts) is not None
-    await replace_buttons(
-        query, view.question_keyboard(tr(participant), ticked, question, has_previous)
-    )
+    await press.replace_buttons(question_keyboard(press.t, ticked, question, has_previous))
 
 
-async def done_option(
-    update: Update, context: Context, participant: Participant, run: Run, argument: str | None
-) -> None:
-    question = runs.current_question(run)
-    assert question is not None
-    await take(update, context, participant, run, finish_multi(question, run.selection))
+async def keep(press: Press[QuestionnaireButton], run: Run) -> None:
+    await move_on(press, await runs.keep_answer(press.services, press.participant, run))
 
 
-async def skip_question(
-    update: Update, context: Context, participant: Participant, run: Run, argument: str | None
-) -> None:
-    question = runs.current_question(run)
-    assert question is not None
-    await take(update, context, participant, run, skip(question))
+async def go_back(press: Press[QuestionnaireButton], run: Run) -> None:
+    await move_on(press, await runs.back(press.services, press.participant, run))
 
 
-async def keep(
-    update: Update, context: Context, participant: Participant, run: Run, argument: str | None
-) -> None:
-    moved = await runs.keep_answer(services_of(context), participant, run)
-    await update.callback_query.answer()
-    await remove_buttons(update.callback_query)
-    await ask(update, context, participant, moved)
+async def change_answer(press: Press[QuestionnaireButton], run: Run) -> None:
+    argument = press.data.argument or ""
+    await move_on(press, await runs.change(press.services, press.participant, run, argument))
 
 
-async def go_back(
-    update: Update, context: Context, participant: Participant, run: Run, argument: str | None
-) -> None:
-    moved = await runs.back(services_of(context), participant, run)
-    await update.callback_query.answer()
-    await remove_buttons(update.callback_query)
-    await ask(update, context, participant, moved)
+async def move_on(press: Press[QuestionnaireButton], moved: Run) -> None:
+    """The run moved to another question: this one's buttons go, that one is asked."""
+    await press.answer()
+    await press.remove_buttons()
+    await ask_again(press, moved)
 
 
-async def show_change_list(
-    update: Update, context: Context, participant: Participant, run: Run, argument: str | None
-) -> None:
-    facts = await runs.facts_of(services_of(context), participant)
+async def show_change_list(press: Press[QuestionnaireButton], run: Run) -> None:
+    facts = await runs.facts_of(press.services, press.participant)
     asked = [question for question, _ in runs.summary(run, facts)]
-    await update.callback_query.answer()
-    await replace_buttons(update.callback_query, view.change_keyboard(tr(participant), run, asked))
+    await press.answer()
+    await press.replace_buttons(change_keyboard(press.t, run, asked))
 
 
-async def show_summary_buttons(
-    update: Update, context: Context, participant: Participant, run: Run, argument: str | None
-) -> None:
-    await update.callback_query.answer()
-    await replace_buttons(update.callback_query, view.summary_keyboard(tr(participant), run))
+async def show_summary_buttons(press: Press[QuestionnaireButton], run: Run) -> None:
+    await press.answer()
+    await press.replace_buttons(summary_keyboard(press.t, run))
 
 
-async def change_answer(
-    update: Update, context: Context, participant: Participant, run: Run, argument: str | None
-) -> None:
-    moved = await runs.change(services_of(context), participant, run, argument or "")
-    await update.callback_query.answer()
-    await remove_buttons(update.callback_query)
-    await ask(update, context, participant, moved)
-
-
-async def submit(
-    update: Update, context: Context, participant: Participant, run: Run, argument: str | None
-) -> None:
-    await update.callback_query.answer()
-    await remove_buttons(update.callback_query)
-    await ON_SUBMIT[run.questionnaire](update, context, participant, run)
+async def submit(press: Press[QuestionnaireButton], run: Run) -> None:
+    await press.answer()
+    await press.remove_buttons()
+    await ON_SUBMIT[run.questionnaire](press.update, press.context, press.participant, run)
 
 
 async def take(
-    update: Update,
-    context: Context,
-    participant: Participant,
-    run: Run,
-    value: Answer | Invalid,
+    press: Press[QuestionnaireButton], run: Run, question: Question, value: Answer | Invalid
 ) -> None:
     """Store a button answer; show it under the question and go on, or say what is wrong."""
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    t = tr(participant)
-    question = runs.current_question(run)
-    assert question is not None
-    result = await runs.answer(services_of(context), participant, run, value)
+    t = press.t
+    result = await runs.answer(press.services, press.participant, run, value)
     if isinstance(result, Invalid):
         if result.problem is Problem.MUST_AGREE and question.refusal:
-            await query.answer()
-            await send(update, t.gettext(question.refusal))
+            await press.answer()
+            await press.reply(t.gettext(question.refusal))
         else:
-            await query.answer(view.problem_text(t, result), show_alert=True)
+            await press.answer(view.problem_text(t, result), alert=True)
         return
-    await query.answer()
-    original = getattr(query.message, "text_html", None) or ""
-    try:
-        await query.edit_message_text(
-            view.answered_text(t, original, question, result.answers[question.id])
-        )
-    except BadRequest as error:
-        log.info("answered question not marked: %s", error.message)
-    await ask(update, context, participant, result)
+    await press.answer()
+    original = getattr(press.query.message, "text_html", None) or ""
+    await press.replace_message(
+        view.answered_text(t, original, question, result.answers[question.id])
+    )
+    await ask_again(press, result)
 
 
-async def retire_prompt(context: Context, participant: Participant, run: Run) -> None:
-    """Take the buttons off the question just answered by text, so they are not pressed later."""
-    if run.prompt_message_id is None:
-        return
-    try:
-        await context.bot.edit_message_reply_markup(
-            chat_id=participant.chat_id, message_id=run.prompt_message_id, reply_markup=None
-        )
-    except BadRequest as error:
-        log.debug("prompt buttons already gone: %s", error.message)
-
-
-ButtonAction = Callable[[Update, Context, Participant, Run, str | None], Awaitable[None]]
+ButtonAction = Callable[[Press[QuestionnaireButton], Run], Awaitable[None]]
 BUTTON_ACTIONS: dict[str, ButtonAction] = {
-    "o": pick_option,
-    "t": tick_option,
-    "d": done_option,
-    "s": skip_question,
-    "k": keep,
-    "b": go_back,
-    "edit": show_change_list,
-    "sum": show_summary_buttons,
-    "c": change_answer,
-    "send": submit,
+    Act.OPTION: answer_question,
+    Act.TICK: tick,
+    Act.DONE: answer_question,
+    Act.SKIP: answer_question,
+    Act.KEEP: keep,
+    Act.BACK: go_back,
+    SummaryAct.EDIT: show_change_list,
+    SummaryAct.SUMMARY: show_summary_buttons,
+    SummaryAct.CHANGE: change_answer,
+    SummaryAct.SEND: submit,
 }
 
-HANDLERS = [CallbackQueryHandler(on_button, pattern=view.QUESTION_PATTERN)]
+HANDLERS = [on_button]

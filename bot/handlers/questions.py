@@ -1,34 +1,23 @@
-"""How a question, an answer, a problem and the summary look in the chat."""
+"""How a question, an answer, a problem and the summary read in the chat (their buttons are
+bot/handlers/question_widget.py's)."""
 
 from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.i18n import Translator
 from bot.model.questionnaire import (
-    NO,
     YES,
     Answer,
     Invalid,
     Kind,
     Problem,
     Question,
-    Run,
     load_fields,
 )
 
-# Callback data: q1:<run id>:<question id, or - for the summary>:<action>[:<argument>]
-QUESTION_PATTERN = r"^q1:(\d+):([a-z_]+|-):([a-z]+)(?::([A-Za-z0-9_]+))?$"
-SUMMARY = "-"
 SHORT_ANSWER = 300
 TICK = "✓ "
-
-
-def data(run: Run, action: str, argument: str = "", position: str | None = None) -> str:
-    where = position if position is not None else (run.current or SUMMARY)
-    return f"q1:{run.id}:{where}:{action}" + (f":{argument}" if argument else "")
 
 
 def question_text(
@@ -46,52 +35,6 @@ def question_text(
     if not question.required:
         text += "\n\n" + t.gettext("You can skip this question.")
     return text
-
-
-def question_keyboard(
-    t: Translator, run: Run, question: Question, has_previous: bool
-) -> InlineKeyboardMarkup:
-    rows: list[list[InlineKeyboardButton]] = []
-    if question.kind is Kind.YES_NO:
-        rows.append(
-            [
-                InlineKeyboardButton(t.gettext("Yes"), callback_data=data(run, "o", YES)),
-                InlineKeyboardButton(t.gettext("No"), callback_data=data(run, "o", NO)),
-            ]
-        )
-    elif question.kind is Kind.SINGLE:
-        rows += [
-            [InlineKeyboardButton(t.gettext(o.label), callback_data=data(run, "o", o.id))]
-            for o in question.options
-        ]
-    elif question.kind is Kind.MULTI:
-        rows += [
-            [
-                InlineKeyboardButton(
-                    (TICK if o.id in run.selection else "") + t.gettext(o.label),
-                    callback_data=data(run, "t", o.id),
-                )
-            ]
-            for o in question.options
-        ]
-        rows.append([InlineKeyboardButton(t.gettext("Done"), callback_data=data(run, "d"))])
-    rows.append(navigation(t, run, question, has_previous))
-    return InlineKeyboardMarkup([row for row in rows if row])
-
-
-def navigation(
-    t: Translator, run: Run, question: Question, has_previous: bool
-) -> list[InlineKeyboardButton]:
-    row = []
-    if has_previous:
-        row.append(
-            InlineKeyboardButton(t.pgettext("button", "‹ Back"), callback_data=data(run, "b"))
-        )
-    if question.id in run.answers:
-        row.append(InlineKeyboardButton(t.gettext("Keep my answer"), callback_data=data(run, "k")))
-    elif not question.required:
-        row.append(InlineKeyboardButton(t.gettext("Skip ›"), callback_data=data(run, "s")))
-    return row
 
 
 def display(t: Translator, question: Question, value: Answer) -> str:
@@ -134,27 +77,6 @@ def answer_lines(
 def summary_text(t: Translator, answers: list[tuple[Question, Answer]]) -> str:
     intro = t.gettext("Here are your answers. Check them, then send them, or change an answer.")
     return intro + "\n\n" + "\n".join(answer_lines(t, answers))
-
-
-def summary_keyboard(t: Translator, run: Run) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(t.gettext("Send my answers"), callback_data=data(run, "send"))],
-            [InlineKeyboardButton(t.gettext("Change an answer"), callback_data=data(run, "edit"))],
-            [InlineKeyboardButton(t.pgettext("button", "‹ Back"), callback_data=data(run, "b"))],
-        ]
-    )
-
-
-def change_keyboard(t: Translator, run: Run, asked: list[Question]) -> InlineKeyboardMarkup:
-    rows = [
-        [InlineKeyboardButton(t.gettext(q.label), callback_data=data(run, "c", q.id))]
-        for q in asked
-    ]
-    rows.append(
-        [InlineKeyboardButton(t.gettext("‹ Back to the summary"), callback_data=data(run, "sum"))]
-    )
-    return InlineKeyboardMarkup(rows)
 
 
 def problem_text(t: Translator, problem: Invalid) -> str:

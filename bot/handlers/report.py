@@ -10,19 +10,19 @@ from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ChatAction, MessageLimit
-from telegram.ext import CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, filters
 
 from bot import evaluation
 from bot.charts import outcomes_chart
 from bot.exports import export
-from bot.handlers.common import send, services_of, tr
+from bot.handlers.common import send, tr
+from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.handlers.report_view import field_names, render
 from bot.i18n import Translator
 from bot.model.evaluation import ReportFilter
 from bot.model.participants import Participant
 
-Context = ContextTypes.DEFAULT_TYPE
 MIN_NAME_PREFIX = 4  # "Heal" finds Health care; shorter words are taken as a municipality
 DAY = re.compile(r"^(?:(\d{1,2})\.(\d{1,2})\.(\d{4})|(\d{4})-(\d{2})-(\d{2}))$")
 
@@ -74,9 +74,9 @@ def _field(word: str, fields: dict[str, str]) -> str | None:
 
 
 @coordinator_only
-async def report_command(update: Update, context: Context, participant: Participant) -> None:
+async def report_command(update: Update, context: BotContext, participant: Participant) -> None:
     """/report [from] [to] [municipality] [field]."""
-    services = services_of(context)
+    services = context.services
     t = tr(participant)
     try:
         chosen = parse_filter(list(context.args or []), field_names(t))

@@ -5,19 +5,21 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, filters
 
 from bot import followup, intake, matchmaking, registration, review, runs
 from bot.handlers import intake as intake_handlers
 from bot.handlers import questionnaire
 from bot.handlers.checkins import send_question
-from bot.handlers.common import participant_of, remove_buttons, send, services_of, tr
-from bot.handlers.context import contact_of
-from bot.handlers.keyboards import LANGUAGE_PATTERN, ROLE_PATTERN, language_keyboard, role_keyboard
+from bot.handlers.common import send, tr
+from bot.handlers.context import BotContext, contact_of
+from bot.handlers.keyboards import LanguageChoice, RoleChoice, language_keyboard, role_keyboard
 from bot.handlers.matching import send_proposal
 from bot.handlers.menu import publish_chat_menu
+from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.review import mentor_status_text
 from bot.handlers.texts import command_list, first_name, help_text, registered_text
+from bot.i18n import N_
 from bot.model.mentees import introduction_finished
 from bot.model.pairs import Pair, PairStatus, Side
 from bot.model.participants import OnboardingStep, Participant, Role
@@ -25,12 +27,12 @@ from bot.model.screening import QUESTIONNAIRE as SCREENING
 from bot.services import Services
 
 PRIVATE = filters.ChatType.PRIVATE
-Context = ContextTypes.DEFAULT_TYPE
+COORDINATORS_DO_NOT_CHOOSE = N_("You are a coordinator, so you do not need to choose.")
 
 
-async def start(update: Update, context: Context) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """Greet the person and take them to the next step; a link's channel or invitation first."""
-    services = services_of(context)
+    services = context.services
     participant, step = await registration.start(services, contact_of(update))
     if context.args:
         participant = await registration.attach_channel(services, participant, context.args[0])
@@ -71,12 +73,12 @@ async def send_step(update: Update, participant: Participant, step: OnboardingSt
 
 
 async def carry_on(
-    update: Update, context: Context, participant: Participant, *, returning: bool
+    update: Update, context: BotContext, participant: Participant, *, returning: bool
 ) -> None:
     """Take a mentor or mentee on from where they are: an open questionnaire, the first one,
     the introduction, or where their application stands."""
     t = tr(participant)
-    services = services_of(context)
+    services = context.services
     welcome = t.gettext("Welcome back!") + " " if returning else ""
     run = await runs.open_run(services, participant)
     if returning and (run is not None or await in_introduction(services, participant)):
@@ -99,10 +101,10 @@ async def carry_on(
 
 
 async def pair_status(
-    update: Update, context: Context, participant: Participant, pair: Pair, welcome: str
+    update: Update, context: BotContext, participant: Participant, pair: Pair, welcome: str
 ) -> None:
     """Someone in a proposal or a pair hears about that, not about their application."""
-    services = services_of(context)
+    services = context.services
     side = pair.side_of(participant.id)
     assert side is not None
     if pair.status is PairStatus.PROPOSED:
@@ -121,7 +123,7 @@ async def pair_status(
     if check_in is not None:
         if welcome:
             await send(update, t.gettext("Welcome back! Let us go on where you left off."))
-        await send_question(context.bot, services, check_in)
+        await send_question(context.outbox, check_in)
         return
     other_side = Side.MENTEE if side is Side.MENTOR else Side.MENTOR
     other = await matchmaking.profile_answers(services, pair.other(participant.id), other_side)
@@ -140,9 +142,9 @@ async def in_introduction(services: Services, participant: Participant) -> bool:
     return step is not None and not introduction_finished(step)
 
 
-async def choose_language_command(update: Update, context: Context) -> None:
+async def choose_language_command(update: Update, context: BotContext) -> None:
     """/language: offer the three languages, each named in itself."""
-    participant = await participant_of(update, context)
+    participant = context.participant
     await send(
         update,
         tr(participant).gettext("Which language do you want to use?"),
@@ -150,45 +152,40 @@ async def choose_language_command(update: Update, context: Context) -> None:
     )
 
 
-async def language_chosen(update: Update, context: Context) -> None:
+@on_press(LanguageChoice)
+async def language_chosen(press: Press[LanguageChoice]) -> None:
     """A language button: store the choice, confirm it in that language, go on from there."""
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    services = services_of(context)
+    services = press.services
     participant = await registration.choose_language(
-        services, contact_of(update), context.match.group(1)
+        services, contact_of(press.update), press.data.language
     )
-    await query.answer()
-    await remove_buttons(query)
-    await send(update, tr(participant).gettext("OK, I will write to you in English."))
-    await publish_chat_menu(context.bot, participant)
+    press.context.participant_changed(participant)
+    await press.answer()
+    await press.remove_buttons()
+    await press.reply(tr(participant).gettext("OK, I will write to you in English."))
+    await publish_chat_menu(press.bot, participant)
     step = registration.onboarding_step_of(services, participant)
     if step is OnboardingStep.CHOOSE_ROLE:
-        await send_step(update, participant, step)
+        await send_step(press.update, participant, step)
     elif step is OnboardingStep.WELCOME_BACK:
-        await carry_on(update, context, participant, returning=False)
+        await carry_on(press.update, press.context, participant, returning=False)
 
 
-async def role_chosen(update: Update, context: Context) -> None:
+@on_press(RoleChoice)
+async def role_chosen(press: Press[RoleChoice]) -> None:
     """A role button: store the role once, then begin what that role does first."""
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    services = services_of(context)
-    before = await participant_of(update, context)
-    t = tr(before)
+    services, before, t = press.services, press.participant, press.t
     if services.is_coordinator(before.telegram_user_id):
-        await query.answer(t.gettext("You are a coordinator, so you do not need to choose."))
-        await remove_buttons(query)
-        return
+        raise Refused(COORDINATORS_DO_NOT_CHOOSE, alert=False, remove_buttons=True)
     participant = await registration.choose_role(
-        services, contact_of(update), Role(context.match.group(1))
+        services, contact_of(press.update), press.data.role
     )
-    await query.answer()
-    await remove_buttons(query)
-    assert participant.role is not None
+    press.context.participant_changed(participant)
+    await press.answer()
+    await press.remove_buttons()
+    assert participant.role is not None  # just chosen
     if before.role is not None:
-        await send(
-            update,
+        await press.reply(
             t.gettext("You have already chosen.")
             + " "
             + registered_text(t, participant.role)
@@ -197,21 +194,20 @@ async def role_chosen(update: Update, context: Context) -> None:
         )
         return
     if participant.role is Role.MENTOR:
-        await send(
-            update,
+        await press.reply(
             t.gettext(
                 "Thank you for wanting to help! As a mentor you share what you know about your "
                 "field and about finding work in Denmark."
             ),
         )
     else:
-        await send(update, t.gettext("Welcome! First, a few short messages about mentoring."))
-    await carry_on(update, context, participant, returning=False)
+        await press.reply(t.gettext("Welcome! First, a few short messages about mentoring."))
+    await carry_on(press.update, press.context, participant, returning=False)
 
 
-async def help_command(update: Update, context: Context) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     """/help: what the bot can do for this person's role."""
-    participant = await participant_of(update, context)
+    participant = context.participant
     await send(update, help_text(tr(participant), participant.role))
 
 
@@ -219,6 +215,6 @@ HANDLERS = [
     CommandHandler("start", start, filters=PRIVATE),
     CommandHandler("language", choose_language_command, filters=PRIVATE),
     CommandHandler("help", help_command, filters=PRIVATE),
-    CallbackQueryHandler(language_chosen, pattern=LANGUAGE_PATTERN),
-    CallbackQueryHandler(role_chosen, pattern=ROLE_PATTERN),
+    language_chosen,
+    role_chosen,
 ]
