@@ -57,6 +57,12 @@ class Sent:
     def ok(self) -> bool:
         return self.delivery is Delivery.SENT
 
+    @property
+    def final(self) -> bool:
+        """Nothing more to try: delivered, or the person blocked the bot. A one-off notice is
+        marked as told only then; a failed one is tried again by its scan."""
+        return self.delivery is not Delivery.FAILED
+
 
 class Outbox:
     """The one way out to people: `send`, `send_document`, `to_coordinators`, `edit`,
@@ -112,7 +118,7 @@ class Outbox:
         render: Callable[[Translator], str | list[str]],
         markup: Callable[[Translator], ReplyMarkup | None] | None = None,
     ) -> dict[int, Sent]:
-        """One message to each of these coordinators, in their language now."""
+        """One message to each of these coordinators, in their language now; by their id."""
         sent = {}
         for coordinator_id in coordinator_ids:
             t = translator(await registration.language_of(self.services, coordinator_id))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot import intake, matchmaking, privacy, review
+from bot import delivery, intake, matchmaking, privacy, review
 from bot.handlers.common import services_of
 from bot.i18n import translator
 from bot.model.questionnaire import Run
 from bot.model.screening import Decision
 from sandbox import SimulatedUser
+from sandbox.faults import Fault, FaultInjector
 from storage import questionnaires as run_store
 from tests.conftest import COORDINATOR_ID, RunningBot, rows
 from tests.scenarios import (
@@ -129,6 +130,31 @@ async def test_a_screening_cut_off_by_a_crash_reaches_the_coordinator(emulator, 
     # The copy works as any other: the decision reaches the mentor.
     await coordinator.press("Approve", message=screening)
     assert (await mentor.next_message()).text == APPROVED_DA
+
+
+async def test_a_screening_lost_on_the_network_stays_due_and_the_scan_sends_it(
+    emulator, bot, monkeypatch
+):
+    monkeypatch.setattr(delivery, "RETRY_DELAYS_S", (0.01, 0.01, 0.01))
+    coordinator = await coordinator_ready(emulator)
+    mentor = await onboard(emulator, 5001, "da", "mentor")
+    await answer_until(mentor, "da", MENTOR_ANSWERS)
+    # Every try of the coordinator's copy fails (one and three retries); the rest goes through.
+    faults = FaultInjector(
+        emulator, share=1.0, kinds=(Fault.SERVER_ERROR,), methods=("sendMessage",), limit=4
+    ).install()
+    await mentor.press(DA.gettext("Send my answers"))
+    await mentor.next_message()  # the thanks
+    faults.remove()
+    assert [f.call.params["chat_id"] for f in faults.injected] == [COORDINATOR_ID] * 4
+    assert starting(coordinator, "New mentor screening") == []
+
+    bot.clock.advance(minutes=2)  # past the grace a notice in flight is given
+    await bot.run_job(JOB)
+    screening = await coordinator.next_message()
+    assert visible(screening.text).startswith("New mentor screening")
+    await bot.run_job(JOB)
+    assert len(starting(coordinator, "New mentor screening")) == 1
 
 
 async def test_a_decision_cut_off_by_a_crash_reaches_the_mentor(emulator, bot):

@@ -114,11 +114,12 @@ async def tell_coordinators_ready(
     services = outbox.services
     referral = await intake.referral_of(services, mentee)
     answers = summary(run, await facts_of(services, mentee))
-    await outbox.to_coordinators(
+    told = await outbox.to_coordinators(
         await scopes.coordinators_of_person(services, mentee.id),
         lambda t: split(ready_text(t, mentee, filed, referral, answers)),
     )
-    await notices.intake_told(services, filed)
+    if all(each.final for each in told.values()):
+        await notices.intake_told(services, filed)
 
 
 def ready_text(

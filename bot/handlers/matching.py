@@ -378,6 +378,7 @@ async def announce_pair(outbox: Outbox, pair: Pair) -> None:
     services = outbox.services
     mentor = await matchmaking.profile_answers(services, pair.mentor_id, Side.MENTOR)
     mentee = await matchmaking.profile_answers(services, pair.mentee_id, Side.MENTEE)
+    sent = []
     for person_id, other in ((pair.mentor_id, mentee), (pair.mentee_id, mentor)):
         person = await registration.participant(services, person_id)
         if person is None:
@@ -404,8 +405,8 @@ async def announce_pair(outbox: Outbox, pair: Pair) -> None:
                 t.gettext("After the first meeting, press the button to tell me what you agreed."),
             ]
         )
-        await outbox.send(person.chat_id, text, met_keyboard(t, pair))
-    await outbox.to_coordinators(
+        sent.append(await outbox.send(person.chat_id, text, met_keyboard(t, pair)))
+    told = await outbox.to_coordinators(
         await scopes.coordinators_of_pair(services, pair.id),
         lambda t: (
             t.gettext("New pair: {mentor} (mentor) and {mentee} (mentee).").format(
@@ -415,7 +416,8 @@ async def announce_pair(outbox: Outbox, pair: Pair) -> None:
             + _introduce_note(t, mentor, mentee)
         ),
     )
-    await notices.pair_announced(services, pair)
+    if all(each.final for each in [*sent, *told.values()]):
+        await notices.pair_announced(services, pair)
 
 
 def _introduce_note(t: Translator, mentor: dict[str, Answer], mentee: dict[str, Answer]) -> str:

@@ -19,7 +19,7 @@ from bot.i18n import Translator, translator
 from bot.model.participants import Participant
 from bot.model.questionnaire import Run
 from bot.model.screening import Decision, Screening, ScreeningStatus, possible_decisions
-from bot.outbox import Outbox
+from bot.outbox import Outbox, Sent
 from bot.review import ScreeningView
 
 MESSAGE_LIMIT = 4096
@@ -65,12 +65,13 @@ async def screening_submitted(
 async def send_new_screening(outbox: Outbox, screening: ScreeningView) -> None:
     """Every coordinator of the mentor gets the screening; marked once sent (see bot/notices)."""
     services = outbox.services
-    for coordinator_id in await scopes.coordinators_of_person(services, screening.mentor.id):
-        await send_review(outbox, screening, coordinator_id, new=True)
-    await notices.screening_told(services, screening.screening.run_id)
+    coordinators = await scopes.coordinators_of_person(services, screening.mentor.id)
+    sent = [await send_review(outbox, screening, chat_id, new=True) for chat_id in coordinators]
+    if all(each.final for each in sent):
+        await notices.screening_told(services, screening.screening.run_id)
 
 
-async def send_review(outbox: Outbox, screening: ScreeningView, chat_id: int, *, new: bool) -> None:
+async def send_review(outbox: Outbox, screening: ScreeningView, chat_id: int, *, new: bool) -> Sent:
     """One coordinator's copy of a screening, with the decisions still open as buttons."""
     services = outbox.services
     t = translator(await registration.language_of(services, chat_id))
@@ -80,6 +81,7 @@ async def send_review(outbox: Outbox, screening: ScreeningView, chat_id: int, *,
         await review.remember_review_message(
             services, screening.screening.run_id, chat_id, sent.message_id
         )
+    return sent
 
 
 def review_parts(t: Translator, screening: ScreeningView, *, new: bool) -> tuple[list[str], str]:
@@ -210,8 +212,8 @@ async def on_decision(press: Press[ScreeningDecision]) -> None:
         await press.answer(text, alert=True)
         return
     await press.answer(t.gettext("Saved."))
-    await tell_mentor(press.outbox, outcome.view.mentor, decision)
-    await notices.decision_told(services, outcome.taken)
+    if (await tell_mentor(press.outbox, outcome.view.mentor, decision)).final:
+        await notices.decision_told(services, outcome.taken)
     prompt = await press.reply(
         t.gettext("Saved: {decision}. To add a note, reply to this message with it.").format(
             decision=decided_label(t, decision)
@@ -234,7 +236,7 @@ async def refresh_reviews(outbox: Outbox, screening: ScreeningView) -> None:
         )
 
 
-async def tell_mentor(outbox: Outbox, mentor: Participant, decision: Decision) -> None:
+async def tell_mentor(outbox: Outbox, mentor: Participant, decision: Decision) -> Sent:
     """The outcome, in the mentor's language."""
     t = translator(mentor.language)
     texts = {
@@ -256,7 +258,7 @@ async def tell_mentor(outbox: Outbox, mentor: Participant, decision: Decision) -
             "to be matched with a mentee. We will write to you when we have a match."
         ),
     }
-    await outbox.send(mentor.chat_id, texts[decision])
+    return await outbox.send(mentor.chat_id, texts[decision])
 
 
 async def note_reply(update: Update, context: BotContext) -> bool:

@@ -28,8 +28,8 @@ async def resend_notices(context: BotContext) -> None:
         await send_new_screening(outbox, screening)
     for decision, mentor in await notices.untold_decisions(services):
         log.info("telling participant %s of decision %s after a restart", mentor.id, decision.id)
-        await tell_mentor(outbox, mentor, decision.decision)
-        await notices.decision_told(services, decision)
+        if (await tell_mentor(outbox, mentor, decision.decision)).final:
+            await notices.decision_told(services, decision)
     for untold in await notices.untold_intakes(services):
         log.info("sending intake %s to the coordinators after a restart", untold.intake.run_id)
         await tell_coordinators_ready(outbox, untold.mentee, untold.intake, untold.run)
