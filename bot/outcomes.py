@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.followup import window
+from bot.checkins import window
 from bot.model.checkins import Window
 from bot.model.outcomes import FollowUp
 from bot.services import Services

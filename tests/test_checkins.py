@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot import followup
+from bot import checkins
 from bot.handlers.checkins import send_question
 from bot.handlers.common import services_of
 from bot.handlers.context import OUTBOX_KEY
@@ -145,9 +145,9 @@ async def test_a_check_in_cut_off_by_a_crash_is_sent_after_the_restart(emulator,
     _, mentor, mentee = await matched(emulator)
     bot.clock.advance(days=14)
     services = services_of(bot.application)
-    await followup.schedule_missing(services)
-    for check_in in await followup.to_send(services):
-        await followup.begin_sending(services, check_in)  # recorded as pending, then "killed"
+    await checkins.schedule_missing(services)
+    for check_in in await checkins.to_send(services):
+        await checkins.begin_sending(services, check_in)  # recorded as pending, then "killed"
     await bot.restart()
     await bot.run_job(WAVE)
     assert (await mentor.next_message()).text.startswith("Time for a short check-in")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import alerts, followup
+from bot import alerts, checkins
 from bot.handlers.common import services_of
 from bot.model.questionnaire import choose
 from tests.conftest import RunningBot
@@ -66,10 +66,10 @@ async def test_a_check_in_cut_off_after_an_answer_goes_on_at_start(emulator, bot
     (row,) = await services.db.fetch_all(
         "SELECT id FROM checkins WHERE side = 'mentor' AND status = 'sent'"
     )
-    check_in = await followup.get(services, row["id"])
-    question = followup.current_question(check_in)
+    check_in = await checkins.get(services, row["id"])
+    question = checkins.current_question(check_in)
     # "Yes, in person" is stored; the bot dies before it asks the next question.
-    await followup.answer(services, check_in, choose(question, "in_person"))
+    await checkins.answer(services, check_in, choose(question, "in_person"))
     await bot.restart()
 
     await mentor.send("/start")

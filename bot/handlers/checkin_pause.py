@@ -8,7 +8,7 @@ from typing import Literal
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot import followup
+from bot import checkins
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
@@ -41,7 +41,7 @@ async def pause_command(update: Update, context: BotContext) -> None:
 async def on_pause(press: Press[OwnPause]) -> None:
     """The presser's own check-ins pause: anyone else has none to pause."""
     t = press.t
-    until = await followup.pause_own(press.services, press.participant, press.data.days)
+    until = await checkins.pause_own(press.services, press.participant, press.data.days)
     await press.answer()
     await press.remove_buttons()
     if until is None:

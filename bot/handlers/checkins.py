@@ -12,7 +12,7 @@ from typing import Annotated
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import followup, registration
+from bot import checkins, registration
 from bot.handlers import question_widget as widget
 from bot.handlers import questions as view
 from bot.handlers.alert_cards import alert_pair
@@ -51,7 +51,7 @@ async def send_question(
     the bot is journaled as unreachable before their pair's alert."""
     services = outbox.services
     person = await registration.participant(services, check_in.participant_id)
-    question = followup.current_question(check_in)
+    question = checkins.current_question(check_in)
     if person is None or question is None:
         return None
     t = translator(person.language)
@@ -64,7 +64,7 @@ async def send_question(
         person.chat_id,
         text,
         keyboard(t, check_in, question),
-        if_blocked=lambda: followup.unreachable(services, check_in),
+        if_blocked=lambda: checkins.unreachable(services, check_in),
     )
     return sent.delivery
 
@@ -90,16 +90,16 @@ def keyboard(t: Translator, check_in: CheckIn, question: Question) -> InlineKeyb
 async def on_button(press: Press[CheckInButton]) -> None:
     """An option, a tick, Done or Skip under the check-in's current question."""
     services, data = press.services, press.data
-    check_in = await followup.answerable(services, data.check_in_id, press.participant)
+    check_in = await checkins.answerable(services, data.check_in_id, press.participant)
     if check_in is None or check_in.current != data.question_id:
         raise Refused(alert=False, remove_buttons=True)
-    question = followup.current_question(check_in)
+    question = checkins.current_question(check_in)
     assert question is not None  # the check-in's current question
     if data.action is Act.TICK:
         await tick(press, check_in, question)
         return
     value = widget.answer_of(question, data.action, data.argument, check_in.selection)
-    result = await followup.answer(services, check_in, value)
+    result = await checkins.answer(services, check_in, value)
     if isinstance(result, Invalid):
         await press.answer(view.problem_text(press.t, result), alert=True)
         return
@@ -112,7 +112,7 @@ async def on_button(press: Press[CheckInButton]) -> None:
 async def tick(press: Press[CheckInButton], check_in: CheckIn, question: Question) -> None:
     if not widget.ticks(question):
         return
-    ticked = await followup.tick(press.services, check_in, press.data.argument or "")
+    ticked = await checkins.tick(press.services, check_in, press.data.argument or "")
     await press.answer()
     if ticked is not None:
         await press.replace_buttons(keyboard(press.t, ticked, question))
@@ -122,10 +122,10 @@ async def answer_message(update: Update, context: BotContext) -> bool:
     """A message while a check-in waits for a typed answer (a voice message is a note too).
     False when no check-in waits for this person."""
     participant, services = context.participant, context.services
-    check_in = await followup.awaiting_message(services, participant)
+    check_in = await checkins.awaiting_message(services, participant)
     if check_in is None:
         return False
-    question = followup.current_question(check_in)
+    question = checkins.current_question(check_in)
     message = update.effective_message
     assert question is not None and message is not None  # a check-in awaiting an answer
     t = tr(participant)
@@ -134,9 +134,9 @@ async def answer_message(update: Update, context: BotContext) -> bool:
         await send_question(context.outbox, check_in)
         return True
     if message.voice is not None and question.id == VOICE_QUESTION:
-        result = await followup.answer(services, check_in, None, message.voice.file_id)
+        result = await checkins.answer(services, check_in, None, message.voice.file_id)
     elif message.text is not None:
-        result = await followup.answer(services, check_in, parse_text(question, message.text))
+        result = await checkins.answer(services, check_in, parse_text(question, message.text))
     else:
         await send(update, t.gettext("Please write your answer, or send a voice message."))
         return True

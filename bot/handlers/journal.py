@@ -11,7 +11,7 @@ from typing import Annotated
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, filters
 
-from bot import followup, matchmaking, scopes
+from bot import checkins, matchmaking, scopes
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import coordinator_reply, send, send_numbered_list, tr
 from bot.handlers.context import BotContext
@@ -97,10 +97,10 @@ async def on_journal(press: Press[JournalPage]) -> None:
     if pair is None:
         raise Refused()
     page = press.data.page
-    entries, pages = await followup.journal_page(services, pair_id, max(page, 0))
+    entries, pages = await checkins.journal_page(services, pair_id, max(page, 0))
     if page < 0:  # the newest page first
         page = pages - 1
-        entries, pages = await followup.journal_page(services, pair_id, page)
+        entries, pages = await checkins.journal_page(services, pair_id, page)
     await press.answer()
     header = t.gettext("Journal of {names} (page {page} of {pages})").format(
         names=escape(await pair_names(services, pair)),
@@ -162,7 +162,7 @@ async def on_voice(press: Press[JournalVoice]) -> None:
     scope = await scopes.scope_of(services, coordinator.telegram_user_id)
     if not await scopes.includes_journal_entry(services, scope, entry_id):
         raise Refused(OUT_OF_SCOPE)
-    voice = await followup.voice_of(services, entry_id)
+    voice = await checkins.voice_of(services, entry_id)
     if voice is None:
         raise Refused(alert=False)
     await press.answer()
@@ -202,7 +202,7 @@ async def note_reply(update: Update, context: BotContext) -> bool:
         return False
     if not await pair_in_scope(update, context, coordinator, pair_id):
         return True
-    await followup.add_note(services, pair_id, coordinator, text.strip())
+    await checkins.add_note(services, pair_id, coordinator, text.strip())
     await send(update, tr(coordinator).gettext("The note is in the journal."))
     return True
 

@@ -9,7 +9,7 @@ from typing import Literal
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, filters
 
-from bot import followup, matchmaking, scopes
+from bot import checkins, matchmaking, scopes
 from bot.handlers.agreement import tell_both
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import coordinator_reply, send, send_numbered_list, tr
@@ -186,7 +186,7 @@ async def on_cadence(press: Press[CheckinCadence]) -> None:
         )
         return
     services = press.services
-    changed = await followup.set_cadence(services, pair_id, press.data.days, press.participant)
+    changed = await checkins.set_cadence(services, pair_id, press.data.days, press.participant)
     await after_change(press, await matchmaking.get(services, pair_id) if changed else None)
 
 

@@ -7,7 +7,7 @@ from html import escape
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot import followup, intake, matchmaking, registration, review, runs
+from bot import checkins, intake, matchmaking, registration, review, runs
 from bot.handlers import intake as intake_handlers
 from bot.handlers import questionnaire
 from bot.handlers.checkins import send_question
@@ -119,7 +119,7 @@ async def pair_status(
         return
     t = tr(participant)
     # A check-in whose next question was cut off (by a crash, say) goes on where it stopped.
-    check_in = await followup.awaiting_message(services, participant)
+    check_in = await checkins.awaiting_message(services, participant)
     if check_in is not None:
         if welcome:
             await send(update, t.gettext("Welcome back! Let us go on where you left off."))

@@ -1,4 +1,4 @@
-"""Following pairs up: scheduling check-ins, taking the answers, and the journal."""
+"""Check-ins: scheduling them for each side of an active pair, taking the answers, the journal."""
 
 from __future__ import annotations
 
