@@ -11,8 +11,9 @@ import pytest
 import bot.app  # noqa: F401 - every handler module, so every kind of button is defined
 from bot.handlers.agreement import Agreement
 from bot.handlers.callback_data import CallbackData, known_prefixes
-from bot.handlers.matching import Decline, MentorCapacity
+from bot.handlers.matching import MentorCapacity
 from bot.handlers.pairs import EndPair
+from bot.handlers.proposals import Decline
 from bot.model.pairs import DeclineReason, Outcome
 
 

@@ -14,9 +14,9 @@ from bot.handlers.checkins import send_question
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext, contact_of
 from bot.handlers.keyboards import LanguageChoice, RoleChoice, language_keyboard, role_keyboard
-from bot.handlers.matching import send_proposal
 from bot.handlers.menu import publish_chat_menu
 from bot.handlers.press import Press, Refused, on_press
+from bot.handlers.proposals import send_proposal
 from bot.handlers.review import mentor_status_text
 from bot.handlers.texts import command_list, first_name, help_text, registered_text
 from bot.i18n import N_

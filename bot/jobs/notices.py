@@ -11,7 +11,7 @@ import logging
 from bot import notices
 from bot.handlers.context import BotContext
 from bot.handlers.intake import tell_coordinators_ready
-from bot.handlers.matching import announce_pair
+from bot.handlers.proposals import announce_pair
 from bot.handlers.review import send_new_screening, tell_mentor
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from html import escape
 from bot import matchmaking, scopes
 from bot.handlers.agreement import ask_how_to_close, tell_both
 from bot.handlers.context import BotContext
-from bot.handlers.matching import send_proposal
 from bot.handlers.pairs import resumed_text
+from bot.handlers.proposals import send_proposal
 from bot.handlers.texts import pair_names
 from bot.model.pairs import Pair, PairStatus, waiting_for
 from bot.outbox import Outbox
