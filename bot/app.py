@@ -33,7 +33,7 @@ from bot.handlers import (
     start,
 )
 from bot.handlers.alert_cards import alert_pair
-from bot.handlers.context import OUTBOX_KEY, SERVICES_KEY, BotContext
+from bot.handlers.context import OUTBOX_KEY, SERVICES_KEY, BotContext, services_of
 from bot.handlers.errors import on_error
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.jobs import backup, retention
@@ -179,7 +179,7 @@ def schedule_jobs(application: Application, config: Config) -> None:
 
 async def publish_menus(application: Application) -> None:
     """Command menus per language, and the coordinators' own; a failure here is not fatal."""
-    services: Services = application.bot_data[SERVICES_KEY]
+    services = services_of(application)
     try:
         await publish_default_menus(application.bot, services.config.default_language)
         for user_id in sorted(services.config.coordinator_ids):

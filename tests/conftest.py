@@ -14,7 +14,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Config, load_config
-from bot.handlers.common import services_of
+from bot.handlers.context import services_of
 from sandbox import BotApiEmulator
 from sandbox.runner import InLoopBot
 from storage import Database, open_database

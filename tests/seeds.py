@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bench.seed import add_checkins, add_followups, add_journal_entries, add_meeting_counts
-from bot.handlers.common import services_of
+from bot.handlers.context import services_of
 from bot.model.pairs import Outcome, PairStatus, Side
 from bot.model.participants import Role
 from bot.model.screening import Decision

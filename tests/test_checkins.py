@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 from bot import checkins
 from bot.handlers.checkins import send_question
-from bot.handlers.common import services_of
-from bot.handlers.context import OUTBOX_KEY
+from bot.handlers.context import OUTBOX_KEY, services_of
 from bot.i18n import translator
 from bot.model.questionnaire import load
 from storage import checkins as checkin_store

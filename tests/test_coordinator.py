@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers.common import services_of
+from bot.handlers.context import services_of
 from tests.conftest import COORDINATOR_ID
 from tests.scenarios import onboard
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot import alerts, checkins
-from bot.handlers.common import services_of
+from bot.handlers.context import services_of
 from bot.model.questionnaire import choose
 from tests.conftest import RunningBot
 from tests.crash_harness import KillPlan, differences, dump, run_programme

@@ -12,7 +12,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.handlers.common import services_of
+from bot.handlers.context import services_of
 from bot.i18n import translator
 from sandbox import SimulatedUser
 from storage import open_database, participants

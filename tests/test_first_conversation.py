@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handlers.common import services_of
+from bot.handlers.context import services_of
 from bot.i18n import translator
 from bot.model.participants import Role, Status
 from storage import participants

@@ -47,7 +47,7 @@ from telegram import Update
 
 from bot.commands import COORDINATOR_ONLY, EVERYONE
 from bot.config import Config, load_config
-from bot.handlers.common import services_of
+from bot.handlers.context import services_of
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, guess_language, translator
 from sandbox import BotApiEmulator, SimulatedUser
 from sandbox.views import BotMessage

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.handlers.common import services_of
+from bot.handlers.context import services_of
 from bot.i18n import LANGUAGE_NAMES, translator
 from bot.model.mentees import INTRODUCTION
 from bot.model.questionnaire import load

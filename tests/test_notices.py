@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from bot import delivery, intake, matchmaking, privacy, review
-from bot.handlers.common import services_of
+from bot.handlers.context import services_of
 from bot.i18n import translator
 from bot.model.questionnaire import Run
 from bot.model.screening import Decision

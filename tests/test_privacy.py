@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import ConfigError
 from bot.evaluation import build_report
-from bot.handlers.common import services_of
+from bot.handlers.context import services_of
 from bot.i18n import translator
 from bot.model.evaluation import ReportFilter
 from bot.model.questionnaire import load

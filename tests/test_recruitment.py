@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.handlers.common import services_of
+from bot.handlers.context import services_of
 from tests.conftest import COORDINATOR_ID
 from tests.scenarios import ASKED, MENTOR_ANSWERS, answer_until, coordinator_ready, onboard, visible
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers.common import services_of
+from bot.handlers.context import services_of
 from tests.conftest import RunningBot
 from tests.scenarios import MENTOR_ANSWERS, answer_until, onboard, question_in
 

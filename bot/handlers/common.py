@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -11,22 +10,14 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.ext import Application, CallbackContext
 
-from bot.handlers.context import SERVICES_KEY, BotContext
+from bot.handlers.context import BotContext
 from bot.i18n import Translator, translator
 from bot.model.participants import Participant
 from bot.outbox import ReplyMarkup
-from bot.services import Services
 
 LIST_LIMIT = 30
 BUTTONS_PER_ROW = 5
-
-
-def services_of(holder: CallbackContext[Any, Any, Any, Any] | Application) -> Services:
-    """The services of the running application, from a context or the application."""
-    application = holder if isinstance(holder, Application) else holder.application
-    return application.bot_data[SERVICES_KEY]
 
 
 def tr(participant: Participant) -> Translator:

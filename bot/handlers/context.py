@@ -22,6 +22,12 @@ SERVICES_KEY = "services"
 OUTBOX_KEY = "outbox"
 
 
+def services_of(holder: CallbackContext[Any, Any, Any, Any] | Application) -> Services:
+    """The services of the running application (tests and start-up, where no update is)."""
+    application = holder if isinstance(holder, Application) else holder.application
+    return application.bot_data[SERVICES_KEY]
+
+
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """CallbackContext with the bot's services, its outbox and the participant of the update."""
 

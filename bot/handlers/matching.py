@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from html import escape
 from typing import Literal
@@ -27,7 +26,6 @@ from bot.model.participants import Participant
 from bot.model.questionnaire import Answer, load
 from bot.model.screening import QUESTIONNAIRE as SCREENING
 
-log = logging.getLogger(__name__)
 Capacity = Literal[0, 1, 2, 3, 4, 5]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,7 +22,6 @@ from bot.i18n import N_, Translator
 from bot.model.participants import Participant
 from bot.model.questionnaire import Answer, Invalid, Kind, Problem, Question, Run, load, parse_text
 
-log = logging.getLogger(__name__)
 SUMMARY = "-"  # the position of the summary, after the last question
 EARLIER = N_("That button belongs to an earlier question.")
 
