@@ -9,7 +9,7 @@ from typing import Literal
 import pytest
 
 import bot.app  # noqa: F401 - every handler module, so every kind of button is defined
-from bot.handlers.agreement import Agreement
+from bot.handlers.agreement import AgreementStep
 from bot.handlers.callback_data import CallbackData, known_prefixes
 from bot.handlers.matching import MentorCapacity
 from bot.handlers.pairs import EndPair
@@ -20,9 +20,9 @@ from bot.model.pairs import DeclineReason, Outcome
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        ("ag1:12", Agreement(12)),
-        ("ag1:12:2", Agreement(12, 2)),
-        ("ag1:12:2:6", Agreement(12, 2, 6)),
+        ("ag1:12", AgreementStep(12)),
+        ("ag1:12:2", AgreementStep(12, 2)),
+        ("ag1:12:2:6", AgreementStep(12, 2, 6)),
         ("pd1:3:distance", Decline(3, DeclineReason.DISTANCE)),
         ("pe1:7:job", EndPair(7, Outcome.JOB)),
         ("mc1:5:0", MentorCapacity(5, 0)),
@@ -50,7 +50,7 @@ def test_buttons_already_in_chats_read_as_before(data: str, expected: CallbackDa
 def test_tampered_or_unknown_data_matches_no_pattern(data: str) -> None:
     for kind in known_prefixes().values():
         assert kind.parse(data) is None or data.startswith(kind.PREFIX + ":")
-    assert Agreement.parse(data) is None or not data.startswith("ag1")
+    assert AgreementStep.parse(data) is None or not data.startswith("ag1")
     assert Decline.parse(data) is None
     assert EndPair.parse(data) is None
     assert MentorCapacity.parse(data) is None

@@ -23,7 +23,7 @@ AGREED_MONTHS = (4, 6, 9, 12)
 
 
 @dataclass(frozen=True)
-class Agreement(CallbackData, prefix="ag1"):
+class AgreementStep(CallbackData, prefix="ag1"):
     """ "We have met", then how often, then for how long."""
 
     pair_id: int
@@ -42,12 +42,18 @@ class Closing(CallbackData, prefix="cl1"):
 def met_keyboard(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
     """The button under a new pair's message: press it after the first meeting."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.gettext("We have met"), callback_data=Agreement(pair.id).pack())]]
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("We have met"), callback_data=AgreementStep(pair.id).pack()
+                )
+            ]
+        ]
     )
 
 
-@on_press(Agreement)
-async def on_agreement(press: Press[Agreement]) -> None:
+@on_press(AgreementStep)
+async def on_agreement(press: Press[AgreementStep]) -> None:
     """ "We have met", then how often, then for how long: each side tells their account."""
     participant, t, data = press.participant, press.t, press.data
     pair = await matchmaking.pair_for(press.services, data.pair_id, participant.id)
@@ -72,7 +78,7 @@ def frequency_keyboard(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     t.ngettext("{n} time a month", "{n} times a month", n).format(n=t.number(n)),
-                    callback_data=Agreement(pair.id, n).pack(),
+                    callback_data=AgreementStep(pair.id, n).pack(),
                 )
             ]
             for n in MEETINGS_PER_MONTH
@@ -86,7 +92,7 @@ def months_keyboard(t: Translator, pair: Pair, per_month: int) -> InlineKeyboard
             [
                 InlineKeyboardButton(
                     t.ngettext("{n} month", "{n} months", n).format(n=t.number(n)),
-                    callback_data=Agreement(pair.id, per_month, n).pack(),
+                    callback_data=AgreementStep(pair.id, per_month, n).pack(),
                 )
             ]
             for n in AGREED_MONTHS
@@ -95,7 +101,7 @@ def months_keyboard(t: Translator, pair: Pair, per_month: int) -> InlineKeyboard
 
 
 async def settle_agreement(
-    press: Press[Agreement], pair: Pair, per_month: int, months: int
+    press: Press[AgreementStep], pair: Pair, per_month: int, months: int
 ) -> None:
     services, participant, t = press.services, press.participant, press.t
     agreement = await matchmaking.state_agreement(services, pair, participant.id, per_month, months)

@@ -7,7 +7,7 @@ declares the fields with their types; `pack()` writes them, `pattern()` matches 
 may be left out (a first step whose choice comes with the next press).
 
     @dataclass(frozen=True)
-    class Agreement(CallbackData, prefix="ag1"):
+    class AgreementStep(CallbackData, prefix="ag1"):
         pair_id: int
         per_month: int | None = None
 """

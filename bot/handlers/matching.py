@@ -30,7 +30,7 @@ Capacity = Literal[0, 1, 2, 3, 4, 5]
 
 
 @dataclass(frozen=True)
-class WaitingMentee(CallbackData, prefix="mt1"):
+class ChooseMentee(CallbackData, prefix="mt1"):
     """A mentee from /match: show the best mentors."""
 
     mentee_id: int
@@ -79,12 +79,12 @@ async def match_command(update: Update, context: BotContext, participant: Partic
             f"{escape(t.isolate(full_name(mentee.answers)))} – "
             f"{escape(view.field_label(t, str(mentee.answers.get('field'))))} – {waited}"
         )
-        entries.append((line, WaitingMentee(mentee.participant_id).pack()))
+        entries.append((line, ChooseMentee(mentee.participant_id).pack()))
     await send_numbered_list(update, t, t.gettext("Mentees waiting for a mentor"), entries)
 
 
-@on_press(WaitingMentee, coordinator=True, people=lambda data: [data.mentee_id])
-async def on_mentee(press: Press[WaitingMentee]) -> None:
+@on_press(ChooseMentee, coordinator=True, people=lambda data: [data.mentee_id])
+async def on_mentee(press: Press[ChooseMentee]) -> None:
     """A mentee chosen from /match: the best mentors, with scores and reasons."""
     services, t, mentee_id = press.services, press.t, press.data.mentee_id
     scope = await scopes.scope_of(services, press.participant.telegram_user_id)
