@@ -22,7 +22,7 @@ from telegram import (
     Bot,
     ForceReply,
     InlineKeyboardMarkup,
-    InputFile,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
@@ -65,8 +65,7 @@ class Sent:
 
 
 class Outbox:
-    """The one way out to people: `send`, `send_document`, `to_coordinators`, `edit`,
-    `remove_buttons`."""
+    """The one way out to people: `send`, `to_coordinators`, `edit`, `remove_buttons`."""
 
     def __init__(self, bot: Bot, services: Services, alert_pair: AlertPair) -> None:
         self.bot = bot
@@ -84,31 +83,24 @@ class Outbox:
         """One message (or several parts, the buttons under the last) to a person's chat.
         `if_blocked` records what a block means for this message, before the pairs' alerts."""
         parts = [text] if isinstance(text, str) else list(text)
-        message_id = None
-        try:
+        if not parts:
+            raise ValueError("a message needs a text")
+
+        async def each_part() -> Message:
             for number, part in enumerate(parts, start=1):
+                last = number == len(parts)
                 message = await self.bot.send_message(
-                    chat_id, part, reply_markup=markup if number == len(parts) else None
+                    chat_id, part, reply_markup=markup if last else None
                 )
-                message_id = message.message_id
+            return message
+
+        try:
+            message = await each_part()
         except Forbidden:
             await self.blocked(chat_id, if_blocked)
             return Sent(Delivery.BLOCKED)
         except TelegramError as error:
             log.warning("message to chat %s not sent: %s", chat_id, type(error).__name__)
-            return Sent(Delivery.FAILED)
-        return Sent(Delivery.SENT, message_id)
-
-    async def send_document(
-        self, chat_id: int, document: InputFile, caption: str | None = None
-    ) -> Sent:
-        try:
-            message = await self.bot.send_document(chat_id, document, caption=caption)
-        except Forbidden:
-            await self.blocked(chat_id)
-            return Sent(Delivery.BLOCKED)
-        except TelegramError as error:
-            log.warning("document to chat %s not sent: %s", chat_id, type(error).__name__)
             return Sent(Delivery.FAILED)
         return Sent(Delivery.SENT, message.message_id)
 
@@ -131,34 +123,34 @@ class Outbox:
         self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
     ) -> bool:
         """Change a message sent before (a coordinator's copy); False if it stayed as it was."""
-        try:
-            await self.bot.edit_message_text(
+        return await self._change(
+            chat_id,
+            self.bot.edit_message_text(
                 text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-            )
+            ),
+        )
+
+    async def remove_buttons(self, chat_id: int, message_id: int) -> bool:
+        """Take the buttons off a message sent before; False if it stayed as it was."""
+        return await self._change(
+            chat_id,
+            self.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=None
+            ),
+        )
+
+    async def _change(self, chat_id: int, change: Awaitable[object]) -> bool:
+        try:
+            await change
         except Forbidden:
             await self.blocked(chat_id)
             return False
         except BadRequest as error:
-            if not uneditable(error):
-                log.info("message in chat %s not updated: %s", chat_id, type(error).__name__)
-            return False
-        except TelegramError as error:
-            log.warning("message in chat %s not updated: %s", chat_id, type(error).__name__)
-            return False
-        return True
-
-    async def remove_buttons(self, chat_id: int, message_id: int) -> bool:
-        """Take the buttons off a message sent before; False if it stayed as it was."""
-        try:
-            await self.bot.edit_message_reply_markup(
-                chat_id=chat_id, message_id=message_id, reply_markup=None
-            )
-        except BadRequest as error:
             if not uneditable(error):  # gone already, or too old to change: nothing to do
-                log.info("buttons in chat %s not removed: %s", chat_id, type(error).__name__)
+                log.info("message in chat %s not changed: %s", chat_id, type(error).__name__)
             return False
         except TelegramError as error:
-            log.warning("buttons in chat %s not removed: %s", chat_id, type(error).__name__)
+            log.warning("message in chat %s not changed: %s", chat_id, type(error).__name__)
             return False
         return True
 

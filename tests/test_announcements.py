@@ -67,6 +67,20 @@ async def test_each_mentee_reads_their_language_and_a_blocked_one_is_counted(emu
     assert blocked["status"] == "unreachable"
 
 
+async def test_a_mentee_in_a_pair_who_blocked_the_bot_alerts_the_coordinator(emulator, bot):
+    # The outbox's one policy: whatever the message, a block marks the person unreachable and
+    # alerts the coordinators of their pairs at once.
+    karen, _, mentee = await matched(emulator)
+    mentee.block()
+    preview = await write(karen, "All mentees", "One text for everyone", "Hello")
+    await karen.press("Send", message=preview)
+    assert (await karen.next_message()).text == "Sending to 1 person…"
+    alert, count = await karen.next_messages(2)
+    assert visible(alert.text).startswith("A pair needs your attention")
+    assert "The mentee has blocked the bot." in alert.text
+    assert count.text == "The announcement reached 0 of 1 person."
+
+
 async def test_a_cancelled_announcement_sends_nothing(emulator, bot) -> None:
     karen, mentor, _ = await matched(emulator)
     preview = await write(karen, "All mentors", "One text for everyone", "Hello")
