@@ -7,8 +7,8 @@ One policy for what Telegram answers, so no caller repeats it:
 - a network failure: bot/delivery.py has already retried it; logged, and the caller's row
   stays due, so a later scan sends it.
 Log lines carry ids and error classes, never texts: a message could quote what a person wrote.
-Replies to the update being handled go through the handler's own chat and reach the error
-handler, which applies `blocked()` too.
+Replies to the update being handled (`reply` and the functions beside it) let a failure reach
+the error handler, which applies `blocked()` too.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from telegram._utils.types import FileInput
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import alerts, registration
@@ -166,6 +167,29 @@ class Outbox:
             return
         for pair_id in await alerts.blocked(self.services, person.id):
             await self._alert_pair(self, pair_id)
+
+
+# -- replies: answers in the chat of the update being handled -----------------------------------
+# A failed reply is not caught: it stops the handler (what it did is stored already), and the
+# error handler (bot/handlers/errors.py) applies Outbox.blocked to a 403 and apologises for
+# anything else.
+
+
+async def reply(bot: Bot, chat_id: int, text: str, markup: ReplyMarkup | None = None) -> Message:
+    return await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def reply_file(bot: Bot, chat_id: int, content: FileInput, filename: str) -> Message:
+    """A document (a CSV file, a person's data) in the chat."""
+    return await bot.send_document(chat_id, content, filename=filename)
+
+
+async def reply_photo(bot: Bot, chat_id: int, photo: FileInput) -> Message:
+    return await bot.send_photo(chat_id, photo)
+
+
+async def reply_voice(bot: Bot, chat_id: int, voice_file_id: str) -> Message:
+    return await bot.send_voice(chat_id, voice_file_id)
 
 
 def uneditable(error: BadRequest) -> bool:

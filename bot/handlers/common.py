@@ -11,6 +11,7 @@ from telegram import (
     Update,
 )
 
+from bot import outbox
 from bot.handlers.context import BotContext
 from bot.i18n import Translator, translator
 from bot.model.participants import Participant
@@ -27,8 +28,8 @@ def tr(participant: Participant) -> Translator:
 async def send(update: Update, text: str, reply_markup: ReplyMarkup | None = None) -> Message:
     """Send a message into the chat the update came from."""
     chat = update.effective_chat
-    assert chat is not None
-    return await chat.send_message(text, reply_markup=reply_markup)
+    assert chat is not None  # every update the handlers take comes from a chat
+    return await outbox.reply(update.get_bot(), chat.id, text, reply_markup)
 
 
 async def send_numbered_list(

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, Forbidden
 
+from bot import outbox
 from bot.handlers.context import BotContext
 from bot.i18n import Translator, guess_language, translator
 
@@ -75,7 +76,7 @@ async def apologise(
         if update.callback_query is not None and await answered(update.callback_query, text):
             return
         if update.effective_chat is not None:
-            await update.effective_chat.send_message(text)
+            await outbox.reply(context.bot, update.effective_chat.id, text)
     except Exception as error:  # the apology itself failed: the log is all that is left
         log.error("could not tell user about the error: %s", type(error).__name__)
 

@@ -11,7 +11,7 @@ from typing import Annotated
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, filters
 
-from bot import checkins, matchmaking, scopes
+from bot import checkins, matchmaking, outbox, scopes
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import coordinator_reply, send, send_numbered_list, tr
 from bot.handlers.context import BotContext
@@ -166,7 +166,7 @@ async def on_voice(press: Press[JournalVoice]) -> None:
     if voice is None:
         raise Refused(alert=False)
     await press.answer()
-    await press.bot.send_voice(coordinator.chat_id, voice)
+    await outbox.reply_voice(press.bot, coordinator.chat_id, voice)
 
 
 @on_press(NotePair, coordinator=True, pair=_pair)

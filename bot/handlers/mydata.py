@@ -8,7 +8,7 @@ from datetime import tzinfo
 
 from telegram import Update
 
-from bot import privacy
+from bot import outbox, privacy
 from bot.handlers import questions as view
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
@@ -34,10 +34,10 @@ async def mydata_command(update: Update, context: BotContext) -> None:
     t = tr(participant)
     data = await privacy.my_data(services, participant)
     text = export_text(t, services.config.timezone, data)
-    chat = update.effective_chat
-    assert chat is not None  # a command always comes from a chat
     day = data.made_at.astimezone(services.config.timezone).date().isoformat()
-    await chat.send_document(document=text.encode("utf-8"), filename=f"mentorbro-my-data-{day}.txt")
+    await outbox.reply_file(
+        context.bot, participant.chat_id, text.encode("utf-8"), f"mentorbro-my-data-{day}.txt"
+    )
     await send(
         update,
         t.gettext(

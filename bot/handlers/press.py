@@ -21,6 +21,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import scopes
 from bot.handlers.callback_data import CallbackData
+from bot.handlers.common import send
 from bot.handlers.context import BotContext
 from bot.i18n import N_, Translator
 from bot.model.participants import Participant
@@ -82,9 +83,7 @@ class Press(Generic[D]):
 
     async def reply(self, text: str, markup: ReplyMarkup | None = None) -> Message:
         """A new message in the presser's chat."""
-        chat = self.update.effective_chat
-        assert chat is not None  # a press always comes from a chat (the guard checked it)
-        return await chat.send_message(text, reply_markup=markup)
+        return await send(self.update, text, markup)
 
     async def remove_buttons(self) -> None:
         """Take the buttons off the pressed message, so the same choice is not offered twice."""

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.constants import ChatAction, MessageLimit
 from telegram.ext import CommandHandler, filters
 
-from bot import evaluation
+from bot import evaluation, outbox
 from bot.charts import outcomes_chart
 from bot.exports import export
 from bot.handlers.common import send, tr
@@ -90,13 +90,15 @@ async def report_command(update: Update, context: BotContext, participant: Parti
     report = await evaluation.report(services, chosen)
     for part in parts(render(report, t)):
         await send(update, part)
-    await chat.send_photo(outcomes_chart(report, t))
+    await outbox.reply_photo(context.bot, chat.id, outcomes_chart(report, t))
     stamp = services.clock().astimezone(services.config.timezone).date().isoformat()
     with tempfile.TemporaryDirectory(prefix="mentorbro-report-") as folder:
         paths = await export(services, chosen, t, Path(folder))
         for path in paths:
             with path.open("rb") as data:
-                await chat.send_document(data, filename=f"mentorbro-{path.stem}-{stamp}.csv")
+                await outbox.reply_file(
+                    context.bot, chat.id, data, f"mentorbro-{path.stem}-{stamp}.csv"
+                )
     if not context.args:
         await send(update, usage(t))
 
