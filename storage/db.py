@@ -1,12 +1,12 @@
-"""One SQLite connection (aiosqlite) with the pragmas, the migrations and a write lock; how
-times and days are stored."""
+"""The SQLite connections (aiosqlite): a writer with its lock and read-only readers beside it,
+the pragmas and the migrations; how times and days are stored."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +17,8 @@ import aiosqlite
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
+# A report and a stall scan can each hold a reader for seconds; the third keeps chats moving.
+READERS = 3
 
 
 Params = Iterable[Any] | Mapping[str, Any]  # positional (?) or named (:name) parameters
@@ -48,39 +50,65 @@ def _bound(params: Params) -> tuple[Any, ...] | Mapping[str, Any]:
 
 
 class Database:
-    """A connection in autocommit mode; every access is serialised by one asyncio lock.
+    """One writer connection and a few read-only ones, all in autocommit mode.
 
-    The bot runs handlers and jobs in one event loop over one connection. Without the lock a
-    job's statement could land inside a handler's open transaction.
+    Writes are serialised by one asyncio lock, each in one BEGIN IMMEDIATE transaction: without
+    the lock a job's statement could land inside a handler's open transaction. Reads take a
+    reader from the pool instead (WAL lets them run beside the writer), so a long report never
+    waits for the write lock, nor holds it. An in-memory database cannot be shared between
+    connections: there, without readers, reads go to the writer under its lock.
     """
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
-        self._lock = asyncio.Lock()
+    def __init__(
+        self,
+        writer: aiosqlite.Connection,
+        readers: Sequence[aiosqlite.Connection] = (),
+        path: Path | None = None,
+    ) -> None:
+        self._writer = writer
+        self._write_lock = asyncio.Lock()
+        self._readers = tuple(readers)
+        self._idle_readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for reader in self._readers:
+            self._idle_readers.put_nowait(reader)
+        self.path = path  # the file, for a worker thread's own connection; None in memory
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run the block in one IMMEDIATE transaction: all of it is written, or nothing."""
-        async with self._lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
+        async with self._write_lock:
+            await self._writer.execute("BEGIN IMMEDIATE")
             try:
-                yield self._connection
+                yield self._writer
                 # A failed COMMIT (a full disk) leaves the transaction open: roll it back too,
                 # or every later BEGIN on this connection would fail.
-                await self._connection.commit()
+                await self._writer.commit()
             except BaseException:
-                await self._connection.rollback()
+                await self._writer.rollback()
                 raise
 
+    @asynccontextmanager
+    async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A connection to read on, for this task alone until the block ends."""
+        if not self._readers:
+            async with self._write_lock:
+                yield self._writer
+            return
+        reader = await self._idle_readers.get()
+        try:
+            yield reader
+        finally:
+            self._idle_readers.put_nowait(reader)
+
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._lock:
-            cursor = await self._connection.execute(sql, _bound(params))
+        # Closing the cursor ends its read transaction: an open one would keep the reader on
+        # an old snapshot.
+        async with self._reader() as reader, reader.execute(sql, _bound(params)) as cursor:
             return await cursor.fetchone()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._lock:
-            cursor = await self._connection.execute(sql, _bound(params))
-            return list(await cursor.fetchall())
+        async with self._reader() as reader:
+            return list(await reader.execute_fetchall(sql, _bound(params)))
 
     async def schema_version(self) -> int:
         row = await self.fetch_one("PRAGMA user_version")
@@ -88,25 +116,66 @@ class Database:
         return int(row[0])
 
     async def close(self) -> None:
-        await self._connection.close()
+        # Readers first: the last connection to close checkpoints the WAL into the file.
+        for reader in self._readers:
+            await reader.close()
+        await self._writer.close()
 
 
 async def open_database(path: Path | str) -> Database:
-    """Open (creating if needed) the database file, set the pragmas and apply migrations."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """Open (creating if needed) the database file, set the pragmas, apply migrations and open
+    the readers."""
+    if str(path) == ":memory:":
+        return Database(await _open_writer(":memory:"))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = await _open_writer(path)
+    readers: list[aiosqlite.Connection] = []
+    try:
+        for _ in range(READERS):
+            readers.append(await _open_reader(path))
+    except BaseException:
+        for reader in readers:
+            await reader.close()
+        await writer.close()
+        raise
+    return Database(writer, readers, path)
+
+
+async def _open_writer(path: Path | str) -> aiosqlite.Connection:
     connection = await aiosqlite.connect(str(path), isolation_level=None)
     connection.row_factory = aiosqlite.Row
     try:
         await connection.execute("PRAGMA journal_mode = WAL")
         await connection.execute("PRAGMA synchronous = NORMAL")
-        await connection.execute("PRAGMA foreign_keys = ON")
-        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await _configure(connection)
         await _migrate(connection)
     except BaseException:
         await connection.close()
         raise
-    return Database(connection)
+    return connection
+
+
+async def _open_reader(path: Path) -> aiosqlite.Connection:
+    connection = await aiosqlite.connect(read_only_uri(path), uri=True, isolation_level=None)
+    connection.row_factory = aiosqlite.Row
+    try:
+        await _configure(connection)
+    except BaseException:
+        await connection.close()
+        raise
+    return connection
+
+
+async def _configure(connection: aiosqlite.Connection) -> None:
+    """The settings every connection shares."""
+    await connection.execute("PRAGMA foreign_keys = ON")
+    await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def read_only_uri(path: Path) -> str:
+    """The database file opened for reading only: a write through it fails."""
+    return f"{path.resolve().as_uri()}?mode=ro"
 
 
 def migrations() -> list[tuple[int, Path]]:

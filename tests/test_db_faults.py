@@ -15,7 +15,7 @@ import pytest
 from bot.handlers.context import services_of
 from bot.i18n import translator
 from sandbox import SimulatedUser
-from storage import open_database, participants
+from storage import Database, open_database, participants
 from tests.conftest import RunningBot, rows
 from tests.seeds import FIRST_SEEDED_ID, seed_pair
 
@@ -38,6 +38,12 @@ def locked(path: Path) -> Iterator[None]:
         other.close()
 
 
+async def on_the_writer(db: Database, pragma: str) -> None:
+    """Set a pragma of the connection that writes (reads run on connections of their own)."""
+    async with db.transaction() as connection:
+        await connection.execute(pragma)
+
+
 async def checked_in(bot: RunningBot, emulator) -> tuple[SimulatedUser, SimulatedUser]:
     """A pair (mentor in Danish, mentee in Arabic), each with their check-in just received."""
     await seed_pair(bot, emulator, 0, ("da", "ar"))
@@ -46,7 +52,7 @@ async def checked_in(bot: RunningBot, emulator) -> tuple[SimulatedUser, Simulate
     await bot.run_job(WAVE)
     await mentor.next_message()
     await mentee.next_message()
-    await services_of(bot.application).db.fetch_one(f"PRAGMA busy_timeout = {SHORT_BUSY_MS}")
+    await on_the_writer(services_of(bot.application).db, f"PRAGMA busy_timeout = {SHORT_BUSY_MS}")
     return mentor, mentee
 
 
@@ -113,13 +119,13 @@ async def test_when_the_disk_is_full_the_answer_is_refused_whole_then_taken_once
     note = "التقينا في المكتبة وكتبنا طلب عمل. " * 40  # needs new pages, beyond the limit
     before = await state_of(bot, mentee)
     (pages,) = await db.fetch_one("PRAGMA page_count")
-    await db.fetch_one(f"PRAGMA max_page_count = {pages}")
+    await on_the_writer(db, f"PRAGMA max_page_count = {pages}")
 
     await mentee.send(note)
     assert (await mentee.next_message()).text == translator("ar").gettext(NOT_SAVED)
     assert await state_of(bot, mentee) == before
 
-    await db.fetch_one(f"PRAGMA max_page_count = {NO_PAGE_LIMIT}")
+    await on_the_writer(db, f"PRAGMA max_page_count = {NO_PAGE_LIMIT}")
     await mentee.send(note)
     assert (await mentee.next_message()).text == translator("ar").gettext(
         "Thank you! Your answers are saved for the coordinator."
@@ -131,7 +137,7 @@ async def test_when_the_disk_is_full_the_answer_is_refused_whole_then_taken_once
 async def test_a_newcomer_hears_it_in_their_telegram_language_when_nothing_can_be_read(
     emulator, bot
 ) -> None:
-    await services_of(bot.application).db.fetch_one(f"PRAGMA busy_timeout = {SHORT_BUSY_MS}")
+    await on_the_writer(services_of(bot.application).db, f"PRAGMA busy_timeout = {SHORT_BUSY_MS}")
     newcomer = emulator.user(4711, "Nour", language_code="ar")
     with locked(bot.config.database_path):
         await newcomer.send("/start")

@@ -669,7 +669,7 @@ async def broken_invariants(db: Database) -> list[str]:
     broken = [name for name, sql in INVARIANTS.items() if await db.fetch_all(sql)]
     # A handler that failed inside a transaction must have rolled it back, not left it open
     # for the next statement to commit half of it.
-    if db._connection.in_transaction:
+    if db._writer.in_transaction:
         broken.append("a transaction left open")
     return broken
 

@@ -1,10 +1,12 @@
+import asyncio
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.model.participants import Role, Status
-from storage import open_database, participants
+from storage import Database, open_database, participants
 from storage.db import migrations
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -118,3 +120,77 @@ async def test_counts_by_role_and_status(db) -> None:
         (Role.MENTEE, Status.ACTIVE): 1,
         (None, Status.ACTIVE): 1,
     }
+
+
+async def contact(db: Database, user_id: int) -> None:
+    await participants.record_contact(
+        db,
+        telegram_user_id=user_id,
+        chat_id=user_id,
+        language_guess="da",
+        coordinator=False,
+        now=NOW,
+    )
+
+
+async def user_ids(db: Database) -> list[int]:
+    rows = await db.fetch_all("SELECT telegram_user_id FROM participants ORDER BY id")
+    return [row[0] for row in rows]
+
+
+async def test_a_read_runs_while_a_write_is_open_and_sees_it_once_committed(db) -> None:
+    await contact(db, 1)
+    written, commit = asyncio.Event(), asyncio.Event()
+
+    async def write_and_wait() -> None:
+        async with db.transaction() as connection:
+            await connection.execute(
+                "INSERT INTO participants (telegram_user_id, chat_id, language, created_at, "
+                "updated_at) VALUES (2, 2, 'da', 'x', 'x')"
+            )
+            written.set()
+            await commit.wait()
+
+    writing = asyncio.create_task(write_and_wait())
+    await written.wait()
+    assert await asyncio.wait_for(user_ids(db), timeout=2) == [1]  # not behind the write lock
+    commit.set()
+    await writing
+    assert await user_ids(db) == [1, 2]
+
+
+async def test_a_write_commits_while_a_long_read_runs(db) -> None:
+    reading, finish = threading.Event(), threading.Event()
+
+    def hold() -> int:
+        reading.set()
+        finish.wait(timeout=5)
+        return 1
+
+    for reader in db._readers:
+        await reader.create_function("hold", 0, hold)
+    long_read = asyncio.create_task(db.fetch_one("SELECT hold()"))
+    await asyncio.to_thread(reading.wait, 5)
+    try:
+        await asyncio.wait_for(contact(db, 3), timeout=2)
+        assert not long_read.done()
+        assert await user_ids(db) == [3]  # another reader answers meanwhile
+    finally:
+        finish.set()
+    assert (await long_read)[0] == 1
+
+
+async def test_readers_cannot_write(db) -> None:
+    import sqlite3
+
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await db.fetch_all("DELETE FROM participants")
+
+
+async def test_an_in_memory_database_reads_and_writes_on_one_connection() -> None:
+    memory = await open_database(":memory:")
+    try:
+        await contact(memory, 4)
+        assert await user_ids(memory) == [4]
+    finally:
+        await memory.close()
