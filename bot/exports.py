@@ -7,20 +7,18 @@ ids, field, municipality, dates, states, outcomes and answers; no names, phone n
 Telegram ids, free text or voice messages. Values are the programme's codes (e.g. `ended`,
 `subsidised_job`), the same in every language, so files can be put together. Times are UTC.
 
-Rows are written page by page as they are read, so memory stays flat however long the
-journal is.
+The files are written in a worker thread on a read-only connection of its own, each row as the
+cursor gives it: memory stays flat however long the journal is, and the chats go on meanwhile.
 """
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-
-import aiosqlite
 
 from bot.evaluation import query_of
 from bot.i18n import Translator
@@ -31,8 +29,6 @@ from storage import Database
 from storage import evaluation as store
 from storage.evaluation import ReportQuery
 
-PAGE_ROWS = 5_000
-JOURNAL_PAGE_PAIRS = 500
 CHECKIN_QUESTIONNAIRES = ("checkin_mentor", "checkin_mentee")
 
 Cell = str | int | None
@@ -51,57 +47,57 @@ async def write_exports(
     """Write pairs.csv, journal.csv and outcomes.csv for the report's filter into
     `directory`; returns their paths."""
     query = await query_of(db, report_filter, now)
-    return [
-        await write_pairs(db, query, t, directory / "pairs.csv"),
-        await write_journal(db, query, t, directory / "journal.csv"),
-        await write_outcomes(db, query, t, directory / "outcomes.csv"),
-    ]
+    return await db.read_in_thread(
+        lambda connection: [
+            write_pairs(connection, query, t, directory / "pairs.csv"),
+            write_journal(connection, query, t, directory / "journal.csv"),
+            write_outcomes(connection, query, t, directory / "outcomes.csv"),
+        ]
+    )
 
 
-async def write_pairs(db: Database, query: ReportQuery, t: Translator, path: Path) -> Path:
+def write_pairs(
+    connection: sqlite3.Connection, query: ReportQuery, t: Translator, path: Path
+) -> Path:
     """The report's pairs: those proposed, started or ended in the period."""
-    return await _write(path, _pair_header(t), store.pair_pages(db, query, PAGE_ROWS), _pair_cells)
+    return _write(path, _pair_header(t), store.pair_rows(connection, query), _pair_cells)
 
 
-async def write_journal(db: Database, query: ReportQuery, t: Translator, path: Path) -> Path:
+def write_journal(
+    connection: sqlite3.Connection, query: ReportQuery, t: Translator, path: Path
+) -> Path:
     """The journal of the report's pairs written in the period, with the check-in answers."""
     questions = checkin_questions()
     lists = [index for index, question in enumerate(questions) if question.kind is Kind.MULTI]
 
-    def cells(row: aiosqlite.Row) -> Sequence[Cell]:
+    def cells(row: sqlite3.Row) -> Sequence[Cell]:
         entry, pair, role, kind, checkin, private, written, *answers = row
         for index in lists:  # chosen options, stored as a JSON list: "applied, interview"
             if answers[index] is not None:
                 answers[index] = ", ".join(json.loads(answers[index]))
         return [entry, pair, _minute(written), role, kind, checkin, private, *answers]
 
-    pages = store.journal_pages(
-        db, query, tuple(question.id for question in questions), JOURNAL_PAGE_PAIRS
-    )
-    return await _write(path, _journal_header(t, questions), pages, cells)
+    rows = store.journal_rows(connection, query, tuple(question.id for question in questions))
+    return _write(path, _journal_header(t, questions), rows, cells)
 
 
-async def write_outcomes(db: Database, query: ReportQuery, t: Translator, path: Path) -> Path:
+def write_outcomes(
+    connection: sqlite3.Connection, query: ReportQuery, t: Translator, path: Path
+) -> Path:
     """The pairs that ended in the period, their outcome, job and follow-up answers."""
-    pages = store.outcome_pages(db, query, PAGE_ROWS)
-    return await _write(path, _outcome_header(t), pages, _outcome_cells)
+    return _write(path, _outcome_header(t), store.outcome_rows(connection, query), _outcome_cells)
 
 
-async def _write(
+def _write(
     path: Path,
     header: list[str],
-    pages: AsyncIterator[list[aiosqlite.Row]],
-    cells: Callable[[aiosqlite.Row], Sequence[Cell]],
+    rows: Iterable[sqlite3.Row],
+    cells: Callable[[sqlite3.Row], Sequence[Cell]],
 ) -> Path:
-    handle = await asyncio.to_thread(path.open, "w", encoding="utf-8-sig", newline="")
-    try:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
         writer.writerow(header)
-        async for page in pages:
-            rows = [cells(row) for row in page]
-            await asyncio.to_thread(writer.writerows, rows)
-    finally:
-        await asyncio.to_thread(handle.close)
+        writer.writerows(map(cells, rows))
     return path
 
 
@@ -131,7 +127,7 @@ def _pair_header(t: Translator) -> list[str]:
     ]
 
 
-def _pair_cells(row: aiosqlite.Row) -> Sequence[Cell]:
+def _pair_cells(row: sqlite3.Row) -> Sequence[Cell]:
     return (
         row["id"],
         row["mentor_id"],
@@ -194,7 +190,7 @@ def _outcome_header(t: Translator) -> list[str]:
     return header
 
 
-def _outcome_cells(row: aiosqlite.Row) -> Sequence[Cell]:
+def _outcome_cells(row: sqlite3.Row) -> Sequence[Cell]:
     cells: list[Cell] = [
         row["id"],
         row["mentee_id"],

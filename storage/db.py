@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import aiosqlite
 
@@ -21,6 +21,7 @@ BUSY_TIMEOUT_MS = 5000
 READERS = 3
 
 
+T = TypeVar("T")
 Params = Iterable[Any] | Mapping[str, Any]  # positional (?) or named (:name) parameters
 
 
@@ -71,7 +72,7 @@ class Database:
         self._idle_readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         for reader in self._readers:
             self._idle_readers.put_nowait(reader)
-        self.path = path  # the file, for a worker thread's own connection; None in memory
+        self._path = path  # None in memory
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -109,6 +110,13 @@ class Database:
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         async with self._reader() as reader:
             return list(await reader.execute_fetchall(sql, _bound(params)))
+
+    async def read_in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`work` run in a worker thread on a read-only connection of its own, closed after: for
+        reads too long to keep a reader or the event loop (the exports)."""
+        if self._path is None:
+            raise RuntimeError("an in-memory database cannot be read on another connection")
+        return await asyncio.to_thread(_read_with, self._path, work)
 
     async def schema_version(self) -> int:
         row = await self.fetch_one("PRAGMA user_version")
@@ -171,6 +179,16 @@ async def _configure(connection: aiosqlite.Connection) -> None:
     """The settings every connection shares."""
     await connection.execute("PRAGMA foreign_keys = ON")
     await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def _read_with(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    connection = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+    try:
+        connection.row_factory = sqlite3.Row
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return work(connection)
+    finally:
+        connection.close()
 
 
 def read_only_uri(path: Path) -> str:

@@ -1,17 +1,16 @@
-"""The evaluation report's queries: aggregates counted in SQL, and the exports' rows by page.
+"""The evaluation report's queries: aggregates counted in SQL, and the exports' rows.
 
 A pair is described by its mentee's latest submitted intake: the `field` answer (an option id)
 and the `municipality` answer (as typed). Times are ISO 8601 text in UTC, so a period is
-compared as text against UTC days.
+compared as text against UTC days. The exports' rows come one at a time from a cursor on a worker
+thread's own connection (`Database.read_in_thread`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+import sqlite3
 from dataclasses import dataclass
-
-import aiosqlite
 
 from bot.model.pairs import JOB_OUTCOMES
 from storage.db import Database
@@ -329,7 +328,7 @@ async def followup_counts(
     return [(row["months"], row["status"], row["answer"], row["n"]) for row in rows]
 
 
-# -- the exports, a page at a time -------------------------------------------------------------
+# -- the exports, row by row from a cursor, in a worker thread --------------------------------
 
 
 def _in_report(q: _Params, query: ReportQuery) -> str:
@@ -341,91 +340,59 @@ def _in_report(q: _Params, query: ReportQuery) -> str:
     return f"({dates}) AND {_chosen(q, query, 'p.mentee_id')}"
 
 
-async def pair_pages(
-    db: Database, query: ReportQuery, size: int
-) -> AsyncIterator[list[aiosqlite.Row]]:
+def pair_rows(connection: sqlite3.Connection, query: ReportQuery) -> sqlite3.Cursor:
     """The report's pairs in id order: ids, the mentee's field and municipality, the mentor's
     recruitment channel, the pair's state, dates, outcome and meetings."""
-    last = 0
-    while True:
-        q = _Params()
-        rows = await db.fetch_all(
-            "SELECT p.id, p.mentor_id, p.mentee_id, "
-            f"{FIELD} AS field, {MUNICIPALITY} AS municipality, c.name AS channel, "
-            "p.status, p.proposed_at, p.started_at, p.ended_at, p.outcome, "
-            "p.meetings_per_month, s.meetings "
-            f"FROM pairs p {PROFILE}"
-            "JOIN participants m ON m.id = p.mentor_id "
-            "LEFT JOIN recruitment_channels c ON c.id = m.recruitment_channel_id "
-            "LEFT JOIN pair_signals s ON s.pair_id = p.id "
-            f"WHERE p.id > {q.add(last)} AND {_in_report(q, query)} "
-            f"ORDER BY p.id LIMIT {q.add(size)}",
-            q.values,
-        )
-        if not rows:
-            return
-        yield rows
-        last = rows[-1]["id"]
+    q = _Params()
+    return connection.execute(
+        "SELECT p.id, p.mentor_id, p.mentee_id, "
+        f"{FIELD} AS field, {MUNICIPALITY} AS municipality, c.name AS channel, "
+        "p.status, p.proposed_at, p.started_at, p.ended_at, p.outcome, "
+        "p.meetings_per_month, s.meetings "
+        f"FROM pairs p {PROFILE}"
+        "JOIN participants m ON m.id = p.mentor_id "
+        "LEFT JOIN recruitment_channels c ON c.id = m.recruitment_channel_id "
+        "LEFT JOIN pair_signals s ON s.pair_id = p.id "
+        f"WHERE {_in_report(q, query)} ORDER BY p.id",
+        q.values,
+    )
 
 
-async def journal_pages(
-    db: Database, query: ReportQuery, answer_ids: tuple[str, ...], size: int
-) -> AsyncIterator[list[aiosqlite.Row]]:
-    """The journal of the report's pairs, written in the period, by pair and time; `size`
-    pairs a page. Rows of (id, pair id, role, kind, check-in id, private, written at) and the
-    check-in answers named in `answer_ids` (a list of options as JSON text); never the free
-    text or voice messages."""
-    last = 0
-    while True:
-        q = _Params()
-        pairs = await db.fetch_all(
-            f"SELECT p.id FROM pairs p WHERE p.id > {q.add(last)} AND {_in_report(q, query)} "
-            f"ORDER BY p.id LIMIT {q.add(size)}",
-            q.values,
-        )
-        if not pairs:
-            return
-        last = pairs[-1]["id"]
-        q = _Params()
-        first, after = _period(q, query)
-        answers = "".join(
-            f", json_extract(j.answers, {q.add('$.' + answer)})" for answer in answer_ids
-        )
-        rows = await db.fetch_all(
-            "SELECT j.id, j.pair_id, j.role, j.kind, j.checkin_id, j.private, j.created_at"
-            f"{answers} FROM journal j "
-            f"WHERE j.pair_id IN ({q.marks(tuple(row['id'] for row in pairs))}) "
-            f"AND {_during('j.created_at', first, after)} ORDER BY j.pair_id, j.id",
-            q.values,
-        )
-        if rows:
-            yield rows
+def journal_rows(
+    connection: sqlite3.Connection, query: ReportQuery, answer_ids: tuple[str, ...]
+) -> sqlite3.Cursor:
+    """The journal of the report's pairs, written in the period, by pair and time. Rows of
+    (id, pair id, role, kind, check-in id, private, written at) and the check-in answers named
+    in `answer_ids` (a list of options as JSON text); never the free text or voice messages."""
+    q = _Params()
+    first, after = _period(q, query)
+    answers = "".join(f", json_extract(j.answers, {q.add('$.' + answer)})" for answer in answer_ids)
+    # The pairs in id order, each pair's entries through journal_pair (pair_id, id): already in
+    # the file's order, so nothing is sorted.
+    return connection.execute(
+        "SELECT j.id, j.pair_id, j.role, j.kind, j.checkin_id, j.private, j.created_at"
+        f"{answers} FROM pairs p CROSS JOIN journal j ON j.pair_id = p.id "
+        f"WHERE {_in_report(q, query)} AND {_during('j.created_at', first, after)} "
+        "ORDER BY p.id, j.id",
+        q.values,
+    )
 
 
-async def outcome_pages(
-    db: Database, query: ReportQuery, size: int
-) -> AsyncIterator[list[aiosqlite.Row]]:
+def outcome_rows(connection: sqlite3.Connection, query: ReportQuery) -> sqlite3.Cursor:
     """The pairs that ended in the period, in id order: the mentee's field and municipality,
     dates, outcome, the job, and the follow-ups after 3 and 6 months."""
-    last = 0
-    while True:
-        q = _Params()
-        first, after = _period(q, query)
-        rows = await db.fetch_all(
-            "SELECT p.id, p.mentee_id, "
-            f"{FIELD} AS field, {MUNICIPALITY} AS municipality, "
-            "p.started_at, p.ended_at, p.outcome, p.job_start, p.job_hours, "
-            "p.job_matches_qualifications, "
-            "f3.status AS status_3, f3.answer AS answer_3, f3.answered_at AS answered_3, "
-            "f6.status AS status_6, f6.answer AS answer_6, f6.answered_at AS answered_6 "
-            f"FROM {ENDED_PAIRS} {PROFILE}"
-            "LEFT JOIN outcome_followups f3 ON f3.pair_id = p.id AND f3.months = 3 "
-            "LEFT JOIN outcome_followups f6 ON f6.pair_id = p.id AND f6.months = 6 "
-            f"WHERE p.id > {q.add(last)} AND {_ended(first, after)} "
-            f"AND {_chosen(q, query, 'p.mentee_id')} ORDER BY p.id LIMIT {q.add(size)}",
-            q.values,
-        )
-        if not rows:
-            return
-        yield rows
-        last = rows[-1]["id"]
+    q = _Params()
+    first, after = _period(q, query)
+    return connection.execute(
+        "SELECT p.id, p.mentee_id, "
+        f"{FIELD} AS field, {MUNICIPALITY} AS municipality, "
+        "p.started_at, p.ended_at, p.outcome, p.job_start, p.job_hours, "
+        "p.job_matches_qualifications, "
+        "f3.status AS status_3, f3.answer AS answer_3, f3.answered_at AS answered_3, "
+        "f6.status AS status_6, f6.answer AS answer_6, f6.answered_at AS answered_6 "
+        f"FROM {ENDED_PAIRS} {PROFILE}"
+        "LEFT JOIN outcome_followups f3 ON f3.pair_id = p.id AND f3.months = 3 "
+        "LEFT JOIN outcome_followups f6 ON f6.pair_id = p.id AND f6.months = 6 "
+        f"WHERE {_ended(first, after)} AND {_chosen(q, query, 'p.mentee_id')} ORDER BY p.id",
+        q.values,
+    )
