@@ -37,7 +37,7 @@ from bench.seed import (
     add_submitted_intakes,
 )
 from bot.alerts import scan
-from bot.charts import outcomes_chart
+from bot.charts import draw_outcomes_chart
 from bot.config import load_config
 from bot.evaluation import build_report
 from bot.exports import write_exports
@@ -437,7 +437,7 @@ async def municipality_report_seconds(bench: Bench) -> float:
 async def chart_seconds(bench: Bench) -> float:
     report = bench.report or await build_report(bench.db, ReportFilter(), NOW)
     start = time.perf_counter()
-    outcomes_chart(report, translator("ar"))
+    await draw_outcomes_chart(report, translator("ar"))
     return time.perf_counter() - start
 
 

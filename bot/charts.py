@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
 
 import arabic_reshaper
 import matplotlib
@@ -22,6 +24,19 @@ WIDTH_IN, HEIGHT_IN, DPI = 8, 5, 100  # 800 x 500 pixels
 # the text before would turn it around a second time.
 LAYS_OUT_TEXT = matplotlib.__version_info__ >= (3, 11)
 BAR_COLOURS = ("#2a7f62", "#3d6fb6", "#c58b2b", "#8c8c8c")
+# matplotlib is not thread-safe (its font and text caches are shared): one chart at a time.
+_DRAWING = threading.Lock()
+
+
+async def draw_outcomes_chart(report: Report, t: Translator) -> bytes:
+    """The outcomes chart, drawn in a worker thread: it takes a few hundred milliseconds of CPU
+    that the chats should not wait for."""
+    return await asyncio.to_thread(_draw_alone, report, t)
+
+
+def _draw_alone(report: Report, t: Translator) -> bytes:
+    with _DRAWING:
+        return outcomes_chart(report, t)
 
 
 def outcomes_chart(report: Report, t: Translator) -> bytes:

@@ -13,7 +13,7 @@ from telegram.constants import ChatAction, MessageLimit
 from telegram.ext import CommandHandler, filters
 
 from bot import evaluation, outbox
-from bot.charts import outcomes_chart
+from bot.charts import draw_outcomes_chart
 from bot.exports import export
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
@@ -90,7 +90,7 @@ async def report_command(update: Update, context: BotContext, participant: Parti
     report = await evaluation.report(services, chosen)
     for part in parts(render(report, t)):
         await send(update, part)
-    await outbox.reply_photo(context.bot, chat.id, outcomes_chart(report, t))
+    await outbox.reply_photo(context.bot, chat.id, await draw_outcomes_chart(report, t))
     stamp = services.clock().astimezone(services.config.timezone).date().isoformat()
     with tempfile.TemporaryDirectory(prefix="mentorbro-report-") as folder:
         paths = await export(services, chosen, t, Path(folder))
