@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.handlers.context import services_of
@@ -51,6 +53,16 @@ SCRIPT = {
 
 async def stored(bot, user_id: int):
     return await participants.get(services_of(bot.application).db, user_id)
+
+
+async def marked_unreachable(bot, user_id: int) -> None:
+    """Wait until the bot has stored that the person blocked it: another chat's update is not
+    ordered after that."""
+    for _ in range(500):  # 5 s
+        if (await stored(bot, user_id)).status is Status.UNREACHABLE:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"participant {user_id} was never marked unreachable")
 
 
 def buttons(message) -> list[str]:
@@ -186,8 +198,8 @@ async def test_a_blocked_bot_marks_the_person_unreachable(emulator, bot) -> None
     user = await onboard(emulator, 1010, "da", "mentee")
     user.block()
     await user.send("/help")
+    await marked_unreachable(bot, 1010)
     coordinator = emulator.user(COORDINATOR_ID, language_code="en")
     await coordinator.send("/participants")
     overview = await coordinator.next_message()
     assert "Mentees: 1 (1 has blocked the bot)" in overview.text
-    assert (await stored(bot, 1010)).status is Status.UNREACHABLE
