@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import Enum, auto
+from functools import lru_cache
 from typing import Any
 
 import aiosqlite
@@ -144,6 +145,7 @@ class EpisodeWrite:
 EPISODE_COLUMNS = (
     "id AS e_id, pair_id, reasons, opened_at, alerted_at, taken_by, snoozed_until, closed_at"
 )
+WRITTEN_COLUMNS = "id AS e_id, pair_id, opened_at, alerted_at, taken_by, snoozed_until, closed_at"
 
 
 async def write_scan(
@@ -187,10 +189,10 @@ async def _open_episodes(
     cursor = await conn.execute(
         f"{_batch('pair_id', 'reasons')} INSERT OR IGNORE INTO stall_episodes "
         "(pair_id, reasons, opened_at) SELECT pair_id, reasons, ? FROM batch "
-        f"RETURNING {EPISODE_COLUMNS}",
+        f"RETURNING {WRITTEN_COLUMNS}",
         (_rows((w.pair_id, _encode_findings(w.findings)) for w in writes), now),
     )
-    return _by_pair(await cursor.fetchall())
+    return _written(await cursor.fetchall(), writes)
 
 
 async def _realert(conn: aiosqlite.Connection, writes: list[EpisodeWrite]) -> dict[int, Episode]:
@@ -202,10 +204,10 @@ async def _realert(conn: aiosqlite.Connection, writes: list[EpisodeWrite]) -> di
         "UPDATE stall_episodes AS e SET reasons = batch.reasons, snoozed_until = NULL, "
         "alerted_at = NULL, taken_by = NULL, taken_at = NULL FROM batch "
         "WHERE e.id = batch.id AND e.closed_at IS NULL AND e.alerted_at IS batch.alerted_at "
-        f"RETURNING {EPISODE_COLUMNS}",
+        f"RETURNING {WRITTEN_COLUMNS}",
         (_rows((_episode_id(w), _encode_findings(w.findings), _alerted_text(w)) for w in writes),),
     )
-    return _by_pair(await cursor.fetchall())
+    return _written(await cursor.fetchall(), writes)
 
 
 async def _set_reasons(
@@ -216,10 +218,10 @@ async def _set_reasons(
     cursor = await conn.execute(
         f"{_batch('id', 'reasons')} "
         "UPDATE stall_episodes AS e SET reasons = batch.reasons FROM batch "
-        f"WHERE e.id = batch.id AND e.closed_at IS NULL RETURNING {EPISODE_COLUMNS}",
+        f"WHERE e.id = batch.id AND e.closed_at IS NULL RETURNING {WRITTEN_COLUMNS}",
         (_rows((_episode_id(w), _encode_findings(w.findings)) for w in writes),),
     )
-    return _by_pair(await cursor.fetchall())
+    return _written(await cursor.fetchall(), writes)
 
 
 async def _close_recovered(
@@ -379,8 +381,11 @@ def _rows(rows: Iterable[Sequence[object]]) -> str:
     return json.dumps(list(rows))
 
 
-def _by_pair(rows: Iterable[aiosqlite.Row]) -> dict[int, Episode]:
-    return {row["pair_id"]: _episode(row) for row in rows}
+def _written(rows: Iterable[aiosqlite.Row], writes: list[EpisodeWrite]) -> dict[int, Episode]:
+    """The episodes a statement returned, by pair, with the findings just written (rather
+    than decoding them again)."""
+    findings = {write.pair_id: write.findings for write in writes}
+    return {row["pair_id"]: _episode(row, findings[row["pair_id"]]) for row in rows}
 
 
 def _episode_id(write: EpisodeWrite) -> int:
@@ -437,11 +442,11 @@ def _open(row: aiosqlite.Row) -> Episode | None:
     )
 
 
-def _episode(row: aiosqlite.Row) -> Episode:
+def _episode(row: aiosqlite.Row, findings: tuple[Finding, ...] | None = None) -> Episode:
     return Episode(
         id=row["e_id"],
         pair_id=row["pair_id"],
-        findings=_decode_findings(row["reasons"]),
+        findings=_decode_findings(row["reasons"]) if findings is None else findings,
         opened_at=parse_time(row["opened_at"]),
         alerted_at=parse_time(row["alerted_at"]),
         taken_by=row["taken_by"],
@@ -466,6 +471,9 @@ def _encode_side(side: SideSignals) -> str:
     )
 
 
+# SideSignals are immutable, so one decoding serves every pair whose side reads the same: in a
+# scan, mostly the many with no check-in signals yet ('{}').
+@lru_cache(maxsize=4096)
 def _decode_side(text: str) -> SideSignals:
     values: dict[str, Any] = {}
     for key, value in json.loads(text).items():
