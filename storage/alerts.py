@@ -136,6 +136,8 @@ class EpisodeOp(Enum):
 
 @dataclass(frozen=True)
 class EpisodeWrite:
+    """One change a scan writes to one pair's episode, with the findings it writes."""
+
     op: EpisodeOp
     pair_id: int
     findings: tuple[Finding, ...]
