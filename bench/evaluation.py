@@ -453,7 +453,7 @@ def bench_services(db: Database) -> Services:
 
 
 async def first_stall_scan_seconds(bench: Bench) -> float:
-    """The first scan: every stalled pair opens its episode (one transaction each)."""
+    """The first scan: every stalled pair opens its episode (all in one transaction)."""
     start = time.perf_counter()
     opened = await scan(bench_services(bench.db))
     seconds = time.perf_counter() - start

@@ -22,6 +22,7 @@ from bot.services import Services
 from storage import alerts as store
 from storage import checkins as checkin_store
 from storage import pairs as pair_store
+from storage.alerts import EpisodeOp, EpisodeWrite
 
 SNOOZE = timedelta(days=7)
 DIGEST_EVERY = timedelta(days=7)
@@ -63,31 +64,39 @@ def rules(services: Services) -> StallRules:
     return services.config.stall_rules
 
 
+# How storage writes each move (a KEEP writes only reasons that changed).
+OPS = {
+    Move.OPEN: EpisodeOp.OPEN,
+    Move.REALERT: EpisodeOp.REALERT,
+    Move.RESEND: EpisodeOp.RESEND,
+    Move.KEEP: EpisodeOp.UPDATE,
+    Move.CLOSE: EpisodeOp.CLOSE,
+}
+
+
 async def scan(services: Services, pair_id: int | None = None) -> list[Episode]:
-    """Apply the rules to every open pair (or one); the episodes to alert about now."""
+    """Apply the rules to every open pair (or one) that may stall, and write what changed in
+    one go; the episodes to alert about now."""
     now = services.clock()
     thresholds = rules(services)
-    to_alert = []
+    writes = []
     for state, signals, episode in await store.scan_rows(services.db, thresholds, now, pair_id):
         found = stalls.findings(state, signals, thresholds, now)
-        step = move(episode, found, now)
-        if step is Move.OPEN:
-            opened = await store.open_episode(services.db, state.pair_id, found, now)
-            to_alert += [opened] if opened else []
-        elif step is Move.REALERT and episode is not None:
-            again = await store.realert(services.db, episode, found)
-            to_alert += [again] if again else []
-        elif step is Move.RESEND and episode is not None:
-            await store.update_findings(services.db, episode.id, found)
-            current = await store.episode_by_id(services.db, episode.id)
-            to_alert += [current] if current else []
-        elif step is Move.KEEP and episode is not None and tuple(found) != episode.findings:
-            await store.update_findings(services.db, episode.id, found)
-        elif step is Move.CLOSE and episode is not None:
-            await store.close(services.db, episode.id, "recovered", now)
-    if pair_id is None:
-        await store.close_for_ended_pairs(services.db, now)
-    return to_alert
+        write = episode_write(state.pair_id, episode, found, now)
+        writes += [write] if write else []
+    return await store.write_scan(services.db, writes, now, close_ended=pair_id is None)
+
+
+def episode_write(
+    pair_id: int, episode: Episode | None, found: list[Finding], now: datetime
+) -> EpisodeWrite | None:
+    """What a scan writes for one pair, if anything."""
+    step = move(episode, found, now)
+    if step is Move.NOTHING or (
+        step is Move.KEEP and episode is not None and tuple(found) == episode.findings
+    ):
+        return None
+    return EpisodeWrite(OPS[step], pair_id, tuple(found), episode)
 
 
 async def alerted(services: Services, episode_id: int) -> None:

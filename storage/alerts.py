@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import asdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from enum import Enum, auto
+from functools import lru_cache
 from typing import Any
 
 import aiosqlite
@@ -122,45 +124,131 @@ async def scan_rows(
     return [(_state(r), _signals(r) if r["s_pair"] else Signals(r["id"]), _open(r)) for r in rows]
 
 
-async def open_episode(
-    db: Database, pair_id: int, findings: list[Finding], now: datetime
-) -> Episode | None:
-    """A new episode, its alert still to send; None if the pair has an open one already."""
+class EpisodeOp(Enum):
+    """What a scan does to one pair's episode (bot/alerts.py decides which)."""
+
+    OPEN = auto()  # a new episode, its alert still to send; none if the pair has one open
+    REALERT = auto()  # alert again: untaken, unsnoozed; none if another scan did so meanwhile
+    RESEND = auto()  # its reasons now; its alert was cut off, so it goes out again
+    UPDATE = auto()  # its reasons now, no alert
+    CLOSE = auto()  # recovered; the pair's journal says so
+
+
+@dataclass(frozen=True)
+class EpisodeWrite:
+    """One change a scan writes to one pair's episode, with the findings it writes."""
+
+    op: EpisodeOp
+    pair_id: int
+    findings: tuple[Finding, ...]
+    episode: Episode | None = None  # the open one, for every op but OPEN
+
+
+EPISODE_COLUMNS = (
+    "id AS e_id, pair_id, reasons, opened_at, alerted_at, taken_by, snoozed_until, closed_at"
+)
+WRITTEN_COLUMNS = "id AS e_id, pair_id, opened_at, alerted_at, taken_by, snoozed_until, closed_at"
+
+
+async def write_scan(
+    db: Database, writes: Sequence[EpisodeWrite], now: datetime, *, close_ended: bool
+) -> list[Episode]:
+    """One scan's changes in one transaction, a statement for each kind over all its pairs
+    (closing the episodes of pairs that ended meanwhile too, if `close_ended`); the episodes
+    to alert about, in the order of `writes`."""
+    if not writes and not close_ended:
+        return []
+    by_op: dict[EpisodeOp, list[EpisodeWrite]] = {op: [] for op in EpisodeOp}
+    for write in writes:
+        by_op[write.op].append(write)
     async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO stall_episodes (pair_id, reasons, opened_at) "
-            "VALUES (?, ?, ?) RETURNING id",
-            (pair_id, _encode_findings(findings), now),
+        opened = await _open_episodes(conn, by_op[EpisodeOp.OPEN], now)
+        alert = opened | await _realert(conn, by_op[EpisodeOp.REALERT])
+        alert |= await _set_reasons(conn, by_op[EpisodeOp.RESEND])
+        await _set_reasons(conn, by_op[EpisodeOp.UPDATE])
+        closed = await _close_recovered(conn, by_op[EpisodeOp.CLOSE], now)
+        await _journal_events(
+            conn,
+            [
+                (w.pair_id, "stalled", _reason_list(w.findings))
+                if w.op is EpisodeOp.OPEN
+                else (w.pair_id, "recovered", None)
+                for w in writes
+                if w.pair_id in opened or w.pair_id in closed
+            ],
+            now,
         )
-        row = await cursor.fetchone()
-        if row is None:
-            return None
-        await _journal_event(conn, pair_id, "stalled", _reason_list(findings), now)
-    return await episode_by_id(db, row["id"])
+        if close_ended:
+            await _close_for_ended_pairs(conn, now)
+    return [alert[w.pair_id] for w in writes if w.pair_id in alert]
 
 
-async def update_findings(db: Database, episode_id: int, findings: list[Finding]) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE stall_episodes SET reasons = ? WHERE id = ? AND closed_at IS NULL",
-            (_encode_findings(findings), episode_id),
-        )
+async def _open_episodes(
+    conn: aiosqlite.Connection, writes: list[EpisodeWrite], now: datetime
+) -> dict[int, Episode]:
+    if not writes:
+        return {}
+    cursor = await conn.execute(
+        f"{_batch('pair_id', 'reasons')} INSERT OR IGNORE INTO stall_episodes "
+        "(pair_id, reasons, opened_at) SELECT pair_id, reasons, ? FROM batch "
+        f"RETURNING {WRITTEN_COLUMNS}",
+        (_rows((w.pair_id, _encode_findings(w.findings)) for w in writes), now),
+    )
+    return _written(await cursor.fetchall(), writes)
 
 
-async def realert(db: Database, episode: Episode, findings: list[Finding]) -> Episode | None:
-    """Alert about the episode again (its snooze is over, or something urgent is new): no one
-    has it any more, it is not snoozed, its alert is still to send. None if another scan did so
-    meanwhile."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE stall_episodes SET reasons = ?, snoozed_until = NULL, alerted_at = NULL, "
-            "taken_by = NULL, taken_at = NULL "
-            "WHERE id = ? AND closed_at IS NULL AND alerted_at IS ?",
-            (_encode_findings(findings), episode.id, episode.alerted_at),
-        )
-        if cursor.rowcount != 1:
-            return None
-    return await episode_by_id(db, episode.id)
+async def _realert(conn: aiosqlite.Connection, writes: list[EpisodeWrite]) -> dict[int, Episode]:
+    """Each only if its alert time is still the one the scan read: else another scan did it."""
+    if not writes:
+        return {}
+    cursor = await conn.execute(
+        f"{_batch('id', 'reasons', 'alerted_at')} "
+        "UPDATE stall_episodes AS e SET reasons = batch.reasons, snoozed_until = NULL, "
+        "alerted_at = NULL, taken_by = NULL, taken_at = NULL FROM batch "
+        "WHERE e.id = batch.id AND e.closed_at IS NULL AND e.alerted_at IS batch.alerted_at "
+        f"RETURNING {WRITTEN_COLUMNS}",
+        (_rows((_episode_id(w), _encode_findings(w.findings), _alerted_text(w)) for w in writes),),
+    )
+    return _written(await cursor.fetchall(), writes)
+
+
+async def _set_reasons(
+    conn: aiosqlite.Connection, writes: list[EpisodeWrite]
+) -> dict[int, Episode]:
+    if not writes:
+        return {}
+    cursor = await conn.execute(
+        f"{_batch('id', 'reasons')} "
+        "UPDATE stall_episodes AS e SET reasons = batch.reasons FROM batch "
+        f"WHERE e.id = batch.id AND e.closed_at IS NULL RETURNING {WRITTEN_COLUMNS}",
+        (_rows((_episode_id(w), _encode_findings(w.findings)) for w in writes),),
+    )
+    return _written(await cursor.fetchall(), writes)
+
+
+async def _close_recovered(
+    conn: aiosqlite.Connection, writes: list[EpisodeWrite], now: datetime
+) -> set[int]:
+    """Close the episodes of pairs that recovered; the pairs whose episode this closed."""
+    if not writes:
+        return set()
+    cursor = await conn.execute(
+        f"{_batch('id')} UPDATE stall_episodes SET closed_at = ?, closed_because = 'recovered' "
+        "WHERE closed_at IS NULL AND id IN (SELECT id FROM batch) RETURNING pair_id",
+        (_rows([_episode_id(w)] for w in writes), now),
+    )
+    return {row["pair_id"] for row in await cursor.fetchall()}
+
+
+async def _close_for_ended_pairs(conn: aiosqlite.Connection, now: datetime) -> None:
+    """Episodes of pairs that ended, lapsed or were declined meanwhile are over too."""
+    # Correlated, so it reads the open episodes' pairs only, not every pair there ever was.
+    await conn.execute(
+        "UPDATE stall_episodes SET closed_at = ?, closed_because = 'ended' "
+        "WHERE closed_at IS NULL AND EXISTS (SELECT 1 FROM pairs p "
+        f"WHERE p.id = stall_episodes.pair_id AND p.status NOT IN {SCANNED})",
+        (now,),
+    )
 
 
 async def mark_alerted(db: Database, episode_id: int, now: datetime) -> None:
@@ -169,32 +257,6 @@ async def mark_alerted(db: Database, episode_id: int, now: datetime) -> None:
         await conn.execute(
             "UPDATE stall_episodes SET alerted_at = ? WHERE id = ? AND alerted_at IS NULL",
             (now, episode_id),
-        )
-
-
-async def close(db: Database, episode_id: int, because: str, now: datetime) -> bool:
-    """Close an open episode; the pair's journal says why. False if it was closed already."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE stall_episodes SET closed_at = ?, closed_because = ? "
-            "WHERE id = ? AND closed_at IS NULL RETURNING pair_id",
-            (now, because, episode_id),
-        )
-        row = await cursor.fetchone()
-        if row is None:
-            return False
-        await _journal_event(conn, row["pair_id"], because, None, now)
-    return True
-
-
-async def close_for_ended_pairs(db: Database, now: datetime) -> None:
-    """Episodes of pairs that ended, lapsed or were declined meanwhile are over too."""
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE stall_episodes SET closed_at = ?, closed_because = 'ended' "
-            f"WHERE closed_at IS NULL AND pair_id IN (SELECT id FROM pairs "
-            f"WHERE status NOT IN {SCANNED})",
-            (now,),
         )
 
 
@@ -220,8 +282,7 @@ async def snooze(db: Database, episode_id: int, until: datetime) -> bool:
 
 async def episode_by_id(db: Database, episode_id: int) -> Episode | None:
     row = await db.fetch_one(
-        "SELECT id AS e_id, pair_id, reasons, opened_at, alerted_at, taken_by, snoozed_until, "
-        "closed_at FROM stall_episodes WHERE id = ?",
+        f"SELECT {EPISODE_COLUMNS} FROM stall_episodes WHERE id = ?",
         (episode_id,),
     )
     return _episode(row) if row else None
@@ -229,8 +290,7 @@ async def episode_by_id(db: Database, episode_id: int) -> Episode | None:
 
 async def open_episodes(db: Database) -> list[Episode]:
     rows = await db.fetch_all(
-        "SELECT id AS e_id, pair_id, reasons, opened_at, alerted_at, taken_by, snoozed_until, "
-        "closed_at FROM stall_episodes WHERE closed_at IS NULL ORDER BY opened_at"
+        f"SELECT {EPISODE_COLUMNS} FROM stall_episodes WHERE closed_at IS NULL ORDER BY opened_at"
     )
     return [_episode(row) for row in rows]
 
@@ -296,17 +356,53 @@ async def mark_digest_sent(db: Database, participant_id: int, now: datetime) -> 
 # -- rows to data ------------------------------------------------------------------------------
 
 
-async def _journal_event(
-    conn: aiosqlite.Connection, pair_id: int, kind: str, text: str | None, now: datetime
+async def _journal_events(
+    conn: aiosqlite.Connection, events: list[tuple[int, str, str | None]], now: datetime
 ) -> None:
-    await conn.execute(
+    """The bot's entries in pairs' journals: (pair id, kind, text) each."""
+    await conn.executemany(
         "INSERT INTO journal (pair_id, author_id, role, kind, text, created_at) "
         "VALUES (?, NULL, 'bot', ?, ?, ?)",
-        (pair_id, kind, text, now),
+        [(pair_id, kind, text, now) for pair_id, kind, text in events],
     )
 
 
-def _reason_list(findings: list[Finding]) -> str:
+def _batch(*columns: str) -> str:
+    """A `WITH batch (columns)` of the rows a JSON array parameter holds (see `_rows`): one
+    statement writes them all. Materialised, so the planner walks the batch and finds each
+    episode by its id, instead of reading the whole batch again for every open episode."""
+    values = ", ".join(f"value ->> {index}" for index in range(len(columns)))
+    return (
+        f"WITH batch ({', '.join(columns)}) AS MATERIALIZED "
+        f"(SELECT {values} FROM json_each(?) ORDER BY key)"
+    )
+
+
+def _rows(rows: Iterable[Sequence[object]]) -> str:
+    """Rows, each a list of values, as one JSON array for `_batch`."""
+    return json.dumps(list(rows))
+
+
+def _written(rows: Iterable[aiosqlite.Row], writes: list[EpisodeWrite]) -> dict[int, Episode]:
+    """The episodes a statement returned, by pair, with the findings just written (rather
+    than decoding them again)."""
+    findings = {write.pair_id: write.findings for write in writes}
+    return {row["pair_id"]: _episode(row, findings[row["pair_id"]]) for row in rows}
+
+
+def _episode_id(write: EpisodeWrite) -> int:
+    assert write.episode is not None, write.op
+    return write.episode.id
+
+
+def _alerted_text(write: EpisodeWrite) -> str | None:
+    """The episode's alert time as stored (ISO text), to compare in SQL."""
+    assert write.episode is not None, write.op
+    alerted = write.episode.alerted_at
+    return alerted.isoformat() if alerted else None
+
+
+def _reason_list(findings: Iterable[Finding]) -> str:
     return ", ".join(dict.fromkeys(f.reason.value for f in findings))
 
 
@@ -348,11 +444,11 @@ def _open(row: aiosqlite.Row) -> Episode | None:
     )
 
 
-def _episode(row: aiosqlite.Row) -> Episode:
+def _episode(row: aiosqlite.Row, findings: tuple[Finding, ...] | None = None) -> Episode:
     return Episode(
         id=row["e_id"],
         pair_id=row["pair_id"],
-        findings=_decode_findings(row["reasons"]),
+        findings=_decode_findings(row["reasons"]) if findings is None else findings,
         opened_at=parse_time(row["opened_at"]),
         alerted_at=parse_time(row["alerted_at"]),
         taken_by=row["taken_by"],
@@ -377,6 +473,9 @@ def _encode_side(side: SideSignals) -> str:
     )
 
 
+# SideSignals are immutable, so one decoding serves every pair whose side reads the same: in a
+# scan, mostly the many with no check-in signals yet ('{}').
+@lru_cache(maxsize=4096)
 def _decode_side(text: str) -> SideSignals:
     values: dict[str, Any] = {}
     for key, value in json.loads(text).items():
@@ -389,7 +488,7 @@ def _decode_side(text: str) -> SideSignals:
     return SideSignals(**values)
 
 
-def _encode_findings(findings: list[Finding]) -> str:
+def _encode_findings(findings: Iterable[Finding]) -> str:
     return json.dumps(
         [
             {
