@@ -22,6 +22,7 @@ from bot.services import Services
 from storage import alerts as store
 from storage import checkins as checkin_store
 from storage import pairs as pair_store
+from storage import signals as signals_store
 from storage.alerts import EpisodeOp, EpisodeWrite
 
 SNOOZE = timedelta(days=7)
@@ -212,7 +213,9 @@ async def blocked(services: Services, participant_id: int) -> list[int]:
     for pair in await pair_store.open_pairs_of(services.db, participant_id):
         side = pair.side_of(participant_id)
         if side is not None:
-            await store.change_signals(services.db, pair.id, unreachable_change(side, now), now)
+            await signals_store.change_signals(
+                services.db, pair.id, unreachable_change(side, now), now
+            )
             marked.append(pair.id)
     return marked
 
@@ -222,6 +225,6 @@ async def back_in_reach(services: Services, participant_id: int) -> None:
     for pair in await pair_store.open_pairs_of(services.db, participant_id):
         side = pair.side_of(participant_id)
         if side is not None:
-            await store.change_signals(
+            await signals_store.change_signals(
                 services.db, pair.id, lambda s, d=side: stalls.reachable(s, d), services.clock()
             )

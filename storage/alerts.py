@@ -1,14 +1,13 @@
-"""Pair signals, stall episodes and their alert messages, and the coordinators' alert choice."""
+"""Stall episodes: the scan's reads and writes, the alert messages, and the coordinators'
+choice of single alerts or a digest. The pairs' signals the scan reads: storage/signals.py."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum, auto
-from functools import lru_cache
-from typing import Any
 
 import aiosqlite
 
@@ -16,18 +15,14 @@ from bot.model.pairs import Side
 from bot.model.stalls import (
     Episode,
     Finding,
-    Met,
     PairState,
-    Rating,
     Reason,
-    SideSignals,
     Signals,
     StallRules,
-    Wish,
 )
 from storage.db import Database, parse_time
+from storage.signals import signals_of
 
-SignalsChange = Callable[[Signals], Signals]
 SCANNED = "('proposed', 'active', 'paused')"
 # Whether a pair may stall: keep in step with bot/model/stalls.py findings (a superset is fine).
 MAY_STALL = """
@@ -48,43 +43,6 @@ MAY_STALL = """
             THEN (:agreed * 30 + p.meetings_per_month - 1) / p.meetings_per_month
             ELSE :no_meeting END))
 """
-SIGNAL_COLUMNS = "pair_id AS s_pair, last_meeting_at, divergent_at, meetings, mentor, mentee"
-
-
-# -- signals -----------------------------------------------------------------------------------
-
-
-async def change_signals(db: Database, pair_id: int, change: SignalsChange, now: datetime) -> None:
-    async with db.transaction() as conn:
-        await apply_change(conn, pair_id, change, now)
-
-
-async def apply_change(
-    conn: aiosqlite.Connection, pair_id: int, change: SignalsChange, now: datetime
-) -> None:
-    """Read, change and write a pair's signals inside the caller's transaction."""
-    cursor = await conn.execute(
-        f"SELECT {SIGNAL_COLUMNS} FROM pair_signals WHERE pair_id = ?",
-        (pair_id,),
-    )
-    row = await cursor.fetchone()
-    changed = change(_signals(row) if row else Signals(pair_id))
-    await conn.execute(
-        "INSERT INTO pair_signals (pair_id, last_meeting_at, divergent_at, meetings, mentor, "
-        "mentee, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pair_id) DO UPDATE SET "
-        "last_meeting_at = excluded.last_meeting_at, divergent_at = excluded.divergent_at, "
-        "meetings = excluded.meetings, mentor = excluded.mentor, mentee = excluded.mentee, "
-        "updated_at = excluded.updated_at",
-        (
-            pair_id,
-            changed.last_meeting_at,
-            changed.divergent_at,
-            changed.meetings,
-            _encode_side(changed.mentor),
-            _encode_side(changed.mentee),
-            now,
-        ),
-    )
 
 
 # -- the scan ----------------------------------------------------------------------------------
@@ -121,7 +79,7 @@ async def scan_rows(
         f"WHERE {where}",
         params,
     )
-    return [(_state(r), _signals(r) if r["s_pair"] else Signals(r["id"]), _open(r)) for r in rows]
+    return [(_state(r), signals_of(r) if r["s_pair"] else Signals(r["id"]), _open(r)) for r in rows]
 
 
 class EpisodeOp(Enum):
@@ -418,17 +376,6 @@ def _state(row: aiosqlite.Row) -> PairState:
     )
 
 
-def _signals(row: aiosqlite.Row) -> Signals:
-    return Signals(
-        pair_id=row["s_pair"],
-        last_meeting_at=parse_time(row["last_meeting_at"]),
-        divergent_at=parse_time(row["divergent_at"]),
-        meetings=row["meetings"],
-        mentor=_decode_side(row["mentor"]),
-        mentee=_decode_side(row["mentee"]),
-    )
-
-
 def _open(row: aiosqlite.Row) -> Episode | None:
     if row["e_id"] is None:
         return None
@@ -455,37 +402,6 @@ def _episode(row: aiosqlite.Row, findings: tuple[Finding, ...] | None = None) ->
         snoozed_until=parse_time(row["snoozed_until"]),
         closed_at=parse_time(row["closed_at"]),
     )
-
-
-SIDE_TYPES: dict[str, Callable[[Any], Any]] = {
-    "last_rating": Rating,
-    "previous_rating": Rating,
-    "round_rating": Rating,
-    "round_met": Met,
-    "wish": Wish,
-}
-
-
-def _encode_side(side: SideSignals) -> str:
-    values = {k: v for k, v in asdict(side).items() if v not in (None, 0)}
-    return json.dumps(
-        {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
-    )
-
-
-# SideSignals are immutable, so one decoding serves every pair whose side reads the same: in a
-# scan, mostly the many with no check-in signals yet ('{}').
-@lru_cache(maxsize=4096)
-def _decode_side(text: str) -> SideSignals:
-    values: dict[str, Any] = {}
-    for key, value in json.loads(text).items():
-        if key in SIDE_TYPES:
-            values[key] = SIDE_TYPES[key](value)
-        elif isinstance(value, str):
-            values[key] = parse_time(value)
-        else:
-            values[key] = value
-    return SideSignals(**values)
 
 
 def _encode_findings(findings: Iterable[Finding]) -> str:

@@ -12,8 +12,8 @@ from bot.model.checkins import CheckIn, CheckInStatus
 from bot.model.journal import JournalEntry
 from bot.model.pairs import Side
 from bot.model.questionnaire import Answer
-from storage.alerts import SignalsChange, apply_change
 from storage.db import Database, parse_day, parse_time
+from storage.signals import SignalsChange, apply_change
 
 JOURNAL_COLUMNS = (
     "id, pair_id, author_id, role, kind, answers, text, voice_file_id, private, created_at"

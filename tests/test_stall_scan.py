@@ -14,6 +14,7 @@ from storage import Database, open_database
 from storage import alerts as store
 from storage import pairs as pair_store
 from storage import participants as participant_store
+from storage import signals as signals_store
 
 START = datetime(2026, 1, 5, 10, tzinfo=UTC)
 RULES = StallRules()
@@ -64,7 +65,7 @@ async def pair(db: Database, number: int, *, accepted: bool = True, started: dat
 
 
 async def signals(db: Database, pair_id: int, change: Callable[[Signals], Signals]) -> None:
-    await store.change_signals(db, pair_id, change, START)
+    await signals_store.change_signals(db, pair_id, change, START)
 
 
 async def found(db: Database, rules: StallRules, now: datetime) -> dict[int, list]:

@@ -17,7 +17,7 @@ from bot.model.pairs import Side
 from bot.model.stalls import Finding, Met, PairState, Rating, Signals, Wish
 from bot.services import Services
 from storage import Database, open_database
-from storage import alerts as store
+from storage import signals as signals_store
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 PAIRS = 300
@@ -129,7 +129,7 @@ async def seed(db: Database, rng: random.Random) -> dict[int, tuple[PairState, S
             weeks = max((NOW - state.started_at).days // 7, 0)
             signals = history(rng, signals, NOW, rng.randint(0, min(weeks, 6)))
         if signals != Signals(state.pair_id) or rng.random() < 0.5:  # some have no row yet
-            await store.change_signals(db, state.pair_id, lambda _, s=signals: s, NOW)
+            await signals_store.change_signals(db, state.pair_id, lambda _, s=signals: s, NOW)
         programme[state.pair_id] = (state, signals)
     return programme
 
@@ -188,7 +188,7 @@ async def check_programme(db: Database, rng: random.Random) -> None:
     for pair_id, (state, signals) in programme.items():
         if rng.random() < 0.3:
             signals = history(rng, signals, clock.now, 1)
-            await store.change_signals(db, pair_id, lambda _, s=signals: s, clock.now)
+            await signals_store.change_signals(db, pair_id, lambda _, s=signals: s, clock.now)
             programme[pair_id] = (state, signals)
 
     later = stalled(programme, services)
