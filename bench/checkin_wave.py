@@ -15,8 +15,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Awaitable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +24,7 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.checkin_chat import checkin_prompts, running_emulator
 from bot.model.pairs import Side
 from bot.model.participants import Role
 from sandbox import BotApiEmulator, RateLimits, SimulatedUser
@@ -49,7 +50,6 @@ PAID_BROADCAST_RATE = 1000
 LANGUAGES = ("da", "en", "ar")
 FIRST_USER_ID = 700_000_000
 COORDINATOR_ID = 1
-CHECKIN_DATA = "ci1:"
 FIRST_WAVE_DELAY_S = 10  # bot/app.py: the first check-in wave runs 10 s after the start
 START_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 30
@@ -251,21 +251,6 @@ def arrivals(users: list[SimulatedUser], seconds: float) -> list[asyncio.Task[fl
     ]
 
 
-def checkin_data(callback_data: str | None) -> bool:
-    return callback_data is not None and callback_data.startswith(CHECKIN_DATA)
-
-
-def checkin_prompts(user: SimulatedUser) -> list[tuple[int, str]]:
-    """Her messages that show check-in buttons now: (message id, first button's data)."""
-    found = []
-    for message_id in user.chat.bot_message_ids:
-        markup = user.chat.messages[message_id].inline_markup
-        rows = markup["inline_keyboard"] if markup else []
-        if rows and checkin_data(rows[0][0].get("callback_data")):
-            found.append((message_id, rows[0][0]["callback_data"]))
-    return found
-
-
 async def until_count(tasks: list[asyncio.Task[float | None]], done: int) -> None:
     """Until ``done`` of the waiters have finished."""
     for finished, task in enumerate(asyncio.as_completed(tasks), start=1):
@@ -317,7 +302,7 @@ async def wave_finished(database: Path) -> None:
 async def killed_wave(processes: Processes, database: Path) -> tuple[int, int]:
     """SIGKILL the bot half-way through a wave, start it again; (lost, duplicates)."""
     await seed(database, KILL_PARTICIPANTS)
-    async with running_emulator() as emulator:
+    async with running_emulator(TOKEN) as emulator:
         emulator.rate_limits = TELEGRAM_LIMITS
         users = simulated_users(emulator, KILL_PARTICIPANTS)
         waiters = arrivals(users, wave_timeout(KILL_PARTICIPANTS))
@@ -411,16 +396,6 @@ def run_echo_bot() -> None:
 # -- the bench ---------------------------------------------------------------------------------
 
 
-@asynccontextmanager
-async def running_emulator() -> AsyncIterator[BotApiEmulator]:
-    emulator = BotApiEmulator(token=TOKEN)
-    await emulator.start()
-    try:
-        yield emulator
-    finally:
-        await emulator.stop()
-
-
 @contextmanager
 def stopped_by_sigterm() -> Iterator[None]:
     """SIGTERM to the bench cancels it, so its subprocesses are stopped on the way out."""
@@ -439,7 +414,7 @@ def report(name: str, value: float, digits: int = 1) -> None:
 
 
 async def bench(work: Path, processes: Processes) -> None:
-    async with running_emulator() as emulator:
+    async with running_emulator(TOKEN) as emulator:
         seconds = await seed(work / "wave.sqlite3", WAVE_PARTICIPANTS)
         report("seed_s", seconds)
         users = simulated_users(emulator, WAVE_PARTICIPANTS)

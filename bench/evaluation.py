@@ -2,15 +2,21 @@
 mentors, mentees and intakes, and 2,000,000 journal entries with their check-ins.
 
 Prints the seconds to seed, to build and render the report (median of three), to draw its
-chart and to write its three CSV files, and the process's peak memory.
+chart and to write its three CSV files, and the process's peak memory. Then the bot's latency
+(bench/latency.py): 200 mentors press check-in buttons at 50 a second, each press timed to the
+bot's answer of its callback query, first with nothing else running (idle_p95_ms), then while a
+coordinator's /report with its CSV files and the stall scan run (busy_p95_ms, busy_max_ms).
 
 Run from the repository root: .venv/bin/python bench/evaluation.py
+For development, a smaller programme and only the latency:
+    BENCH_PAIRS=5000 .venv/bin/python bench/evaluation.py --latency
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import resource
 import statistics
@@ -26,6 +32,7 @@ from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import latency
 from bench.matching import FIELD_WEIGHTS, municipalities, place
 from bench.seed import (
     add_checkins,
@@ -50,9 +57,9 @@ from bot.services import Services
 from storage import Database, open_database, recruitment
 
 SEED = 20261123
-PAIRS = 100_000
-JOURNAL_ENTRIES = 2_000_000
-MENTORS = 40_000
+PAIRS = int(os.environ.get("BENCH_PAIRS", "100000"))  # the issue's size unless told
+JOURNAL_ENTRIES = 20 * PAIRS
+MENTORS = 2 * PAIRS // 5
 CHANNELS = 12
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 FIRST_PROPOSAL = NOW - timedelta(days=4 * 365)
@@ -60,6 +67,7 @@ COORDINATOR = 1
 EVENTS_PER_CHUNK = 50_000  # check-ins and notes written in one transaction
 ROWS_PER_CHUNK = 20_000
 REPORT_RUNS = 3
+LATENCY_FLAG = "--latency"
 # Ended pairs' outcomes, about as often as the programme sees them.
 OUTCOME_WEIGHTS = {
     Outcome.JOB: 30,
@@ -487,20 +495,28 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
-async def main() -> None:
+async def main(latency_only: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-evaluation-") as directory:
-        db = await open_database(Path(directory) / "bench.sqlite3")
+        path = Path(directory) / "bench.sqlite3"
+        db = await open_database(path)
         try:
             start = time.perf_counter()
             await seed(db)
             print(f"seed_s: {time.perf_counter() - start:.1f}", flush=True)
-            bench = Bench(db, Path(directory))
-            for name, step in MEASURED:
-                print(f"{name}: {await step(bench):.3f}", flush=True)
+            if not latency_only:
+                await measure_steps(Bench(db, Path(directory)))
         finally:
             await db.close()
-    print(f"peak_rss_mb: {peak_rss_mb():.0f}")
+        for name, value in (await latency.measure(path, NOW)).items():
+            print(f"{name}: {value:.1f}", flush=True)
+
+
+async def measure_steps(bench: Bench) -> None:
+    for name, step in MEASURED:
+        print(f"{name}: {await step(bench):.3f}", flush=True)
+    # Before the latency part, whose emulator keeps every file the bot sends in memory.
+    print(f"peak_rss_mb: {peak_rss_mb():.0f}", flush=True)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(sys.argv[1:] == [LATENCY_FLAG]))

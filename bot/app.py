@@ -9,6 +9,7 @@ from datetime import time, timedelta
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot import i18n
 from bot.config import Config
 from bot.delivery import RetryingRateLimiter
 from bot.handlers import (
@@ -73,6 +74,7 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
     keep_payloads_out_of_logs()
 
     async def post_init(application: Application) -> None:
+        i18n.load_all()
         database = await open_database(config.database_path)
         services = Services(config=config, db=database, clock=clock)
         application.bot_data[SERVICES_KEY] = services

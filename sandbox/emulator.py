@@ -28,6 +28,9 @@ from .state import scope_key as _scope_key
 from .user import SimulatedUser
 
 logger = logging.getLogger(__name__)
+# Telegram takes files of up to 50 MB from bots (aiohttp's own limit is 1 MB): the CSV
+# files of a programme-sized report are larger than 1 MB.
+UPLOAD_LIMIT = 50 * 1024 * 1024
 
 
 class ApiCall(NamedTuple):
@@ -95,7 +98,7 @@ class BotApiEmulator:
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(client_max_size=UPLOAD_LIMIT)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._handle_file)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)

@@ -9,6 +9,7 @@ import aiosqlite
 
 from bot.model.announcements import Announcement, Recipient
 from storage.db import Database
+from storage.slices import converted
 
 AUDIENCES = {
     # An erased participant keeps role and status (for the report) but is nobody to write to.
@@ -123,7 +124,7 @@ async def pending(db: Database, announcement_id: int) -> list[Recipient]:
         "WHERE d.announcement_id = ? AND d.status = 'pending' ORDER BY p.id",
         (announcement_id,),
     )
-    return [Recipient(r["id"], r["chat_id"], r["language"]) for r in rows]
+    return await converted(rows, lambda r: Recipient(r["id"], r["chat_id"], r["language"]))
 
 
 async def mark_delivery(

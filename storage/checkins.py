@@ -14,6 +14,7 @@ from bot.model.pairs import Side
 from bot.model.questionnaire import Answer
 from storage.db import Database, parse_day, parse_time
 from storage.signals import SignalsChange, apply_change
+from storage.slices import converted
 
 JOURNAL_COLUMNS = (
     "id, pair_id, author_id, role, kind, answers, text, voice_file_id, private, created_at"
@@ -40,18 +41,21 @@ async def unscheduled_sides(
         "  WHERE c.pair_id = p.id AND c.participant_id = s.participant_id "
         "  AND c.status = 'scheduled')"
     )
-    return [
-        (
-            r["pair_id"],
-            r["participant_id"],
-            Side(r["side"]),
-            r["meetings_per_month"],
-            r["checkin_every_days"],
-            parse_time(r["started_at"]),
-            parse_time(r["last_due"]),
-        )
-        for r in rows
-    ]
+    return await converted(rows, _unscheduled)
+
+
+def _unscheduled(
+    r: aiosqlite.Row,
+) -> tuple[int, int, Side, int | None, int | None, datetime, datetime | None]:
+    return (
+        r["pair_id"],
+        r["participant_id"],
+        Side(r["side"]),
+        r["meetings_per_month"],
+        r["checkin_every_days"],
+        parse_time(r["started_at"]),
+        parse_time(r["last_due"]),
+    )
 
 
 async def schedule(

@@ -12,8 +12,11 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.model.pairs import JOB_OUTCOMES
 from storage.db import Database
+from storage.slices import converted
 
 WORK = "(" + ", ".join(f"'{outcome.value}'" for outcome in JOB_OUTCOMES) + ")"
 COUNTED_CHECKINS = "('answered', 'missed', 'sent')"
@@ -278,9 +281,12 @@ async def results_by_mentee(
         "GROUP BY fa.value, ma.value",
         q.values,
     )
-    return [
-        (_text(row["field"]), _text(row["municipality"]), row["ended"], row["work"]) for row in rows
-    ]
+    return await converted(rows, _mentee_result)
+
+
+def _mentee_result(row: aiosqlite.Row) -> tuple[str | None, str | None, int, int]:
+    # Thousands of rows (a field and a municipality as typed), each answer JSON to decode.
+    return (_text(row["field"]), _text(row["municipality"]), row["ended"], row["work"])
 
 
 def _text(stored: str | None) -> str | None:

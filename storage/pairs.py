@@ -11,6 +11,7 @@ import aiosqlite
 from bot.model.pairs import Outcome, Pair, PairEvent, PairStatus, Side
 from bot.model.questionnaire import Answer
 from storage.db import Database, parse_day, parse_time
+from storage.slices import converted
 
 PAIR_COLUMNS = (
     "id, mentor_id, mentee_id, status, score, reasons, proposed_at, mentor_answer, "
@@ -158,7 +159,7 @@ async def with_status(db: Database, *statuses: PairStatus) -> list[Pair]:
         f"SELECT {PAIR_COLUMNS} FROM pairs WHERE status IN ({marks}) ORDER BY proposed_at, id",
         tuple(status.value for status in statuses),
     )
-    return [_pair(row) for row in rows]
+    return await converted(rows, _pair)
 
 
 async def events(db: Database, pair_id: int) -> list[PairEvent]:

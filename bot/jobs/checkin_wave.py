@@ -16,13 +16,15 @@ async def checkin_wave(context: BotContext) -> None:
     services = context.services
     await checkins.schedule_missing(services)
     if checkins.window(services).contains(services.clock()):
-        await send_due(context.outbox)
+        if await send_due(context.outbox):
+            await send_reminders(context.outbox)
         # Again, so each check-in just sent has its successor scheduled in the same wave.
         await checkins.schedule_missing(services)
 
 
-async def send_due(outbox: Outbox) -> None:
-    """Everything due, batch after batch, as fast as the rate limiter lets it out."""
+async def send_due(outbox: Outbox) -> bool:
+    """Everything due, batch after batch, as fast as the rate limiter lets it out; False when
+    what is left cannot be sent now (the next wave tries again)."""
     services = outbox.services
     while batch := await checkins.to_send(services):
         progressed = False
@@ -38,8 +40,14 @@ async def send_due(outbox: Outbox) -> None:
                 await checkins.mark_sent(services, fresh)
             after = await checkins.get(services, check_in.id)
             progressed = progressed or after is None or after.status is not CheckInStatus.PENDING
-        if not progressed:  # what is left cannot be sent now; the next wave tries again
-            return
+        if not progressed:
+            return False
+    return True
+
+
+async def send_reminders(outbox: Outbox) -> None:
+    """The one reminder of each check-in unanswered for 48 hours."""
+    services = outbox.services
     for check_in in await checkins.reminders_due(services):
         # A reminder goes once: a failed one is tried again, one to a blocked bot is not.
         if await send_question(outbox, check_in, reminder=True) is not Delivery.FAILED:
