@@ -9,13 +9,17 @@ Telegram ids, free text or voice messages. Values are the programme's codes (e.g
 
 The files are written in a worker thread on a read-only connection of its own, each row as the
 cursor gives it: memory stays flat however long the journal is, and the chats go on meanwhile.
+Telegram takes files of up to 50 MB from a bot: a larger one (a big programme's journal) is
+sent zipped, which shrinks CSV text about tenfold.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 import sqlite3
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +36,7 @@ from storage.evaluation import ReportQuery
 CHECKIN_QUESTIONNAIRES = ("checkin_mentor", "checkin_mentee")
 
 Cell = str | int | None
+UPLOAD_LIMIT_BYTES = 50 * 1000 * 1000  # what Telegram takes from a bot
 
 
 async def export(
@@ -39,6 +44,20 @@ async def export(
 ) -> list[Path]:
     """The CSV files of `/report`, as of now."""
     return await write_exports(services.db, report_filter, t, directory, services.clock())
+
+
+async def uploadable(path: Path, name: str) -> tuple[Path, str]:
+    """The file to send as `name`, or a zip holding it as `name` when it is too large to send."""
+    return await asyncio.to_thread(_uploadable, path, name)
+
+
+def _uploadable(path: Path, name: str) -> tuple[Path, str]:
+    if path.stat().st_size <= UPLOAD_LIMIT_BYTES:
+        return path, name
+    zipped = path.with_name(f"{path.name}.zip")
+    with zipfile.ZipFile(zipped, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.write(path, arcname=name)
+    return zipped, f"{name}.zip"
 
 
 async def write_exports(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date
 
+from bot import exports
 from bot.handlers.report import UnreadableDate, parse_filter
 from bot.handlers.report_view import field_names
 from bot.i18n import translator
@@ -60,3 +62,23 @@ async def test_a_coordinator_gets_figures_chart_and_csv_files(emulator, bot) -> 
     refusal = await mentor.next_message()
     assert refusal.text == "Sorry, only the programme's coordinators can use this command."
     assert not any(m.document for m in mentor.messages)
+
+
+async def test_a_csv_file_too_large_for_telegram_comes_zipped(emulator, bot, monkeypatch) -> None:
+    monkeypatch.setattr(exports, "UPLOAD_LIMIT_BYTES", 0)  # every file as big as a large journal
+    karen, _, _ = await matched(emulator)
+    seen = len(karen.messages)
+    await karen.send("/report")
+    await karen.wait_for_messages(seen + 6)
+    files = [m.document for m in karen.messages[seen : seen + 6] if m.document]
+    by_name = {f["file_name"]: emulator.files.get(f["file_id"]) for f in files}
+    assert list(by_name) == [
+        "mentorbro-pairs-2026-11-23.csv.zip",
+        "mentorbro-journal-2026-11-23.csv.zip",
+        "mentorbro-outcomes-2026-11-23.csv.zip",
+    ]
+    stored = by_name["mentorbro-pairs-2026-11-23.csv.zip"]
+    with zipfile.ZipFile(io.BytesIO(stored.data)) as archive:
+        assert archive.namelist() == ["mentorbro-pairs-2026-11-23.csv"]
+        inside = archive.read("mentorbro-pairs-2026-11-23.csv")
+    assert inside.startswith(b"\xef\xbb\xbfPair id;")

@@ -14,7 +14,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot import evaluation, outbox
 from bot.charts import draw_outcomes_chart
-from bot.exports import export
+from bot.exports import export, uploadable
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
@@ -95,10 +95,9 @@ async def report_command(update: Update, context: BotContext, participant: Parti
     with tempfile.TemporaryDirectory(prefix="mentorbro-report-") as folder:
         paths = await export(services, chosen, t, Path(folder))
         for path in paths:
-            with path.open("rb") as data:
-                await outbox.reply_file(
-                    context.bot, chat.id, data, f"mentorbro-{path.stem}-{stamp}.csv"
-                )
+            sent, name = await uploadable(path, f"mentorbro-{path.stem}-{stamp}.csv")
+            with sent.open("rb") as data:
+                await outbox.reply_file(context.bot, chat.id, data, name)
     if not context.args:
         await send(update, usage(t))
 
