@@ -9,7 +9,8 @@ alert about the same pair.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum, auto
@@ -17,7 +18,17 @@ from enum import Enum, auto
 from bot.model import stalls
 from bot.model.journal import JournalEntry
 from bot.model.pairs import Side
-from bot.model.stalls import Episode, Finding, Met, Rating, Reason, Signals, StallRules, Wish
+from bot.model.stalls import (
+    Episode,
+    Finding,
+    Met,
+    PairState,
+    Rating,
+    Reason,
+    Signals,
+    StallRules,
+    Wish,
+)
 from bot.services import Services
 from storage import alerts as store
 from storage import checkins as checkin_store
@@ -25,6 +36,7 @@ from storage import pairs as pair_store
 from storage import signals as signals_store
 from storage.alerts import EpisodeOp, EpisodeWrite
 
+PAIRS_PER_TURN = 500  # the stall rules for this many, then the event loop's turn
 SNOOZE = timedelta(days=7)
 DIGEST_EVERY = timedelta(days=7)
 LATEST_ENTRIES = 3
@@ -81,11 +93,23 @@ async def scan(services: Services, pair_id: int | None = None) -> list[Episode]:
     now = services.clock()
     thresholds = rules(services)
     writes = []
-    for state, signals, episode in await store.scan_rows(services.db, thresholds, now, pair_id):
+    async for state, signals, episode in candidates(services, thresholds, now, pair_id):
         found = stalls.findings(state, signals, thresholds, now)
         write = episode_write(state.pair_id, episode, found, now)
         writes += [write] if write else []
     return await store.write_scan(services.db, writes, now, close_ended=pair_id is None)
+
+
+async def candidates(
+    services: Services, thresholds: StallRules, now: datetime, pair_id: int | None = None
+) -> AsyncIterator[tuple[PairState, Signals, Episode | None]]:
+    """The open pairs (or one) that may stall now; with thousands of them the event loop gets
+    a turn every PAIRS_PER_TURN, so the chats go on while the rules run."""
+    found = await store.scan_rows(services.db, thresholds, now, pair_id)
+    for number, candidate in enumerate(found, start=1):
+        yield candidate
+        if number % PAIRS_PER_TURN == 0:
+            await asyncio.sleep(0)
 
 
 def episode_write(
@@ -171,7 +195,7 @@ async def ranked(services: Services) -> list[Ranked]:
     thresholds = rules(services)
     found = [
         Ranked(state.pair_id, stalls.risk(state, signals, thresholds, now))
-        for state, signals, _ in await store.scan_rows(services.db, thresholds, now)
+        async for state, signals, _ in candidates(services, thresholds, now)
     ]
     return sorted((r for r in found if r.risk.reasons), key=lambda r: (-r.risk.score, r.pair_id))
 

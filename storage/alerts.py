@@ -22,6 +22,7 @@ from bot.model.stalls import (
 )
 from storage.db import Database, parse_time
 from storage.signals import signals_of
+from storage.slices import converted
 
 SCANNED = "('proposed', 'active', 'paused')"
 # Whether a pair may stall: keep in step with bot/model/stalls.py findings (a superset is fine).
@@ -79,7 +80,12 @@ async def scan_rows(
         f"WHERE {where}",
         params,
     )
-    return [(_state(r), signals_of(r) if r["s_pair"] else Signals(r["id"]), _open(r)) for r in rows]
+    return await converted(rows, _candidate)
+
+
+def _candidate(row: aiosqlite.Row) -> tuple[PairState, Signals, Episode | None]:
+    signals = signals_of(row) if row["s_pair"] else Signals(row["id"])
+    return _state(row), signals, _open(row)
 
 
 class EpisodeOp(Enum):
