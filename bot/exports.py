@@ -7,8 +7,9 @@ ids, field, municipality, dates, states, outcomes and answers; no names, phone n
 Telegram ids, free text or voice messages. Values are the programme's codes (e.g. `ended`,
 `subsidised_job`), the same in every language, so files can be put together. Times are UTC.
 
-The files are written in a worker thread on a read-only connection of its own, each row as the
-cursor gives it: memory stays flat however long the journal is, and the chats go on meanwhile.
+The files are written in a process of their own on a read-only connection, each row as the
+cursor gives it: memory stays flat however long the journal is, and the chats go on meanwhile
+(a thread would hold the interpreter lock for every row it formats).
 Telegram takes files of up to 50 MB from a bot: a larger one (a big programme's journal) is
 sent zipped, which shrinks CSV text about tenfold.
 """
@@ -25,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.evaluation import query_of
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
 from bot.model.evaluation import FOLLOWUP_MONTHS, ReportFilter
 from bot.model.questionnaire import Kind, Question, load
 from bot.services import Services
@@ -66,13 +67,19 @@ async def write_exports(
     """Write pairs.csv, journal.csv and outcomes.csv for the report's filter into
     `directory`; returns their paths."""
     query = await query_of(db, report_filter, now)
-    return await db.read_in_thread(
-        lambda connection: [
-            write_pairs(connection, query, t, directory / "pairs.csv"),
-            write_journal(connection, query, t, directory / "journal.csv"),
-            write_outcomes(connection, query, t, directory / "outcomes.csv"),
-        ]
-    )
+    return await db.read_in_process(write_all, query, t.language, directory)
+
+
+def write_all(
+    connection: sqlite3.Connection, query: ReportQuery, language: str, directory: Path
+) -> list[Path]:
+    """The three files, in the exports' own process (storage/db.py `read_in_process`)."""
+    t = translator(language)
+    return [
+        write_pairs(connection, query, t, directory / "pairs.csv"),
+        write_journal(connection, query, t, directory / "journal.csv"),
+        write_outcomes(connection, query, t, directory / "outcomes.csv"),
+    ]
 
 
 def write_pairs(

@@ -4,9 +4,11 @@ the pragmas and the migrations; how times and days are stored."""
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -111,12 +113,16 @@ class Database:
         async with self._reader() as reader:
             return list(await reader.execute_fetchall(sql, _bound(params)))
 
-    async def read_in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """`work` run in a worker thread on a read-only connection of its own, closed after: for
-        reads too long to keep a reader or the event loop (the exports)."""
+    async def read_in_process(self, work: Callable[..., T], *args: object) -> T:
+        """`work(connection, *args)` run in a process of its own on a read-only connection, for
+        reads too long for the event loop (the exports): a thread would share the interpreter
+        lock with every chat. `work` and `args` must pickle (a module-level function, data)."""
         if self._path is None:
             raise RuntimeError("an in-memory database cannot be read on another connection")
-        return await asyncio.to_thread(_read_with, self._path, work)
+        loop = asyncio.get_running_loop()
+        # 'spawn': a fresh interpreter, not a fork of this one with its threads and connections.
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            return await loop.run_in_executor(pool, _read_with, self._path, work, *args)
 
     async def schema_version(self) -> int:
         row = await self.fetch_one("PRAGMA user_version")
@@ -181,12 +187,12 @@ async def _configure(connection: aiosqlite.Connection) -> None:
     await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
-def _read_with(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+def _read_with(path: Path, work: Callable[..., T], *args: object) -> T:
     connection = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
     try:
         connection.row_factory = sqlite3.Row
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return work(connection)
+        return work(connection, *args)
     finally:
         connection.close()
 

@@ -3,7 +3,7 @@
 A pair is described by its mentee's latest submitted intake: the `field` answer (an option id)
 and the `municipality` answer (as typed). Times are ISO 8601 text in UTC, so a period is
 compared as text against UTC days. The exports' rows come one at a time from a cursor on a worker
-thread's own connection (`Database.read_in_thread`).
+process's own connection (`Database.read_in_process`).
 """
 
 from __future__ import annotations
