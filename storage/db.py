@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
@@ -19,6 +20,7 @@ import aiosqlite
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
+EXPORT_NICENESS = 10  # a long read in a process of its own yields the CPU to the chats
 # A report and a stall scan can each hold a reader for seconds; the third keeps chats moving.
 READERS = 3
 
@@ -120,8 +122,12 @@ class Database:
         if self._path is None:
             raise RuntimeError("an in-memory database cannot be read on another connection")
         loop = asyncio.get_running_loop()
-        # 'spawn': a fresh interpreter, not a fork of this one with its threads and connections.
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # 'spawn': a fresh interpreter, not a fork of this one with its threads and connections;
+        # niced, so on a busy machine the chats' process gets the CPU first.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            1, spawn, initializer=os.nice, initargs=(EXPORT_NICENESS,)
+        ) as pool:
             return await loop.run_in_executor(pool, _read_with, self._path, work, *args)
 
     async def schema_version(self) -> int:
