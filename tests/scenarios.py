@@ -203,9 +203,10 @@ async def ready_mentor(
     coordinator: SimulatedUser,
     user_id: int,
     answers: dict[str, object] = MENTOR_ANSWERS,
+    language: str = "en",
 ) -> SimulatedUser:
     """A mentor screened, approved and through the mentor course."""
-    mentor = await submitted_screening(emulator, user_id, answers=answers)
+    mentor = await submitted_screening(emulator, user_id, language, answers)
     review = await coordinator.next_message()
     for button in ("Approve", "Mentor course done"):
         await coordinator.press(button, message=review)

@@ -25,6 +25,7 @@ from tests.scenarios import (
     onboard,
     propose,
     read_introduction,
+    ready_mentor,
     submitted_screening,
     visible,
 )
@@ -58,17 +59,6 @@ async def stopped_run(bot: RunningBot, user: SimulatedUser) -> Run:
     return run
 
 
-async def ready_danish_mentor(emulator, coordinator):
-    """A Danish-speaking mentor, approved and through the mentor course."""
-    mentor = await submitted_screening(emulator, 9001, language="da")
-    review_message = await coordinator.next_message()
-    for button in ("Approve", "Mentor course done"):
-        await coordinator.press(button, message=review_message)
-        await mentor.next_message()
-        await coordinator.next_message()  # "Saved: …"
-    return mentor
-
-
 async def arabic_mentee_at_summary(emulator, user_id: int = 9002):
     mentee = await onboard(emulator, user_id, "ar", "mentee")
     await read_introduction(mentee, "ar")
@@ -78,7 +68,7 @@ async def arabic_mentee_at_summary(emulator, user_id: int = 9002):
 
 async def test_a_pair_announcement_cut_off_by_a_crash_is_sent_by_the_scan(emulator, bot):
     coordinator = await coordinator_ready(emulator)
-    mentor = await ready_danish_mentor(emulator, coordinator)
+    mentor = await ready_mentor(emulator, coordinator, 9001, language="da")
     mentee = await arabic_mentee_at_summary(emulator)
     await mentee.press(AR.gettext("Send my answers"))
     await mentee.next_message()

@@ -102,14 +102,7 @@ async def test_the_schema_refuses_unknown_roles_and_languages(db) -> None:
 
 async def test_counts_by_role_and_status(db) -> None:
     for user_id, role in [(1, Role.MENTOR), (2, Role.MENTOR), (3, Role.MENTEE), (4, None)]:
-        await participants.record_contact(
-            db,
-            telegram_user_id=user_id,
-            chat_id=user_id,
-            language_guess="da",
-            coordinator=False,
-            now=NOW,
-        )
+        await contact(db, user_id)
         if role:
             await participants.set_role(db, user_id, role, NOW)
     await participants.mark_unreachable(db, 2, NOW)
