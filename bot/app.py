@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from datetime import time, timedelta
 
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import i18n
+from bot import i18n, operations
 from bot.config import Config
 from bot.delivery import RetryingRateLimiter
 from bot.handlers import (
@@ -32,21 +33,24 @@ from bot.handlers import (
     report,
     review,
     start,
+    status,
 )
 from bot.handlers.alert_cards import alert_pair
 from bot.handlers.context import OUTBOX_KEY, SERVICES_KEY, BotContext, services_of
-from bot.handlers.errors import on_error
+from bot.handlers.errors import on_error, where
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.jobs import backup, retention
 from bot.jobs.announcements import resume_interrupted
 from bot.jobs.checkin_wave import checkin_wave
 from bot.jobs.notices import resend_notices
+from bot.jobs.ops import FIGURES_JOB, WEBHOOK_JOB, check_webhook, refresh_figures
 from bot.jobs.outcome_follow_ups import outcome_follow_ups
 from bot.jobs.pair_deadlines import pair_deadlines
 from bot.jobs.questionnaire_reminders import remind_idle_questionnaires
 from bot.jobs.stall_scan import stall_scan
 from bot.model.mentees import INTAKE
 from bot.model.screening import QUESTIONNAIRE as SCREENING
+from bot.monitor import Monitor
 from bot.outbox import Outbox
 from bot.services import Clock, Services, utc_now
 from bot.transport import AiohttpTransport
@@ -63,6 +67,8 @@ REMINDER_SCAN_INTERVAL = timedelta(minutes=15)
 PAIR_SCAN_INTERVAL = timedelta(hours=1)
 CHECKIN_WAVE_INTERVAL = timedelta(minutes=1)
 RETENTION_INTERVAL = timedelta(days=1)
+FIGURES_INTERVAL = timedelta(minutes=1)
+WEBHOOK_CHECK_INTERVAL = timedelta(seconds=30)
 PAYLOAD_LOGGERS = ("telegram", "aiosqlite", "httpx", "httpcore")
 
 
@@ -72,11 +78,12 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
     # without it every 429 from Telegram raises a deprecation warning.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     keep_payloads_out_of_logs()
+    monitor = Monitor(config.health_unreachable_seconds, webhook=config.webhook is not None)
 
     async def post_init(application: Application) -> None:
         i18n.load_all()
         database = await open_database(config.database_path)
-        services = Services(config=config, db=database, clock=clock)
+        services = Services(config=config, db=database, clock=clock, monitor=monitor)
         application.bot_data[SERVICES_KEY] = services
         application.bot_data[OUTBOX_KEY] = Outbox(application.bot, services, alert_pair)
         await publish_menus(application)
@@ -91,12 +98,14 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
         .token(config.bot_token)
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .request(AiohttpTransport())
-        .get_updates_request(AiohttpTransport(connections=1))
-        .concurrent_updates(PerChatOrder())
+        .request(AiohttpTransport(monitor=monitor))
+        .get_updates_request(AiohttpTransport(connections=1, monitor=monitor))
+        .concurrent_updates(PerChatOrder(monitor=monitor))
         .rate_limiter(
             RetryingRateLimiter(
-                overall_max_rate=config.rate_limit_per_second, max_retries=RATE_LIMIT_RETRIES
+                overall_max_rate=config.rate_limit_per_second,
+                max_retries=RATE_LIMIT_RETRIES,
+                monitor=monitor,
             )
         )
         .post_init(post_init)
@@ -107,7 +116,7 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
         builder = builder.base_file_url(config.bot_api_base_file_url)
     application = builder.build()
     register_handlers(application)
-    schedule_jobs(application, config)
+    schedule_jobs(application, config, monitor)
     return application
 
 
@@ -141,6 +150,7 @@ def register_handlers(application: Application) -> None:
             *outcomes.HANDLERS,
             *announcements.HANDLERS,
             *report.HANDLERS,
+            *status.HANDLERS,
             *privacy.HANDLERS,
             *questionnaire.HANDLERS,
             *fallback.HANDLERS,
@@ -149,8 +159,12 @@ def register_handlers(application: Application) -> None:
     application.add_error_handler(on_error)
 
 
-def schedule_jobs(application: Application, config: Config) -> None:
-    """Scans whose truth is in the database; a fixed id keeps one copy across restarts."""
+JobCallback = Callable[[BotContext], Awaitable[None]]
+
+
+def schedule_jobs(application: Application, config: Config, monitor: Monitor) -> None:
+    """Scans whose truth is in the database; a fixed id keeps one copy across restarts. Each
+    is watched (bot/monitor.py): /healthz says when one is late, /status when one failed."""
     assert application.job_queue is not None
     jobs = [  # name, callback, how often, first run after the start
         ("questionnaire-reminders", remind_idle_questionnaires, REMINDER_SCAN_INTERVAL, 60),
@@ -162,21 +176,50 @@ def schedule_jobs(application: Application, config: Config) -> None:
         ("stall-scan", stall_scan, timedelta(minutes=config.stall_scan_minutes), 180),
         (retention.JOB_NAME, retention.retention_sweep, RETENTION_INTERVAL, 300),
     ]
+    if config.serves_ops:
+        jobs.append((FIGURES_JOB, refresh_figures, FIGURES_INTERVAL, 1))
+    if config.webhook is not None:
+        jobs.append((WEBHOOK_JOB, check_webhook, WEBHOOK_CHECK_INTERVAL, 5))
     for name, callback, interval, first_s in jobs:
+        monitor.add_scan(name, interval.total_seconds(), first_s)
         application.job_queue.run_repeating(
-            callback,
+            monitored(name, callback),
             interval=interval,
             first=timedelta(seconds=first_s),
             name=name,
             job_kwargs={"id": name, "replace_existing": True},
         )
     if config.backup.keep:  # BACKUP_KEEP=0 turns the daily backup off
+        day = timedelta(days=1).total_seconds()
+        monitor.add_scan(backup.JOB_NAME, day, day)
         application.job_queue.run_daily(
-            backup.backup_job,
+            monitored(backup.JOB_NAME, backup.backup_job),
             time=time(config.backup.hour, tzinfo=config.timezone),
             name=backup.JOB_NAME,
             job_kwargs={"id": backup.JOB_NAME, "replace_existing": True},
         )
+
+
+def monitored(name: str, callback: JobCallback) -> JobCallback:
+    """The scan, with its start and end told to the monitor and its run stored; a failure is
+    logged (its class and stack, never its message) and waits for the next run."""
+
+    async def run(context: BotContext) -> None:
+        services = context.services
+        started_at = services.clock()
+        services.monitor.scan_started(name)
+        error: Exception | None = None
+        try:
+            await callback(context)
+        except Exception as failure:
+            error = failure
+            log.error("scan %s failed: %s\n%s", name, type(failure).__name__, where(failure))
+        finally:
+            services.monitor.scan_finished(name, failed=error is not None)
+        await operations.record_scan(services, name, started_at, error)
+
+    run.__name__ = name
+    return run
 
 
 async def publish_menus(application: Application) -> None:

@@ -20,10 +20,12 @@ from bot.services import Services
 from storage.backup import NoDatabaseError, back_up
 
 log = logging.getLogger(__name__)
+JOB_NAME = "daily-backup"
 
 
 async def daily_backup(services: Services) -> None:
-    """Write today's backup and keep the newest BACKUP_KEEP; a failure is logged, not raised."""
+    """Write today's backup and keep the newest BACKUP_KEEP; a failure is logged and raised,
+    so the scan's record (/status, /metrics) says it failed."""
     settings = services.config.backup
     try:
         path = await asyncio.to_thread(
@@ -35,7 +37,7 @@ async def daily_backup(services: Services) -> None:
         )
     except (OSError, sqlite3.Error) as error:
         log.error("daily backup failed: %s: %s", type(error).__name__, error)
-        return
+        raise
     log.info("backup written: %s", path)
 
 

@@ -32,6 +32,7 @@ STALLED = Command("stalled", N_("Pairs that need attention"))
 REPORT = Command("report", N_("The programme's results"))
 ANNOUNCE = Command("announce", N_("Send an announcement to a group"))
 SCOPE = Command("scope", N_("Which municipalities each coordinator works for"))
+STATUS = Command("status", N_("Whether the bot, its backups and check-ins work"))
 
 MY_DATA = Command("mydata", N_("Get a copy of your data"))
 CONSENT = Command("consent", N_("See or withdraw your consent"))
@@ -53,6 +54,7 @@ COORDINATOR_ONLY = (
     NEW_LINK,
     LINKS,
     SCOPE,
+    STATUS,
 )
 
 

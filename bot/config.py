@@ -17,6 +17,9 @@ from bot.model.stalls import StallRules
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+# Paths the webhook server keeps for itself (bot/ops_server.py).
+OPS_PATHS = ("healthz", "metrics")
 # Telegram's charset for a webhook's secret_token; at least 16 characters to be hard to guess.
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -39,6 +42,14 @@ class Webhook:
     def path(self) -> str:
         """The path the bot listens on: the URL's own, so the proxy passes it on unchanged."""
         return urlsplit(self.url).path.strip("/")
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """Polling mode with METRICS_PORT set: /healthz and /metrics on this address."""
+
+    host: str = "127.0.0.1"
+    port: int = 9100
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,15 @@ class Config:
     coordinator_scopes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     webhook: Webhook | None = None  # None: the bot polls Telegram for updates
     backup: BackupSettings = field(default_factory=BackupSettings)
+    monitoring: Monitoring | None = None  # None: no /healthz and /metrics (unless a webhook)
+    log_format: str = "text"
+    # /healthz turns 503 when the Bot API has failed (or refused the token) this long.
+    health_unreachable_seconds: int = 60
+
+    @property
+    def serves_ops(self) -> bool:
+        """Whether /healthz and /metrics are served: on METRICS_PORT, or on the webhook's."""
+        return self.monitoring is not None or self.webhook is not None
 
     @property
     def bot_api_base_file_url(self) -> str | None:
@@ -108,6 +128,9 @@ def load_config(env: Mapping[str, str]) -> Config:
         ),
         webhook=load_webhook(env),
         backup=load_backup_settings(env),
+        monitoring=load_monitoring(env),
+        log_format=_log_format(env.get("LOG_FORMAT", "").strip() or "text"),
+        health_unreachable_seconds=_count(env, "HEALTH_UNREACHABLE_SECONDS", 60, 1, 3600),
     )
 
 
@@ -239,6 +262,28 @@ def _log_level(value: str) -> int:
     return logging.getLevelName(name)
 
 
+def _log_format(value: str) -> str:
+    if value.lower() not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be text or json; got {value!r}")
+    return value.lower()
+
+
+def load_monitoring(env: Mapping[str, str]) -> Monitoring | None:
+    """/healthz and /metrics on METRICS_HOST:METRICS_PORT while polling; a webhook's server
+    serves them itself, so METRICS_PORT is not for webhook mode."""
+    if not env.get("METRICS_PORT", "").strip():
+        return None
+    if env.get("WEBHOOK_URL", "").strip():
+        raise ConfigError(
+            "METRICS_PORT is for polling; with WEBHOOK_URL, /healthz and /metrics are served "
+            "on WEBHOOK_LISTEN:WEBHOOK_PORT beside the webhook: leave METRICS_PORT empty"
+        )
+    host = env.get("METRICS_HOST", "").strip() or "127.0.0.1"
+    return Monitoring(
+        host=_listen_address("METRICS_HOST", host), port=_count(env, "METRICS_PORT", 9100, 1, 65535)
+    )
+
+
 def database_path(env: Mapping[str, str]) -> Path:
     return Path(env.get("DATABASE_PATH", "").strip() or "data/mentorbro.sqlite3")
 
@@ -260,13 +305,20 @@ def load_webhook(env: Mapping[str, str]) -> Webhook | None:
     return Webhook(
         url=_webhook_url(url),
         secret=_webhook_secret(env.get("WEBHOOK_SECRET", "").strip()),
-        listen=_listen_address(env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1"),
+        listen=_listen_address(
+            "WEBHOOK_LISTEN", env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1"
+        ),
         port=_count(env, "WEBHOOK_PORT", 8443, 1, 65535),
     )
 
 
 def _webhook_url(value: str) -> str:
     parts = urlsplit(value)
+    if parts.path.strip("/") in OPS_PATHS:
+        raise ConfigError(
+            f"WEBHOOK_URL must not end in /{parts.path.strip('/')}: the bot serves its own "
+            "/healthz and /metrics there; choose another path, e.g. /telegram"
+        )
     # Telegram posts only to https; plain http is accepted for this machine alone (tests).
     local = parts.scheme == "http" and parts.hostname in LOCAL_HOSTS
     if not (parts.scheme == "https" or local) or not parts.hostname or parts.query:
@@ -294,13 +346,13 @@ def _webhook_secret(value: str) -> str:
     return value
 
 
-def _listen_address(value: str) -> str:
+def _listen_address(name: str, value: str) -> str:
     try:
         ipaddress.ip_address(value)
     except ValueError as error:
         if value != "localhost":
             raise ConfigError(
-                "WEBHOOK_LISTEN must be the IP address the bot listens on, e.g. 127.0.0.1 "
+                f"{name} must be the IP address the bot listens on, e.g. 127.0.0.1 "
                 f"behind a reverse proxy on the same machine; got {value!r}"
             ) from error
     return value

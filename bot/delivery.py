@@ -17,6 +17,8 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 
+from bot.monitor import Monitor
+
 log = logging.getLogger(__name__)
 
 # The pause before each retry; one try more than there are pauses.
@@ -36,6 +38,10 @@ Result = bool | dict[str, Any] | list[dict[str, Any]]
 class RetryingRateLimiter(AIORateLimiter):
     """AIORateLimiter, plus retries of calls that failed on the way to Telegram or back."""
 
+    def __init__(self, *args: Any, monitor: Monitor | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._monitor = monitor
+
     async def process_request(
         self,
         callback: Callable[..., Coroutine[Any, Any, Result]],
@@ -47,10 +53,11 @@ class RetryingRateLimiter(AIORateLimiter):
     ) -> Result:
         delays = RETRY_DELAYS_S  # read at each call, so tests can make the pauses short
         attempt = 0
+        counted = self._counting_tries(callback, endpoint)
         while True:
             try:
                 return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args
+                    counted, args, kwargs, endpoint, data, rate_limit_args
                 )
             except BadRequest as error:
                 if attempt > 0 and already_done(endpoint, error):
@@ -63,6 +70,25 @@ class RetryingRateLimiter(AIORateLimiter):
                 log.info("%s failed (%s), trying again", endpoint, _kind(error))
                 await asyncio.sleep(delays[attempt])
                 attempt += 1
+
+    def _counting_tries(
+        self, callback: Callable[..., Coroutine[Any, Any, Result]], endpoint: str
+    ) -> Callable[..., Coroutine[Any, Any, Result]]:
+        """The call, counting each try after the first as a retry: after a 429 (inside
+        AIORateLimiter) and after a failure on the way (here) alike."""
+        monitor = self._monitor
+        if monitor is None:
+            return callback
+        tries = 0
+
+        async def counted(*args: Any, **kwargs: Any) -> Result:
+            nonlocal tries
+            if tries:
+                monitor.bot_api_retry(endpoint)
+            tries += 1
+            return await callback(*args, **kwargs)
+
+        return counted
 
 
 def already_done(endpoint: str, error: BadRequest) -> bool:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_decimal
 from babel.support import Translations
 
@@ -84,6 +84,10 @@ class Translator:
 
     def datetime(self, value: datetime, zone: tzinfo, form: str = "medium") -> str:
         return format_datetime(value, form, tzinfo=zone, locale=self.locale)
+
+    def duration(self, value: timedelta) -> str:
+        """A rounded span of time: "3 hours", "2 days"."""
+        return format_timedelta(value, locale=self.locale)
 
     def isolate(self, text: str) -> str:
         """Wrap a name or other inserted text so it keeps its own direction.

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.config import Config
+from bot.monitor import Monitor
 from storage import Database
 
 Clock = Callable[[], datetime]
@@ -24,6 +25,8 @@ class Services:
     clock: Clock
     # One stall scan with its alerts at a time: an alert left unsent is then one a crash cut off.
     alert_lock: asyncio.Lock = field(default_factory=asyncio.Lock, compare=False)
+    # The bot's health and metrics (bot/monitor.py), fed by the transport, updates and scans.
+    monitor: Monitor = field(default_factory=Monitor, compare=False)
 
     def is_coordinator(self, telegram_user_id: int) -> bool:
         """Coordinators are named in the configuration; that list is checked at every use."""

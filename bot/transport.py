@@ -3,6 +3,9 @@
 PTB's default transport (httpx) costs about three times the CPU per call of aiohttp's client;
 a check-in wave and the answers to it are hundreds of calls a second on a small machine, so
 the bot uses this one. Plain calls go as one JSON body, uploads as multipart/form-data.
+
+Every call, whichever loop or job makes it (getUpdates too), ends in the monitor's one hook
+(bot/monitor.py): the Bot API call metrics and the Bot API's health come from here.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.monitor import Monitor, Outcome, outcome_of
 
 READ_TIMEOUT_S = 5.0
 WRITE_TIMEOUT_S = 5.0
@@ -24,10 +29,11 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 class AiohttpTransport(BaseRequest):
     """One aiohttp session with a pool of ``connections`` kept-alive connections."""
 
-    __slots__ = ("_connections", "_session")
+    __slots__ = ("_connections", "_monitor", "_session")
 
-    def __init__(self, connections: int = 256) -> None:
+    def __init__(self, connections: int = 256, monitor: Monitor | None = None) -> None:
         self._connections = connections
+        self._monitor = monitor
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -67,15 +73,28 @@ class AiohttpTransport(BaseRequest):
             + _given(connect_timeout, CONNECT_TIMEOUT_S),
         )
         body, headers = _body(request_data)
+        outcome: Outcome | None = None  # None: cancelled, which says nothing about the Bot API
         try:
             async with self._session.request(
                 method, url, data=body, headers=headers, timeout=timeout
             ) as response:
-                return response.status, await response.read()
+                answer = await response.read()
+                outcome = outcome_of(response.status)
+                return response.status, answer
         except TimeoutError as error:
+            outcome = Outcome.TIMEOUT
             raise TimedOut from error
         except aiohttp.ClientError as error:
+            outcome = Outcome.NETWORK_ERROR
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+        finally:
+            if self._monitor is not None and outcome is not None:
+                self._monitor.bot_api_call(api_method(url), outcome)
+
+
+def api_method(url: str) -> str:
+    """The Bot API method a URL calls (its last part; the token comes before it)."""
+    return url.rsplit("/", 1)[-1]
 
 
 def _given(value: ODVInput[float], default: float) -> float:

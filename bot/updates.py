@@ -8,11 +8,17 @@ behalf of one person, it handles the next person's press.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.logs import UPDATE_ID
+from bot.monitor import Monitor
+
+log = logging.getLogger(__name__)
 
 MAX_CONCURRENT_UPDATES = 64
 
@@ -25,11 +31,28 @@ class PerChatOrder(BaseUpdateProcessor):
     chat's updates are handled in arrival order.
     """
 
-    __slots__ = ("_turns",)
+    __slots__ = ("_monitor", "_turns")
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    def __init__(
+        self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES, monitor: Monitor | None = None
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._turns: dict[int, _Turn] = {}
+        self._monitor = monitor
+
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Each update in a task of its own (PTB's): its id for the log lines it causes, and
+        its arrival for the time to the first answer, are set for that task alone."""
+        if isinstance(update, Update):
+            UPDATE_ID.set(update.update_id)
+        kind = kind_of(update)
+        arrival = self._monitor.update_started() if self._monitor is not None else None
+        try:
+            await super().process_update(update, coroutine)
+        finally:
+            if self._monitor is not None and arrival is not None:
+                self._monitor.update_done(kind, arrival)
+            log.debug("%s handled", kind)  # with the update's and the person's id in JSON
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_of(update)
@@ -59,6 +82,15 @@ class _Turn:
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
         self.queued = 0
+
+
+def kind_of(update: object) -> str:
+    """The kind of an update: message, callback_query, edited_message..."""
+    if isinstance(update, Update):
+        for kind in Update.ALL_TYPES:
+            if getattr(update, kind, None) is not None:
+                return kind
+    return "other"
 
 
 def chat_of(update: object) -> int | None:

@@ -20,6 +20,17 @@ class NoDatabaseError(FileNotFoundError):
     """There is no database at the given path: nothing to back up."""
 
 
+def newest_backup(directory: Path) -> tuple[datetime, int] | None:
+    """The time (from its name) and size of the newest backup in `directory`, if any."""
+    if not directory.is_dir():
+        return None
+    names = sorted(path.name for path in directory.iterdir() if BACKUP_NAME.match(path.name))
+    if not names:
+        return None
+    moment = datetime.strptime(names[-1], "mentorbro-%Y%m%dT%H%M%SZ.sqlite3").replace(tzinfo=UTC)
+    return moment, (directory / names[-1]).stat().st_size
+
+
 def backup_name(moment: datetime) -> str:
     """`mentorbro-20261123T030000Z.sqlite3`: sorting the names sorts the backups by time."""
     return f"mentorbro-{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}.sqlite3"

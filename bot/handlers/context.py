@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Translator, translator
+from bot.logs import PARTICIPANT_ID
 from bot.model.participants import Participant
 from bot.outbox import Outbox
 from bot.registration import Contact, identify
@@ -64,6 +65,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         """Who sent the update (created or refreshed in storage); kept for this update."""
         if self._participant is None:
             self._participant = await identify(self.services, contact_of(update))
+            PARTICIPANT_ID.set(self._participant.id)  # for this update's log lines
         return self._participant
 
     def participant_changed(self, participant: Participant) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.backup import daily_backup
+from bot.backup import JOB_NAME, daily_backup
 from bot.handlers.context import BotContext
 
-JOB_NAME = "daily-backup"
+__all__ = ["JOB_NAME", "backup_job"]
 
 
 async def backup_job(context: BotContext) -> None:

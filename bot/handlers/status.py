@@ -1,0 +1,95 @@
+"""/status: for coordinators, whether the bot works: uptime, backups, check-ins, alerts, scans."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from html import escape
+
+from telegram import Update
+from telegram.ext import CommandHandler, filters
+
+from bot import operations
+from bot.handlers.common import send, tr
+from bot.handlers.context import BotContext
+from bot.handlers.coordinator import coordinator_only
+from bot.i18n import N_, Translator
+from bot.model.operations import ScanRun
+from bot.model.participants import Participant
+from bot.operations import Status
+
+BYTES_PER_MB = 1_000_000
+SCAN_NAMES = {
+    "checkin-wave": N_("Check-ins"),
+    "questionnaire-reminders": N_("Questionnaire reminders"),
+    "pair-deadlines": N_("Proposals and pair dates"),
+    "announcements": N_("Announcements"),
+    "notices": N_("Notices after a restart"),
+    "outcome-follow-ups": N_("Follow-ups after a pair"),
+    "stall-scan": N_("Stalled pairs"),
+    "retention": N_("Erasure after the retention period"),
+    "daily-backup": N_("Daily backup"),
+    "ops-figures": N_("Figures for monitoring"),
+    "webhook-check": N_("Webhook check"),
+}
+
+
+@coordinator_only
+async def status_command(update: Update, context: BotContext, participant: Participant) -> None:
+    """/status: how the bot itself is doing, in the coordinator's language."""
+    status = await operations.status(context.services)
+    await send(update, status_text(tr(participant), status, context.services.config.timezone))
+
+
+def status_text(t: Translator, status: Status, zone: tzinfo) -> str:
+    title = t.gettext("Bot status")
+    lines = [
+        f"<b>{title}</b>",
+        t.gettext("Running for {uptime}, version {version}.").format(
+            uptime=t.duration(status.uptime), version=t.isolate(status.version)
+        ),
+        backup_line(t, status, zone),
+        t.gettext("Check-ins this week: {sent} sent, {answered} answered.").format(
+            sent=t.number(status.this_week.sent), answered=t.number(status.this_week.answered)
+        ),
+        t.gettext("Open alerts about stalled pairs: {count}").format(
+            count=t.number(status.programme.open_alerts)
+        ),
+        t.gettext("People who blocked the bot: {count}").format(
+            count=t.number(status.programme.unreachable_participants)
+        ),
+    ]
+    if not status.failed_scans:
+        lines.append(t.gettext("No scheduled task has failed."))
+    else:
+        lines.append(t.gettext("Last failure of each scheduled task:"))
+        lines.extend(failure_line(t, run, zone) for run in status.failed_scans)
+    return "\n".join(t.line(line) for line in lines)
+
+
+def backup_line(t: Translator, status: Status, zone: tzinfo) -> str:
+    run = status.backup_run
+    if run is not None and run.last_run_failed:
+        assert run.last_failed_at is not None
+        return t.gettext("The last daily backup failed, at {time}.").format(
+            time=t.datetime(run.last_failed_at, zone, "short")
+        )
+    if status.last_backup is None:
+        return t.gettext("No backup yet.")
+    moment, size = status.last_backup
+    return t.gettext("Last backup: {time} ({size} MB), it succeeded.").format(
+        time=t.datetime(moment, zone, "short"),
+        size=t.number(round(size / BYTES_PER_MB, 1)),
+    )
+
+
+def failure_line(t: Translator, run: ScanRun, zone: tzinfo) -> str:
+    assert run.last_failed_at is not None
+    name = t.gettext(SCAN_NAMES[run.name]) if run.name in SCAN_NAMES else run.name
+    return "• " + t.gettext("{task}: {time} ({error})").format(
+        task=escape(name),
+        time=t.datetime(run.last_failed_at, zone, "short"),
+        error=t.isolate(escape(run.last_error or "?")),
+    )
+
+
+HANDLERS = [CommandHandler("status", status_command, filters=filters.ChatType.PRIVATE)]

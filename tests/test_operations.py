@@ -1,0 +1,188 @@
+"""Operations: /healthz and /metrics for the IT department's monitoring, JSON logs for their log
+system, and /status for the coordinators."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import socket
+import time
+from pathlib import Path
+
+import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
+
+from sandbox import BotApiEmulator
+from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot, environment, run_bot
+from tests.scenarios import coordinator_ready, onboard, visible
+
+# What people write in the conversation below; none of it may reach the log.
+TEXTS = ("Quorvex pelican harbour", "Zindabrook marmalade 4471")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def get(url: str) -> tuple[int, str]:
+    """GET `url`: the status and the body. Retries while the bot starts listening."""
+    async with aiohttp.ClientSession() as session:
+        for _ in range(300):
+            try:
+                async with session.get(url) as response:
+                    return response.status, await response.text()
+            except aiohttp.ClientConnectorError:
+                await asyncio.sleep(0.1)
+    raise AssertionError(f"nothing listens on {url}")
+
+
+async def samples(base: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample /metrics shows, by name and labels."""
+    status, text = await get(f"{base}/metrics")
+    assert status == 200
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def total(found: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str) -> float:
+    return sum(value for (sample, _), value in found.items() if sample == name)
+
+
+def bot_env(tmp_path: Path, emulator: BotApiEmulator, **variables: str) -> dict[str, str]:
+    return environment(
+        BOT_TOKEN=TOKEN,
+        BOT_API_BASE_URL=emulator.base_url,
+        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+        BACKUP_DIR=str(tmp_path / "backups"),
+        COORDINATOR_IDS=str(COORDINATOR_ID),
+        **variables,
+    )
+
+
+async def stopped(process: asyncio.subprocess.Process) -> str:
+    """SIGTERM, then what the bot wrote to stderr; it must exit cleanly."""
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    return stderr.decode()
+
+
+async def test_healthz_metrics_and_json_logs_of_a_running_bot(
+    tmp_path: Path, emulator: BotApiEmulator
+) -> None:
+    base = f"http://127.0.0.1:{free_port()}"
+    env = bot_env(
+        tmp_path,
+        emulator,
+        METRICS_PORT=base.rsplit(":", 1)[1],
+        HEALTH_UNREACHABLE_SECONDS="2",  # 60 by default; the test should not wait a minute
+        LOG_FORMAT="json",
+        LOG_LEVEL="DEBUG",
+    )
+    process = await run_bot(env, tmp_path)
+    try:
+        await emulator.wait_for_call("getUpdates", timeout=30)
+        status, body = await get(f"{base}/healthz")
+        assert status == 200, body
+        assert json.loads(body)["status"] == "ok"
+        assert (await get(f"{base}/nothing-here"))[0] == 404
+        before = await samples(base)
+
+        user = emulator.user(4301, language_code="en")
+        await user.send("/start")
+        await user.next_message()
+        await user.press("English")
+        await user.next_messages(2)
+        for text in TEXTS:
+            await user.send(text)
+            await user.next_message()
+
+        after = await samples(base)
+        handled = total(after, "mentorbro_updates_total") - total(before, "mentorbro_updates_total")
+        assert handled == 4
+        answered = total(after, "mentorbro_update_first_answer_seconds_count") - total(
+            before, "mentorbro_update_first_answer_seconds_count"
+        )
+        assert answered == 4
+        assert after[("mentorbro_updates_total", (("kind", "callback_query"),))] >= 1
+        assert (
+            after[("mentorbro_bot_api_calls_total", (("method", "sendMessage"), ("outcome", "ok")))]
+            >= 3
+        )
+        label_values = [value for (_, labels) in after for _, value in labels]
+        assert not [value for value in label_values if str(user.id) in value]  # nobody's id
+
+        await emulator.stop()  # the Bot API is gone
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            status, body = await get(f"{base}/healthz")
+            if status == 503:
+                break
+            await asyncio.sleep(0.5)
+        assert status == 503, body
+        assert "bot_api" in json.loads(body)["failing"]
+    finally:
+        stderr = await stopped(process)
+
+    lines = stderr.strip().splitlines()
+    entries = [json.loads(line) for line in lines]  # every line is one JSON object
+    assert {"time", "level", "logger", "message"} <= set(entries[0])
+    handled = [entry for entry in entries if entry["message"] == "message handled"]
+    assert len(handled) == 3  # /start and the two texts; the press is a callback_query
+    assert all(entry["update_id"] and entry["participant_id"] for entry in handled)
+    for text in TEXTS:
+        assert text not in stderr
+    assert TOKEN not in stderr
+
+
+async def test_a_port_in_use_stops_the_start_with_one_line(
+    tmp_path: Path, emulator: BotApiEmulator
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = await run_bot(bot_env(tmp_path, emulator, METRICS_PORT=str(port)), tmp_path)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 2
+    (line,) = stderr.decode().strip().splitlines()
+    assert line.startswith(f"mentorbro: cannot listen on 127.0.0.1:{port}")
+    assert "METRICS_PORT" in line
+
+
+async def test_status_answers_coordinators_and_refuses_others(emulator, bot) -> None:
+    coordinator = await coordinator_ready(emulator)
+    await coordinator.send("/status")
+    status = visible((await coordinator.next_message()).text)
+    assert "Bot status" in status
+    assert "version 0.1.0" in status
+    assert "No backup yet." in status
+    assert "Check-ins this week: 0 sent, 0 answered." in status
+    assert "No scheduled task has failed." in status
+
+    mentor = await onboard(emulator, 4302, "da", "mentor")
+    await mentor.send("/status")
+    refusal = (await mentor.next_message()).text
+    assert refusal == "Beklager, kun programmets koordinatorer kan bruge denne kommando."
+
+
+async def test_status_names_a_failed_backup(emulator, make_config, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the backups should go")
+    running = RunningBot(make_config(backup_dir=str(blocked)))
+    await running.start()
+    try:
+        await running.run_job("daily-backup")
+        coordinator = await coordinator_ready(emulator)
+        await coordinator.send("/status")
+        status = (await coordinator.next_message()).text
+    finally:
+        await running.stop()
+    assert "The last daily backup failed, at" in status
+    assert "Daily backup:" in status
