@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Config
+from bot.handlers.context import services_of
 from bot.ops_server import OpsServer
 
 
@@ -41,6 +42,7 @@ async def serve(application: Application, config: Config, sock: socket.socket | 
                 allowed_updates=Update.ALL_TYPES,
                 max_connections=40,
             )
+            services_of(application).monitor.webhook_seen()
         else:
             await updater.start_polling(allowed_updates=Update.ALL_TYPES)
         await application.start()

@@ -63,6 +63,9 @@ def test_missing_token_says_how_to_get_one() -> None:
         ("CHECKIN_WINDOW", "18:00-10:00"),
         ("CHECKIN_WEEKENDS", "sometimes"),
         ("RATE_LIMIT_PER_SECOND", "5000"),
+        ("METRICS_PORT", "http"),
+        ("LOG_FORMAT", "xml"),
+        ("HEALTH_UNREACHABLE_SECONDS", "0"),
     ],
 )
 def test_a_malformed_value_names_its_variable(variable: str, value: str) -> None:
@@ -71,3 +74,23 @@ def test_a_malformed_value_names_its_variable(variable: str, value: str) -> None
         load_config(env)
     assert str(raised.value).startswith(variable)
     assert "\n" not in str(raised.value)
+
+
+def test_monitoring_is_off_until_a_port_is_given() -> None:
+    assert load_config({"BOT_TOKEN": TOKEN}).monitoring is None
+    config = load_config({"BOT_TOKEN": TOKEN, "METRICS_PORT": "9100"})
+    assert config.monitoring is not None
+    assert (config.monitoring.host, config.monitoring.port) == ("127.0.0.1", 9100)
+    assert config.health_unreachable_seconds == 60
+    assert config.log_format == "text"
+
+
+def test_a_webhook_serves_the_monitoring_itself() -> None:
+    webhook = {"WEBHOOK_URL": "https://bot.example.org/telegram", "WEBHOOK_SECRET": "x" * 32}
+    assert load_config({"BOT_TOKEN": TOKEN, **webhook}).serves_ops
+    with pytest.raises(ConfigError, match="^METRICS_PORT is for polling"):
+        load_config({"BOT_TOKEN": TOKEN, "METRICS_PORT": "9100", **webhook})
+    with pytest.raises(ConfigError, match="^WEBHOOK_URL must not end in /healthz"):
+        load_config(
+            {**webhook, "BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://bot.example.org/healthz"}
+        )

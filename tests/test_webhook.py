@@ -135,6 +135,17 @@ async def test_the_bot_takes_updates_only_with_the_secret_and_is_not_polled(
         # The forged /help came first; had it been handled, its answer would be here before.
         assert [message.text for message in user.messages] == [greeting.text]
         assert emulator.calls_to("getUpdates") == []
+
+        # The same server answers the monitoring at paths of its own, and nothing else.
+        async with aiohttp.ClientSession() as session:
+            root = f"http://127.0.0.1:{port}"
+            async with session.get(f"{root}/healthz") as health:
+                assert health.status == 200
+                assert (await health.json())["mode"] == "webhook"
+            async with session.get(f"{root}/metrics") as metrics:
+                assert 'mentorbro_updates_total{kind="message"} 1.0' in await metrics.text()
+            async with session.get(f"{root}/telegram/../admin") as elsewhere:
+                assert elsewhere.status == 404
     finally:
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
