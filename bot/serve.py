@@ -8,8 +8,10 @@ server (bot/ops_server.py) beside it, on a socket bound before anything started.
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import socket
+from collections.abc import Awaitable
 
 from telegram import Update
 from telegram.ext import Application
@@ -17,6 +19,8 @@ from telegram.ext import Application
 from bot.config import Config
 from bot.handlers.context import services_of
 from bot.ops_server import OpsServer
+
+log = logging.getLogger(__name__)
 
 
 async def serve(application: Application, config: Config, sock: socket.socket | None) -> None:
@@ -48,11 +52,20 @@ async def serve(application: Application, config: Config, sock: socket.socket | 
         await application.start()
         await stopping.wait()
     finally:
+        # Each step even if one before failed (a polling loop that died of a refused token
+        # raises again here): an open database would keep the process from exiting.
         if updater.running:
-            await updater.stop()
+            await _step("the updater", updater.stop())
         if application.running:
-            await application.stop()
+            await _step("the application", application.stop())
         if server is not None:
-            await server.stop()
-        await application.shutdown()
-        await application.post_shutdown(application)
+            await _step("the HTTP server", server.stop())
+        await _step("the bot", application.shutdown())
+        await _step("the database", application.post_shutdown(application))
+
+
+async def _step(what: str, stopping: Awaitable[None]) -> None:
+    try:
+        await stopping
+    except Exception as error:
+        log.error("%s stopped with %s", what, type(error).__name__)

@@ -88,9 +88,9 @@ def test_monitoring_is_off_until_a_port_is_given() -> None:
 def test_a_webhook_serves_the_monitoring_itself() -> None:
     webhook = {"WEBHOOK_URL": "https://bot.example.org/telegram", "WEBHOOK_SECRET": "x" * 32}
     assert load_config({"BOT_TOKEN": TOKEN, **webhook}).serves_ops
-    with pytest.raises(ConfigError, match="^METRICS_PORT is for polling"):
+    with pytest.raises(ConfigError, match=r"^METRICS_PORT is for polling"):
         load_config({"BOT_TOKEN": TOKEN, "METRICS_PORT": "9100", **webhook})
-    with pytest.raises(ConfigError, match="^WEBHOOK_URL must not end in /healthz"):
+    with pytest.raises(ConfigError, match=r"^WEBHOOK_URL must not end in /healthz"):
         load_config(
             {**webhook, "BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://bot.example.org/healthz"}
         )

@@ -65,6 +65,13 @@ def bot_env(tmp_path: Path, emulator: BotApiEmulator, **variables: str) -> dict[
     )
 
 
+async def healthcheck(env: dict[str, str], cwd: Path) -> int | None:
+    """`python -m bot.healthcheck` with the bot's settings: its exit status."""
+    check = await run_bot(env, cwd, "bot.healthcheck")
+    await asyncio.wait_for(check.communicate(), timeout=30)
+    return check.returncode
+
+
 async def stopped(process: asyncio.subprocess.Process) -> str:
     """SIGTERM, then what the bot wrote to stderr; it must exit cleanly."""
     process.send_signal(signal.SIGTERM)
@@ -91,6 +98,7 @@ async def test_healthz_metrics_and_json_logs_of_a_running_bot(
         status, body = await get(f"{base}/healthz")
         assert status == 200, body
         assert json.loads(body)["status"] == "ok"
+        assert await healthcheck(env, tmp_path) == 0
         assert (await get(f"{base}/nothing-here"))[0] == 404
         before = await samples(base)
 
@@ -127,6 +135,7 @@ async def test_healthz_metrics_and_json_logs_of_a_running_bot(
             await asyncio.sleep(0.5)
         assert status == 503, body
         assert "bot_api" in json.loads(body)["failing"]
+        assert await healthcheck(env, tmp_path) == 1  # what systemd's timer runs
     finally:
         stderr = await stopped(process)
 
@@ -139,6 +148,28 @@ async def test_healthz_metrics_and_json_logs_of_a_running_bot(
     for text in TEXTS:
         assert text not in stderr
     assert TOKEN not in stderr
+
+
+async def test_a_refused_token_turns_healthz_503(tmp_path: Path, emulator: BotApiEmulator) -> None:
+    base = f"http://127.0.0.1:{free_port()}"
+    env = bot_env(tmp_path, emulator, METRICS_PORT=base.rsplit(":", 1)[1], LOG_LEVEL="CRITICAL")
+    process = await run_bot(env, tmp_path)
+    try:
+        await emulator.wait_for_call("getUpdates", timeout=30)
+        assert (await get(f"{base}/healthz"))[0] == 200
+        emulator.token = "987654321:REVOKEDrevokedREVOKEDrevokedREVO"  # BotFather revoked it
+        user = emulator.user(4303, language_code="en")
+        await user.send("/start")  # ends the long poll: the next one is refused
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            status, body = await get(f"{base}/healthz")
+            if status == 503:
+                break
+            await asyncio.sleep(0.2)
+        assert status == 503, body
+        assert json.loads(body)["failing"]["token"] == "the Bot API refused the token"
+    finally:
+        await stopped(process)
 
 
 async def test_a_port_in_use_stops_the_start_with_one_line(
