@@ -123,6 +123,12 @@ async def test_healthz_metrics_and_json_logs_of_a_running_bot(
             after[("mentorbro_bot_api_calls_total", (("method", "sendMessage"), ("outcome", "ok")))]
             >= 3
         )
+        # The figures from the database, read by the periodic task a second after the start.
+        assert after[("mentorbro_checkins", (("state", "due"),))] == 0
+        assert after[("mentorbro_participants_unreachable", ())] == 0
+        assert after[("mentorbro_stall_episodes_open", ())] == 0
+        assert after[("mentorbro_database_size_bytes", ())] > 0
+        assert ("mentorbro_scan_last_run_age_seconds", (("scan", "stall-scan"),)) in after
         label_values = [value for (_, labels) in after for _, value in labels]
         assert not [value for value in label_values if str(user.id) in value]  # nobody's id
 

@@ -85,11 +85,9 @@ def backup_line(t: Translator, status: Status, zone: tzinfo) -> str:
 def failure_line(t: Translator, run: ScanRun, zone: tzinfo) -> str:
     assert run.last_failed_at is not None
     name = t.gettext(SCAN_NAMES[run.name]) if run.name in SCAN_NAMES else run.name
-    return "• " + t.gettext("{task}: {time} ({error})").format(
-        task=escape(name),
-        time=t.datetime(run.last_failed_at, zone, "short"),
-        error=t.isolate(escape(run.last_error or "?")),
-    )
+    when = t.datetime(run.last_failed_at, zone, "short")
+    # Only punctuation around the translated name: the error is a class name, as logged.
+    return f"• {escape(name)}: {when} ({t.isolate(escape(run.last_error or '?'))})"
 
 
 HANDLERS = [CommandHandler("status", status_command, filters=filters.ChatType.PRIVATE)]
