@@ -14,7 +14,14 @@ import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
 from sandbox import BotApiEmulator
-from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot, environment, run_bot
+from tests.conftest import (
+    COORDINATOR_ID,
+    SECOND_COORDINATOR,
+    TOKEN,
+    RunningBot,
+    environment,
+    run_bot,
+)
 from tests.scenarios import coordinator_ready, onboard, visible
 
 # What people write in the conversation below; none of it may reach the log.
@@ -193,15 +200,25 @@ async def test_a_port_in_use_stops_the_start_with_one_line(
     assert "METRICS_PORT" in line
 
 
-async def test_status_answers_coordinators_and_refuses_others(emulator, bot) -> None:
+async def test_status_answers_coordinators_and_refuses_others(emulator, two_coordinators) -> None:
     coordinator = await coordinator_ready(emulator)
     await coordinator.send("/status")
     status = visible((await coordinator.next_message()).text)
-    assert "Bot status" in status
+    assert status.startswith("Bot status\nRunning for ")
     assert "version 0.1.0" in status
     assert "No backup yet." in status
     assert "Check-ins this week: 0 sent, 0 answered." in status
+    assert "Open alerts about stalled pairs: 0" in status
+    assert "People who blocked the bot: 0" in status
     assert "No scheduled task has failed." in status
+
+    arabic = emulator.user(SECOND_COORDINATOR, first_name="Rania", language_code="ar")
+    await arabic.send("/start")
+    await arabic.next_message()
+    await arabic.send("/status")
+    status = visible((await arabic.next_message()).text)
+    assert status.startswith("حالة البوت")
+    assert "لا توجد نسخة احتياطية بعد." in status
 
     mentor = await onboard(emulator, 4302, "da", "mentor")
     await mentor.send("/status")
