@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextvars
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -135,10 +135,16 @@ class Verdict:
 class Monitor:
     """The bot's health and metrics, for one running application."""
 
-    def __init__(self, unreachable_s: float = 60.0, webhook: bool = False) -> None:
+    def __init__(
+        self,
+        unreachable_s: float = 60.0,
+        webhook: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.unreachable_s = unreachable_s
         self.webhook = webhook
-        self.started = time.monotonic()
+        self.clock = clock  # seconds, only ever compared with itself
+        self.started = clock()
         self.started_at = datetime.now(UTC)
         self.version = bot_version()
         self._last_fetch = self.started  # a getUpdates answered, a post taken, a webhook seen
@@ -184,7 +190,7 @@ class Monitor:
     def bot_api_call(self, method: str, outcome: Outcome) -> None:
         """A Bot API call ended: its metric, the Bot API's health and an update's answer."""
         self._calls.labels(method=method, outcome=outcome.value).inc()
-        now = time.monotonic()
+        now = self.clock()
         if outcome in UNREACHABLE:
             if self._unreachable_since is None:
                 self._unreachable_since = now
@@ -211,7 +217,7 @@ class Monitor:
 
     def update_started(self) -> contextvars.Token[_Arrival | None]:
         """An update begins: answers sent in this task count toward its latency."""
-        return _ARRIVAL.set(_Arrival(time.monotonic()))
+        return _ARRIVAL.set(_Arrival(self.clock()))
 
     def update_done(self, kind: str, token: contextvars.Token[_Arrival | None]) -> None:
         self._updates.labels(kind=kind).inc()
@@ -219,7 +225,7 @@ class Monitor:
 
     def webhook_seen(self) -> None:
         """A post accepted on the webhook, or Telegram confirming the webhook is set."""
-        self._last_fetch = time.monotonic()
+        self._last_fetch = self.clock()
 
     def add_scan(self, name: str, interval_s: float, first_s: float) -> None:
         self.scans[name] = Scan(interval_s=interval_s, first_s=first_s)
@@ -228,7 +234,7 @@ class Monitor:
     def scan_started(self, name: str) -> None:
         scan = self.scans[name]
         scan.running += 1
-        scan.last_started = time.monotonic()
+        scan.last_started = self.clock()
 
     def scan_finished(self, name: str, failed: bool) -> None:
         scan = self.scans[name]
@@ -241,12 +247,12 @@ class Monitor:
     # -- reading -----------------------------------------------------------------------------
 
     def uptime_s(self) -> float:
-        return time.monotonic() - self.started
+        return self.clock() - self.started
 
     def verdict(self, database_error: str | None) -> Verdict:
         """Healthy when the database answers, updates come in, the Bot API answers and takes
         the token, and every scan has run on time."""
-        now = time.monotonic()
+        now = self.clock()
         failing: dict[str, str] = {}
         if database_error is not None:
             failing["database"] = database_error
@@ -324,7 +330,7 @@ class _Snapshot(Collector):
             "Seconds since each scheduled scan last started (since the bot started: not yet)",
             labels=["scan"],
         )
-        clock = time.monotonic()
+        clock = monitor.clock()
         for name, scan in sorted(monitor.scans.items()):
             since = scan.last_started if scan.last_started is not None else monitor.started
             ages.add_metric([name], clock - since)

@@ -11,9 +11,16 @@ import time
 from pathlib import Path
 
 import aiohttp
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from telegram.ext import ExtBot
 
+from bot import delivery
+from bot.delivery import RetryingRateLimiter
+from bot.monitor import Monitor, Outcome
+from bot.transport import AiohttpTransport
 from sandbox import BotApiEmulator
+from sandbox.faults import Fault, FaultInjector
 from tests.conftest import (
     COORDINATOR_ID,
     SECOND_COORDINATOR,
@@ -131,6 +138,11 @@ async def test_healthz_metrics_and_json_logs_of_a_running_bot(
             >= 3
         )
         # The figures from the database, read by the periodic task a second after the start.
+        for _ in range(100):
+            if ("mentorbro_checkins", (("state", "due"),)) in after:
+                break
+            await asyncio.sleep(0.1)
+            after = await samples(base)
         assert after[("mentorbro_checkins", (("state", "due"),))] == 0
         assert after[("mentorbro_participants_unreachable", ())] == 0
         assert after[("mentorbro_stall_episodes_open", ())] == 0
@@ -240,3 +252,93 @@ async def test_status_names_a_failed_backup(emulator, make_config, tmp_path: Pat
         await running.stop()
     assert "The last daily backup failed, at" in status
     assert "Daily backup:" in status
+
+
+# -- the monitor's judgement, on its own clock --------------------------------------------------
+
+
+class Seconds:
+    """The monitor's clock, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_bot_api_counts_as_unreachable_only_after_the_threshold() -> None:
+    clock = Seconds()
+    monitor = Monitor(unreachable_s=60, clock=clock)
+    monitor.bot_api_call("getUpdates", Outcome.NETWORK_ERROR)
+    clock.now += 59
+    monitor.bot_api_call("getUpdates", Outcome.TIMEOUT)
+    assert monitor.verdict(None).healthy
+    clock.now += 1
+    assert monitor.verdict(None).failing == {"bot_api": "unreachable for 60 s"}
+    monitor.bot_api_call("getUpdates", Outcome.OK)
+    assert monitor.verdict(None).healthy
+    monitor.bot_api_call("getMe", Outcome.UNAUTHORIZED)
+    assert monitor.verdict("no answer within 2 s").failing == {
+        "database": "no answer within 2 s",
+        "token": "the Bot API refused the token",
+    }
+
+
+def test_no_getupdates_for_long_fails_the_updates_part() -> None:
+    clock = Seconds()
+    monitor = Monitor(unreachable_s=60, clock=clock)
+    clock.now += 89  # a long poll lasts up to 10 s: 60 s and 30 s of slack
+    assert monitor.verdict(None).healthy
+    clock.now += 1
+    assert monitor.verdict(None).failing == {"updates": "no successful getUpdates for 90 s"}
+
+
+def test_a_scan_that_missed_a_whole_run_is_late_unless_it_is_still_running() -> None:
+    clock = Seconds()
+    monitor = Monitor(unreachable_s=60, clock=clock)
+    monitor.add_scan("stall-scan", interval_s=3600, first_s=180)
+    clock.now += 180 + 3600  # its first run, and a whole interval more
+    monitor.bot_api_call("getUpdates", Outcome.OK)
+    assert monitor.verdict(None).healthy
+    clock.now += 1
+    assert monitor.verdict(None).failing == {"scans": "late: stall-scan"}
+    monitor.scan_started("stall-scan")
+    clock.now += 7200  # a long run is not a late one
+    monitor.bot_api_call("getUpdates", Outcome.OK)
+    assert monitor.verdict(None).healthy
+    monitor.scan_finished("stall-scan", failed=True)
+    assert monitor.verdict(None).healthy  # a failure shows in /status and the metrics
+    assert (
+        monitor.registry.get_sample_value("mentorbro_scan_failures_total", {"scan": "stall-scan"})
+        == 1
+    )
+
+
+async def test_429s_failures_and_retries_are_counted_by_method(
+    emulator: BotApiEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delivery, "RETRY_DELAYS_S", (0.05, 0.1, 0.2))
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    monitor = Monitor()
+    limiter = RetryingRateLimiter(max_retries=3, monitor=monitor)
+    user = emulator.user(4304, "Alice")
+    user.chat.started = True
+    async with ExtBot(
+        TOKEN,
+        base_url=emulator.base_url,
+        request=AiohttpTransport(monitor=monitor),
+        rate_limiter=limiter,
+    ) as sender:
+        FaultInjector(emulator, share=1.0, kinds=(Fault.RATE_LIMITED,), limit=1).install()
+        FaultInjector(emulator, share=1.0, kinds=(Fault.SERVER_ERROR,), limit=1).install()
+        await sender.send_message(user.id, "Hello")
+    assert [message.text for message in user.messages] == ["Hello"]
+
+    def calls(outcome: str) -> float | None:
+        labels = {"method": "sendMessage", "outcome": outcome}
+        return monitor.registry.get_sample_value("mentorbro_bot_api_calls_total", labels)
+
+    assert (calls("rate_limited"), calls("server_error"), calls("ok")) == (1, 1, 1)
+    retries = {"method": "sendMessage"}
+    assert monitor.registry.get_sample_value("mentorbro_bot_api_retries_total", retries) == 2
