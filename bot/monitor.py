@@ -21,9 +21,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from importlib.metadata import PackageNotFoundError, version
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+# No `_created` series beside every counter: Prometheus needs none, and they double /metrics.
+disable_created_metrics()
 
 # A healthy long poll answers within its timeout (10 s); a webhook is confirmed every 30 s.
 FRESH_SLACK_S = 30.0
