@@ -9,10 +9,10 @@ import unicodedata
 import pytest
 
 from bot.i18n import translator
+from bot.model.questionnaire import load
 from tests.scenarios import (
     MENTEE,
     answer_until,
-    both_accept,
     coordinator_ready,
     due_wave,
     propose,
@@ -144,10 +144,15 @@ async def test_a_persian_mentees_check_in_reads_right_to_left_with_names_isolate
     await propose(coordinator)
     fa = translator("fa")
 
-    await both_accept(mentor, mentee)
-    proposal = next(m for m in mentee.messages if "Amal" in (m.text or ""))
+    await mentor.next_message()
+    proposal = await mentee.next_message()
     assert f"{FIRST_STRONG_ISOLATE}Amal{POP}" in proposal.text
     assert first_strong_direction(proposal.text) == "rtl"
+    await mentor.press("Yes")
+    await mentor.next_message()
+    await mentee.press(fa.gettext("Yes"))
+    await mentor.next_message()
+    await mentee.next_message()
     await coordinator.next_message()  # "New pair: …"
     await mentee.send("/start")
     status = (await mentee.next_message()).text
@@ -157,7 +162,7 @@ async def test_a_persian_mentees_check_in_reads_right_to_left_with_names_isolate
 
     await due_wave(bot)
     check_in = await mentee.next_message()
-    assert check_in.text.startswith(fa.gettext("A few short questions about you and your mentor."))
+    assert check_in.text.startswith(fa.gettext(load("checkin_mentee").intro))
     assert first_strong_direction(check_in.text) == "rtl"
     assert check_in.button_texts[0] == fa.gettext("Yes, in person")
     assert all(first_strong_direction(b) == "rtl" for b in check_in.button_texts)
