@@ -148,6 +148,7 @@ async def test_a_persian_mentees_check_in_reads_right_to_left_with_names_isolate
     proposal = await mentee.next_message()
     assert f"{FIRST_STRONG_ISOLATE}Amal{POP}" in proposal.text
     assert first_strong_direction(proposal.text) == "rtl"
+    assert "دانمارکی، عربی" in visible(proposal.text)  # her languages, with the Persian comma
     await mentor.press("Yes")
     await mentor.next_message()
     await mentee.press(fa.gettext("Yes"))
