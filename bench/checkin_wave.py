@@ -25,6 +25,7 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.checkin_chat import checkin_prompts, running_emulator
+from bot.i18n import SUPPORTED_LANGUAGES
 from bot.model.pairs import Side
 from bot.model.participants import Role
 from sandbox import BotApiEmulator, RateLimits, SimulatedUser
@@ -47,7 +48,7 @@ PRESSES_PER_ROUND = 3_000  # each round presses for different people of the wave
 TELEGRAM_LIMITS = RateLimits(global_per_second=30, per_chat_per_second=1, per_chat_burst=3)
 TELEGRAM_RATE = 30  # the emulator's overall limit; the bot keeps its default, just under
 PAID_BROADCAST_RATE = 1000
-LANGUAGES = ("da", "en", "ar")
+LANGUAGES = SUPPORTED_LANGUAGES
 FIRST_USER_ID = 700_000_000
 COORDINATOR_ID = 1
 FIRST_WAVE_DELAY_S = 10  # bot/app.py: the first check-in wave runs 10 s after the start

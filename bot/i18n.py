@@ -12,13 +12,14 @@ from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from bot.model.languages import BY_CODE, CODES, language_of_telegram_code
 from bot.model.msgids import N_ as N_
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
-SUPPORTED_LANGUAGES = ("da", "en", "ar")
+SUPPORTED_LANGUAGES = CODES  # the codes of bot/model/languages.py's table, in its order
 # Each language named in itself, as a person looks for it in a list.
-LANGUAGE_NAMES = {"da": "Dansk", "en": "English", "ar": "العربية"}
+LANGUAGE_NAMES = {code: language.name for code, language in BY_CODE.items()}
 
 FIRST_STRONG_ISOLATE = "\u2068"
 LEFT_TO_RIGHT_ISOLATE = "\u2066"
@@ -33,12 +34,9 @@ class CatalogMissingError(RuntimeError):
 
 
 def guess_language(language_code: str | None, default: str) -> str:
-    """The supported language closest to Telegram's `language_code` (e.g. "ar-EG" → "ar")."""
-    if language_code:
-        primary = language_code.replace("_", "-").split("-")[0].lower()
-        if primary in SUPPORTED_LANGUAGES:
-            return primary
-    return default
+    """The supported language closest to Telegram's `language_code` (e.g. "ar-EG" → "ar",
+    "prs" → "fa"); the default for any other ("ru")."""
+    return language_of_telegram_code(language_code) or default
 
 
 class Translator:
@@ -48,8 +46,11 @@ class Translator:
         self.language = language
         self.locale = Locale.parse(language)
         self._translations = translations
-        # Reading it loads the locale's CLDR data (100-250 ms): here, once, not in a handler.
-        self.right_to_left = self.locale.character_order == "right-to-left"
+        self.right_to_left = BY_CODE[language].right_to_left
+        # Reading CLDR data takes 100-250 ms: here, once, not in a handler; and the table's
+        # direction had better agree with it.
+        if (self.locale.character_order == "right-to-left") != self.right_to_left:
+            raise ValueError(f"the language table has the wrong direction for {language}")
 
     def gettext(self, message: str) -> str:
         return self._bidi(self._translations.gettext(message))
@@ -69,7 +70,7 @@ class Translator:
         return f"{RIGHT_TO_LEFT_MARK}{text}" if self.right_to_left else text
 
     def _bidi(self, text: str) -> str:
-        # In Arabic text, "/help" would otherwise show as "help/".
+        # In Arabic or Persian text, "/help" would otherwise show as "help/".
         if not self.right_to_left:
             return text
         return COMMAND_IN_TEXT.sub(

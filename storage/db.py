@@ -227,15 +227,27 @@ async def _migrate(connection: aiosqlite.Connection) -> None:
     cursor = await connection.execute("PRAGMA user_version")
     row = await cursor.fetchone()
     current = int(row[0]) if row else 0
-    for number, file in migrations():
-        if number <= current:
-            continue
-        # Each migration and its version number commit together or not at all.
-        script = (
-            f"BEGIN;\n{file.read_text(encoding='utf-8')}\nPRAGMA user_version = {number};\nCOMMIT;"
-        )
-        try:
-            await connection.executescript(script)
-        except BaseException:
-            await connection.rollback()
-            raise
+    # Off while migrating, so a migration can rebuild a table the way SQLite documents it
+    # (create new, copy, drop old, rename) without the drop deleting the rows that refer to it;
+    # each migration is checked for broken references before it commits.
+    await connection.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number, file in migrations():
+            if number > current:
+                await _apply(connection, number, file.name, file.read_text(encoding="utf-8"))
+    finally:
+        await connection.execute("PRAGMA foreign_keys = ON")
+
+
+async def _apply(connection: aiosqlite.Connection, number: int, name: str, sql: str) -> None:
+    """One migration and its version number, committed together or not at all."""
+    script = f"BEGIN;\n{sql}\nPRAGMA user_version = {number};"
+    try:
+        await connection.executescript(script)
+        broken = await (await connection.execute("PRAGMA foreign_key_check")).fetchall()
+        if broken:
+            raise RuntimeError(f"migration {name} leaves {len(broken)} broken references")
+        await connection.execute("COMMIT")
+    except BaseException:
+        await connection.rollback()
+        raise

@@ -174,12 +174,13 @@ async def waiting_mentee(
     coordinator: SimulatedUser,
     user_id: int,
     answers: dict[str, object] = MENTEE,
+    language: str = "en",
 ) -> SimulatedUser:
     """A mentee through the introduction and the intake, waiting for a mentor."""
-    mentee = await onboard(emulator, user_id, "en", "mentee")
-    await read_introduction(mentee, "en")
-    await answer_until(mentee, "en", answers, questionnaire="intake")
-    await mentee.press("Send my answers")
+    mentee = await onboard(emulator, user_id, language, "mentee")
+    await read_introduction(mentee, language)
+    await answer_until(mentee, language, answers, questionnaire="intake")
+    await mentee.press(translator(language).gettext("Send my answers"))
     await mentee.next_message()
     await coordinator.next_message()  # "A mentee is ready for matching"
     return mentee

@@ -48,21 +48,31 @@ async def test_each_mentee_reads_their_language_and_a_blocked_one_is_counted(emu
     danish = await onboard(emulator, 9101, "da", "mentee")
     arabic = await onboard(emulator, 9102, "ar", "mentee")
     english = await onboard(emulator, 9103, "en", "mentee")
+    ukrainian = await onboard(emulator, 9104, "uk", "mentee")
     english.block()
-    preview = await write(
-        karen, "All mentees", "Danish, English and Arabic", "Hej alle", "Hello all", "مرحبا بالجميع"
-    )
-    assert visible(preview.text).startswith("Ready to send to 3 people (All mentees):")
+    texts = ("Hej alle", "Hello all", "مرحبا بالجميع", "Вітаю всіх", "سلام به همه")
+    preview = await write(karen, "All mentees", "One text in each language", *texts)
+    prompts = [m.text for m in karen.messages if "in this language" in (m.text or "")]
+    assert [visible(prompt).rsplit(": ", 1)[1] for prompt in prompts] == [
+        "Danish",
+        "English",
+        "Arabic",
+        "Ukrainian",
+        "Persian / Dari",
+    ]
+    assert visible(preview.text).startswith("Ready to send to 4 people (All mentees):")
     await karen.press("Send", message=preview)
     await karen.next_message()
     assert (await danish.next_message()).text.endswith("\n\nHej alle")
     to_arabic = await arabic.next_message()
     assert to_arabic.text == translator("ar").gettext(HEADING) + "\n\nمرحبا بالجميع"
-    assert (await karen.next_message()).text == "The announcement reached 2 of 3 people."
+    to_ukrainian = await ukrainian.next_message()
+    assert to_ukrainian.text == translator("uk").gettext(HEADING) + "\n\nВітаю всіх"
+    assert (await karen.next_message()).text == "The announcement reached 3 of 4 people."
     deliveries = await rows(
         bot, "SELECT status FROM announcement_deliveries ORDER BY participant_id"
     )
-    assert [r["status"] for r in deliveries] == ["sent", "sent", "failed"]
+    assert [r["status"] for r in deliveries] == ["sent", "sent", "failed", "sent"]
     (blocked,) = await rows(bot, "SELECT status FROM participants WHERE telegram_user_id = 9103")
     assert blocked["status"] == "unreachable"
 

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.handlers.context import services_of
-from bot.i18n import translator
+from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.model.participants import Role, Status
 from storage import participants
 from tests.conftest import COORDINATOR_ID
@@ -42,13 +42,36 @@ SCRIPT = {
         "which_language": "ما اللغة التي تريد استخدامها؟",
         "confirmed": "حسنًا، سأكتب لك باللغة العربية.",
         "role_question": "ما الذي ينطبق عليك؟",
-        "mentor": "أريد أن أتطوع مرشدًا",
+        "mentor": "أرغب في التطوع في الإرشاد",
         "mentee": "أبحث عن مرشد",
         "mentor_next": "شكرًا لرغبتك في المساعدة!",
         "mentee_next": "أهلًا بك! أولًا، إليك بعض الرسائل القصيرة",
         "welcome_back": "أهلًا بعودتك!",
     },
+    "uk": {
+        "button": "Українська",
+        "which_language": "Якою мовою ви хочете користуватися?",
+        "confirmed": "Добре, я писатиму вам українською.",
+        "role_question": "Що привело вас сюди?",
+        "mentor": "Я хочу бути ментором-волонтером",
+        "mentee": "Я шукаю ментора",
+        "mentor_next": "Дякуємо, що хочете допомогти!",
+        "mentee_next": "Вітаємо! Спочатку кілька коротких повідомлень про менторство.",
+        "welcome_back": "З поверненням!",
+    },
+    "fa": {
+        "button": "فارسی / دری",
+        "which_language": "می‌خواهید از کدام زبان استفاده کنید؟",
+        "confirmed": "بسیار خب، از این به بعد به فارسی برایتان می‌نویسم.",
+        "role_question": "چه چیزی شما را به اینجا آورده است؟",
+        "mentor": "می‌خواهم داوطلبانه منتور شوم",
+        "mentee": "دنبال منتور هستم",
+        "mentor_next": "ممنون که می‌خواهید کمک کنید!",
+        "mentee_next": "خوش آمدید! اول چند پیام کوتاه دربارهٔ منتورینگ می‌خوانید.",
+        "welcome_back": "خوش برگشتید!",
+    },
 }
+LANGUAGE_BUTTONS = ["Dansk", "English", "العربية", "Українська", "فارسی / دری"]
 
 
 async def stored(bot, user_id: int):
@@ -69,7 +92,11 @@ def buttons(message) -> list[str]:
     return [button.text for row in message.buttons for button in row]
 
 
-@pytest.mark.parametrize("language", ["da", "en", "ar"])
+def test_the_script_has_every_language_of_the_table() -> None:
+    assert list(SCRIPT) == list(SUPPORTED_LANGUAGES)
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 @pytest.mark.parametrize("role", ["mentor", "mentee"])
 async def test_start_language_and_role_in_each_language(emulator, bot, language, role) -> None:
     words = SCRIPT[language]
@@ -78,7 +105,7 @@ async def test_start_language_and_role_in_each_language(emulator, bot, language,
     await user.send("/start")
     greeting = await user.next_message()
     assert words["which_language"] in greeting.text
-    assert buttons(greeting) == ["Dansk", "English", "العربية"]
+    assert buttons(greeting) == LANGUAGE_BUTTONS
 
     await user.press(words["button"])
     confirmed = await user.next_message()
@@ -166,12 +193,18 @@ async def test_text_before_the_choices_repeats_the_question(emulator, bot) -> No
     await user.send("hello?")
     again = await user.next_message()
     assert SCRIPT["en"]["which_language"] in again.text
-    assert buttons(again) == ["Dansk", "English", "العربية"]
+    assert buttons(again) == LANGUAGE_BUTTONS
 
 
 @pytest.mark.parametrize(
     ("language", "role_word"),
-    [("da", "frivillig"), ("en", "volunteer"), ("ar", "متطوع")],
+    [
+        ("da", "frivillig"),
+        ("en", "volunteer"),
+        ("ar", "متطوع"),
+        ("uk", "волонтер"),
+        ("fa", "داوطلب"),
+    ],
 )
 async def test_help_explains_the_bot_for_the_persons_role(
     emulator, bot, language, role_word
@@ -185,7 +218,13 @@ async def test_help_explains_the_bot_for_the_persons_role(
 
 
 async def test_the_command_menu_is_set_in_each_language(emulator, bot) -> None:
-    expected = {"da": "Skift sprog", "en": "Change language", "ar": "تغيير اللغة"}
+    expected = {
+        "da": "Skift sprog",
+        "en": "Change language",
+        "ar": "تغيير اللغة",
+        "uk": "Змінити мову",
+        "fa": "تغییر زبان",
+    }
     for language, description in expected.items():
         menu = emulator.my_commands(language_code=language)
         assert {"command": "language", "description": description} in menu

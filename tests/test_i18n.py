@@ -8,14 +8,25 @@ from bot.i18n import guess_language, translator
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("da", "da"), ("en-GB", "en"), ("ar", "ar"), ("ar_EG", "ar"), ("de", "da"), (None, "da")],
+    [
+        ("da", "da"),
+        ("en-GB", "en"),
+        ("ar", "ar"),
+        ("ar_EG", "ar"),
+        ("uk", "uk"),
+        ("fa", "fa"),
+        ("prs", "fa"),  # Dari
+        ("ru", "da"),
+        ("de", "da"),
+        (None, "da"),
+    ],
 )
 def test_language_is_guessed_from_telegram_or_falls_back(code: str | None, expected: str) -> None:
     assert guess_language(code, "da") == expected
 
 
 def test_unknown_language_falls_back_to_the_configured_default() -> None:
-    assert guess_language("uk", "en") == "en"
+    assert guess_language("ru", "en") == "en"
 
 
 def test_each_language_translates() -> None:
@@ -31,10 +42,14 @@ def test_numbers_and_dates_follow_the_locale() -> None:
     assert "نوفمبر" in translator("ar").date(date(2026, 11, 23))
     moment = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     assert "10.00" in translator("da").datetime(moment, ZoneInfo("Europe/Copenhagen"))
+    assert translator("uk").date(date(2026, 11, 23)) == "23 листопада 2026\u202fр."
+    assert translator("fa").number(1234.5) == "1,234.5"  # the digits the texts use, too
+    assert "نوامبر" in translator("fa").date(date(2026, 11, 23))
 
 
-def test_arabic_keeps_commands_left_to_right() -> None:
-    text = translator("ar").gettext("Type /help to see what I can do.")
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_right_to_left_languages_keep_commands_left_to_right(language: str) -> None:
+    text = translator(language).gettext("Type /help to see what I can do.")
     assert "\u2066/help\u2069" in text
     assert translator("en").gettext("Type /help to see what I can do.").count("\u2066") == 0
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
+from bot.model.pairs import JobDetails, parse_job_details
 from tests.conftest import rows
 from tests.scenarios import (
     MENTEE,
@@ -148,6 +153,21 @@ async def test_a_coordinator_ends_a_pair_with_a_job(emulator, bot) -> None:
         bot, "SELECT status, outcome, job_start, job_hours, job_matches_qualifications FROM pairs"
     )
     assert tuple(pair) == ("ended", "job", "2027-02-01", 37, 1)
+
+
+@pytest.mark.parametrize(
+    ("reply", "fits"),
+    [
+        ("1.2.2027, 37, ja", True),
+        ("1.2.2027، 37، نعم", True),  # an Arabic keyboard's comma
+        ("1.2.2027, 37, Так", True),
+        ("1.2.2027، 37، بله", True),
+        ("1.2.2027، 37، نه", False),
+        ("1.2.2027, 37, ні", False),
+    ],
+)
+def test_job_details_take_either_comma_and_each_languages_yes_or_no(reply: str, fits: bool):
+    assert parse_job_details(reply) == JobDetails(date(2027, 2, 1), 37, fits)
 
 
 async def test_a_paused_pair_resumes_on_its_date(emulator, bot) -> None:

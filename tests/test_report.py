@@ -7,10 +7,12 @@ import io
 import zipfile
 from datetime import date
 
+import pytest
+
 from bot import exports
-from bot.handlers.report import UnreadableDate, parse_filter
+from bot.handlers.report import UnreadableDate, parse_filter, usage
 from bot.handlers.report_view import field_names
-from bot.i18n import translator
+from bot.i18n import SUPPORTED_LANGUAGES, translator
 from tests.scenarios import end_pair, matched, visible
 
 FIELDS = field_names(translator("en"))
@@ -22,6 +24,15 @@ def test_the_report_filter_reads_dates_a_field_and_a_municipality() -> None:
     assert (chosen.municipality, chosen.field) == ("Aarhus", "health")
     assert parse_filter(["Høje", "Taastrup"], FIELDS).municipality == "Høje Taastrup"
     assert parse_filter([], FIELDS).start is None
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_the_usage_example_copied_as_it_stands_gives_its_filters(language: str) -> None:
+    t = translator(language)
+    example = visible(usage(t)).split("/report", 1)[1].split()
+    chosen = parse_filter(example, field_names(t))
+    assert (chosen.start, chosen.end) == (date(2026, 1, 1), date(2026, 6, 30))
+    assert (chosen.municipality, chosen.field) == ("Aarhus", "health")
 
 
 def test_a_date_that_is_none_is_refused() -> None:

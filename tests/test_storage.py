@@ -1,4 +1,5 @@
 import asyncio
+import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -187,3 +188,42 @@ async def test_an_in_memory_database_reads_and_writes_on_one_connection() -> Non
         assert await user_ids(memory) == [4]
     finally:
         await memory.close()
+
+
+async def test_a_database_from_before_the_language_table_keeps_its_rows(tmp_path: Path) -> None:
+    """The migration that lets any language of the table be stored rebuilds participants: the
+    rows that refer to a participant stay, and a Ukrainian participant can be stored."""
+    path = tmp_path / "old.sqlite3"
+    rebuild = next(n for n, file in migrations() if file.name.endswith("_any_language.sql"))
+    with sqlite3.connect(path, isolation_level=None) as old:
+        for number, file in migrations():
+            if number < rebuild:
+                old.executescript(file.read_text(encoding="utf-8"))
+        old.execute(f"PRAGMA user_version = {rebuild - 1}")
+        old.execute(
+            "INSERT INTO participants (id, telegram_user_id, chat_id, role, language, "
+            "created_at, updated_at) VALUES (1, 11, 11, 'mentee', 'ar', ?, ?)",
+            (NOW.isoformat(), NOW.isoformat()),
+        )
+        old.execute(
+            "INSERT INTO questionnaire_runs (participant_id, questionnaire, version, status, "
+            "started_at, updated_at) VALUES (1, 'intake', 1, 'in_progress', 'x', 'x')"
+        )
+    database = await open_database(path)
+    try:
+        assert (await participants.get(database, 11)).language == "ar"
+        runs = await database.fetch_all("SELECT participant_id FROM questionnaire_runs")
+        assert [row["participant_id"] for row in runs] == [1]
+        await participants.record_contact(
+            database,
+            telegram_user_id=12,
+            chat_id=12,
+            language_guess="uk",
+            coordinator=False,
+            now=NOW,
+        )
+        assert (await participants.get(database, 12)).language == "uk"
+        keys = await database.fetch_one("PRAGMA foreign_keys")
+        assert keys[0] == 1
+    finally:
+        await database.close()

@@ -17,6 +17,7 @@ from bot.handlers.context import OUTBOX_KEY, BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.handlers.press import Press, Refused, on_press
 from bot.i18n import N_, Translator, translator
+from bot.model.languages import BY_CODE
 from bot.model.participants import Participant
 from bot.outbox import Outbox
 from bot.scopes import Scope
@@ -96,7 +97,7 @@ async def on_audience(press: Press[AnnouncementAudience]) -> None:
                 ],
                 [
                     InlineKeyboardButton(
-                        t.gettext("Danish, English and Arabic"),
+                        t.gettext("One text in each language"),
                         callback_data=AnnouncementLanguages(audience, "each").pack(),
                     )
                 ],
@@ -123,18 +124,16 @@ async def ask_for_text(
     announcement: Announcement,
 ) -> None:
     language = announcements.missing_language(announcement)
-    prompts = {
-        ALL_LANGUAGES: t.gettext(
-            "Write the announcement as a reply to this message. Everyone gets this text."
-        ),
-        "da": t.gettext("Write the announcement in Danish as a reply to this message."),
-        "en": t.gettext("Write the announcement in English as a reply to this message."),
-        "ar": t.gettext("Write the announcement in Arabic as a reply to this message."),
-    }
     assert language is not None
-    prompt = await send(
-        update, prompts[language], ForceReply(input_field_placeholder=t.gettext("Announcement"))
-    )
+    if language == ALL_LANGUAGES:
+        text = t.gettext(
+            "Write the announcement as a reply to this message. Everyone gets this text."
+        )
+    else:
+        text = t.gettext(
+            "Write the announcement as a reply to this message, in this language: {language}"
+        ).format(language=t.isolate(t.gettext(BY_CODE[language].msgid)))
+    prompt = await send(update, text, ForceReply(input_field_placeholder=t.gettext("Announcement")))
     await announcements.remember_prompt(
         services, coordinator.chat_id, prompt.message_id, announcement
     )

@@ -37,15 +37,21 @@ def one_per_row(options: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
     )
 
 
+LANGUAGES_PER_ROW = 3  # five names side by side would be cut short on a phone
+
+
 def language_keyboard() -> InlineKeyboardMarkup:
+    """Every language of the table, each named in itself."""
+    buttons = [
+        InlineKeyboardButton(
+            LANGUAGE_NAMES[language], callback_data=LanguageChoice(language).pack()
+        )
+        for language in SUPPORTED_LANGUAGES
+    ]
     return InlineKeyboardMarkup(
         [
-            [
-                InlineKeyboardButton(
-                    LANGUAGE_NAMES[language], callback_data=LanguageChoice(language).pack()
-                )
-                for language in SUPPORTED_LANGUAGES
-            ]
+            buttons[start : start + LANGUAGES_PER_ROW]
+            for start in range(0, len(buttons), LANGUAGES_PER_ROW)
         ]
     )
 

@@ -50,7 +50,9 @@ def display(t: Translator, question: Question, value: Answer) -> str:
         return t.gettext(option.label) if option else value
     if question.kind is Kind.MULTI and isinstance(value, tuple):
         labels = [question.option(v) for v in value]
-        return ", ".join(t.gettext(o.label) for o in labels if o is not None)
+        # Arabic and Persian separate with «،», not the Latin comma.
+        separator = t.pgettext("between the items of a list", ", ")
+        return separator.join(t.gettext(o.label) for o in labels if o is not None)
     return str(value)
 
 

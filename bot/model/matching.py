@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
+from bot.model.languages import CODES, DANISH
 from bot.model.questionnaire import Field
 
 # The weights. One shared language is enough to talk, so the best one counts, not their sum.
-LANGUAGE = 4  # Arabic or English in common; Danish when the mentee speaks it everyday or better
+# A language of the bot's besides Danish in common; Danish when the mentee speaks it everyday
+# or better.
+LANGUAGE = 4
 DANISH_FOR_BEGINNER = 2  # Danish in common with a mentee at "none" or "beginner"
 MUNICIPALITY = 4  # same municipality: they can meet easily (not added to REGION)
 REGION = 2
@@ -28,10 +31,9 @@ FIELD_STEP = OTHERS_AT_MOST + 1
 SAME_FIELD = 2 * FIELD_STEP
 RELATED_FIELD = FIELD_STEP
 
-DANISH = "da"
-# Mentees name Arabic and English; "other" is not compared, as two people's other languages
-# are rarely the same one.
-FOREIGN_LANGUAGES = ("en", "ar")
+# Mentees name the bot's languages besides Danish; "other" is not compared, as two people's
+# other languages are rarely the same one.
+FOREIGN_LANGUAGES = tuple(code for code in CODES if code != DANISH)
 LANGUAGE_ORDER = (DANISH, *FOREIGN_LANGUAGES)
 CONVERSATIONAL_DANISH = frozenset({"everyday", "good", "fluent"})
 EITHER_MODE = "both"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -157,13 +158,16 @@ def closing_awaits(events: list[PairEvent], participant_id: int) -> bool:
     )
 
 
-YES_WORDS = frozenset({"yes", "ja", "نعم", "y", "j"})
-NO_WORDS = frozenset({"no", "nej", "لا", "n"})
+# The yes and no of each language's example, and their first letters in Latin.
+YES_WORDS = frozenset({"yes", "ja", "نعم", "так", "بله", "y", "j"})
+NO_WORDS = frozenset({"no", "nej", "لا", "ні", "نه", "خیر", "n"})
+# The Latin comma, and the Arabic comma that Arabic and Persian keyboards type.
+JOB_DETAILS_SEPARATOR = re.compile("[,،]")
 
 
 def parse_job_details(text: str) -> JobDetails | None:
     """A coordinator's "1.2.2027, 37, yes": start date, hours a week, fits the education."""
-    parts = [part.strip() for part in text.split(",")]
+    parts = [part.strip() for part in JOB_DETAILS_SEPARATOR.split(text)]
     if len(parts) != 3:
         return None
     start = _parse_date(parts[0])

@@ -15,6 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bot.model.languages import DANISH, LANGUAGES
+from bot.model.msgids import N_
+
 QUESTIONNAIRES_DIR = Path(__file__).parent / "questionnaires"
 YES, NO = "yes", "no"
 DEFAULT_MAX_LENGTH = 1000
@@ -22,6 +25,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?\d{8,15}$")
 PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 NUMBER = re.compile(r"^\d{1,6}$")
+OTHER_LANGUAGES = "other"  # the option after the bot's languages in the language questions
 
 # A question's answer: text, a number, an option id, several option ids; None means skipped.
 Answer = str | int | tuple[str, ...] | None
@@ -251,12 +255,17 @@ def load_fields() -> tuple[Field, ...]:
 
 @cache
 def option_lists() -> dict[str, tuple[Option, ...]]:
-    """Named option lists for `options_from`: the fields and those in lists.toml."""
+    """Named option lists for `options_from`: the fields, the bot's languages (all of them, or
+    those besides Danish) with "other" after them, and the lists in lists.toml."""
     lists = {
         name: tuple(Option(item["id"], item["label"]) for item in items)
         for name, items in _read("lists").items()
     }
     lists["fields"] = tuple(Option(field.id, field.label) for field in load_fields())
+    other = Option(OTHER_LANGUAGES, N_("Other languages"))
+    spoken = tuple(Option(language.code, language.msgid) for language in LANGUAGES)
+    lists["languages"] = (*spoken, other)
+    lists["languages_besides_danish"] = (*(o for o in spoken if o.id != DANISH), other)
     return lists
 
 

@@ -102,6 +102,7 @@ def render_page(t: Translator) -> str:
         lang=t.language,
         dir="rtl" if t.right_to_left else "ltr",
         languages=languages,
+        language_options="\n".join(_language_option(code) for code in SUPPORTED_LANGUAGES),
         labels_json=data,
     )
 
@@ -111,6 +112,13 @@ def _language_link(code: str, current: bool) -> str:
     marked = ' aria-current="true"' if current else ""
     name = html.escape(LANGUAGE_NAMES[code])
     return f'<a href="?lang={code}" lang="{code}" hreflang="{code}"{marked}>{name}</a>'
+
+
+def _language_option(code: str) -> str:
+    """A Telegram language for a new person, named in that language; English preselected."""
+    selected = " selected" if code == "en" else ""
+    name = html.escape(LANGUAGE_NAMES[code])
+    return f'<option value="{code}" lang="{code}"{selected}>{name} ({code})</option>'
 
 
 def _with_clock(event: dict[str, Any], t: Translator, sandbox: Sandbox) -> dict[str, Any]:
