@@ -51,6 +51,7 @@ async def test_the_mentee_is_asked_at_three_and_six_months_once_each(emulator, b
 async def test_someone_else_cannot_answer_the_mentees_follow_up(emulator, bot) -> None:
     coordinator, mentor, mentee = await matched(emulator)
     await end_pair(coordinator)
+    await mentee.next_message()  # "The coordinator has ended your mentorship…"
     bot.clock.advance(days=92)
     await bot.run_job(JOB)
     asked = await mentee.next_message()
