@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton, format_time, get_month_names
 from babel.numbers import format_decimal
 from babel.support import Translations
 
@@ -85,6 +85,14 @@ class Translator:
     def datetime(self, value: datetime, zone: tzinfo, form: str = "medium") -> str:
         return format_datetime(value, form, tzinfo=zone, locale=self.locale)
 
+    def time(self, value: time) -> str:
+        """A time of day, as this language writes it ("17:30", "5:30 PM")."""
+        return format_time(value, "short", locale=self.locale)
+
+    def day(self, value: date) -> str:
+        """A short day with its weekday, for a button ("Sat, Nov 28", "lør. 28. nov.")."""
+        return format_skeleton("MMMEd", value, locale=self.locale)
+
     def isolate(self, text: str) -> str:
         """Wrap a name or other inserted text so it keeps its own direction.
 
@@ -98,6 +106,20 @@ def load_all() -> None:
     """Every language's catalog and locale data, before the first update needs one."""
     for language in SUPPORTED_LANGUAGES:
         translator(language)
+
+
+@cache
+def month_names() -> dict[str, int]:
+    """Every month's name, long and short, in every language the bot speaks (lower case, no
+    trailing dot): the months a person may type in a date."""
+    names: dict[str, int] = {}
+    for language in SUPPORTED_LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                months = get_month_names(width, context, locale=language)
+                for number, name in months.items():
+                    names.setdefault(name.lower().rstrip("."), number)
+    return names
 
 
 @cache
