@@ -7,6 +7,8 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from icalendar import Calendar
 
 from bot.handlers.context import OUTBOX_KEY, services_of
@@ -15,8 +17,24 @@ from bot.i18n import LANGUAGE_NAMES, Translator, translator
 from bot.meetings import begin_notice, notices_due
 from sandbox import BotApiEmulator, SimulatedUser
 from sandbox.views import BotMessage
+from sandbox.web.server import create_app
+from sandbox.web.session import Sandbox
+from sandbox.web.settings import SandboxSettings
 from tests.conftest import RunningBot, rows
-from tests.scenarios import SCAN, WAVE, alerts_in, end_pair, matched, open_pair_card, visible
+from tests.scenarios import (
+    SCAN,
+    WAVE,
+    alerts_in,
+    both_accept,
+    coordinator_ready,
+    end_pair,
+    matched,
+    open_pair_card,
+    propose,
+    ready_mentor,
+    visible,
+    waiting_mentee,
+)
 
 MEETINGS = "meeting-wave"
 ZONE = ZoneInfo("Europe/Copenhagen")
@@ -424,3 +442,57 @@ async def test_a_meeting_nobody_confirms_is_a_stall_signal(emulator, bot) -> Non
     await bot.run_job(SCAN)
     kinds = await rows(bot, "SELECT kind FROM journal WHERE role = 'bot' ORDER BY id")
     assert [r["kind"] for r in kinds] == ["stalled", "recovered"]
+
+
+# -- the sandbox -------------------------------------------------------------------------------
+
+SANDBOX_COORDINATOR, SANDBOX_MENTOR, SANDBOX_MENTEE = 1000, 2001, 2002
+
+
+@pytest.fixture
+async def sandbox(tmp_path) -> Sandbox:
+    box = Sandbox(
+        SandboxSettings(port=0, data_dir=tmp_path / "sandbox", coordinator_language="en"), env={}
+    )
+    await box.start()
+    yield box
+    await box.stop()
+
+
+async def test_the_sandbox_shows_the_meeting_day_by_day_with_plus_one_day(sandbox) -> None:
+    emulator = sandbox.emulator
+    coordinator = await coordinator_ready(emulator, SANDBOX_COORDINATOR)
+    sandbox.add_person("Amal", "en")
+    sandbox.add_person("Yusuf", "en")
+    mentor = await ready_mentor(emulator, coordinator, SANDBOX_MENTOR)
+    mentee = await waiting_mentee(emulator, coordinator, SANDBOX_MENTEE)
+    await propose(coordinator)
+    await both_accept(mentor, mentee)
+    today = sandbox.clock().astimezone(ZONE).date()
+    await mentor.send("/meeting")
+    await mentor.next_message()
+    await choose(mentor, EN, today + timedelta(days=5))
+    planned = await mentor.next_message()
+    assert calendar_of(emulator, planned) is not None
+    await mentee.next_message()
+
+    async with TestClient(TestServer(create_app(sandbox))) as client:
+        seen = {person: len(person.messages) for person in (mentor, mentee)}
+        for day in range(1, 7):
+            response = await client.post("/api/fast-forward", json={"days": 1})
+            assert response.status == 200, await response.text()
+            news = {p: [caption(m) for m in p.messages[seen[p] :]] for p in seen}
+            seen = {person: len(person.messages) for person in seen}
+            if day == 4:  # the day before the meeting
+                assert len(news[mentor]) == len(news[mentee]) == 1
+                assert news[mentor][0].startswith("A reminder: you are meeting Yusuf.")
+                assert news[mentee][0].startswith("A reminder: you are meeting Amal.")
+            elif day == 6:  # the day after
+                assert len(news[mentor]) == len(news[mentee]) == 1
+                assert news[mentor][0].startswith("Did you meet Yusuf as planned?")
+                assert news[mentee][0].startswith("Did you meet Amal as planned?")
+            else:
+                assert not any("meeting" in text for text in news[mentor] + news[mentee])
+    await mentee.press("Yes, we met")
+    await mentee.wait_for_messages(seen[mentee] + 1)
+    assert mentee.messages[-1].text.startswith("Good to hear!")
