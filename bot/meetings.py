@@ -8,9 +8,9 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from enum import Enum, auto
 
+from bot import alerts
 from bot.i18n import month_names
 from bot.model import meetings as model
-from bot.model import stalls
 from bot.model.checkins import Window
 from bot.model.meetings import (
     CONFIRMATIONS,
@@ -293,10 +293,8 @@ async def begin_notice(services: Services, notice: Notice) -> bool:
 
 async def notice_sent(services: Services, notice: Notice, meeting: Meeting) -> None:
     """Sent: once both are asked whether they met, the meeting waits for a confirmation."""
-    change = None
-    if notice.kind is NoticeKind.ASK:
-        start = meeting.starts_at
-        change = lambda signals: stalls.meeting_asked(signals, start=start)  # noqa: E731
+    asked = notice.kind is NoticeKind.ASK
+    change = alerts.meeting_asked_change(meeting.starts_at) if asked else None
     await store.mark_notice_sent(services.db, notice, meeting.pair_id, services.clock(), change)
 
 
@@ -330,10 +328,6 @@ async def answer(services: Services, notice: Notice, meeting: Meeting, held: boo
     """Yes counts as a meeting, as a check-in's "we met"; No is a stall signal. False if the
     question was answered already."""
     side, start = notice.side, meeting.starts_at
-    if held:
-        change = lambda s: stalls.meeting_held(s, side, start=start)  # noqa: E731
-    else:
-        change = lambda s: stalls.meeting_not_held(s, side, start=start)  # noqa: E731
     kind = "meeting_held" if held else "meeting_not_held"
     entry = Entry(notice.participant_id, side.value, kind, start.isoformat())
     return await store.answer(
@@ -341,7 +335,7 @@ async def answer(services: Services, notice: Notice, meeting: Meeting, held: boo
         notice,
         meeting.pair_id,
         "yes" if held else "no",
-        change,
+        alerts.meeting_answer_change(side, start, held),
         entry,
         services.clock(),
     )
