@@ -250,7 +250,7 @@ async def test_a_move_and_a_cancel_update_the_calendar_by_its_uid(emulator, bot)
     assert [r["kind"] for r in journal] == ["meeting_planned", "meeting_moved", "meeting_cancelled"]
 
 
-async def test_the_coordinator_sees_the_next_meeting_in_pairs_and_the_journal(emulator, bot):
+async def test_the_next_meeting_in_pairs_and_the_journal_and_the_plan_in_mydata(emulator, bot):
     coordinator, mentor, mentee = await matched(emulator)
     await plan(mentor, EN, SATURDAY)
     await confirmed(bot, mentor, mentee)
@@ -267,6 +267,10 @@ async def test_the_coordinator_sees_the_next_meeting_in_pairs_and_the_journal(em
     page = visible((await coordinator.next_message()).text)
     assert f"Next meeting: {when}" in page
     assert "planned a meeting for 11/28/26, 5:30\u202fPM" in page
+    await mentor.send("/mydata")
+    file, _ = await mentor.next_messages(2)
+    stored = emulator.files.get(file.document["file_id"])
+    assert "planned a meeting for 11/28/26, 5:30\u202fPM" in stored.data.decode("utf-8")
 
 
 # -- bad input ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from html import escape
 
 from bot import matchmaking
@@ -74,9 +74,8 @@ def entry_text(services: Services, t: Translator, entry: JournalEntry) -> str:
     paused_until = (
         t.date(date.fromisoformat(entry.text)) if entry.kind == "paused" and entry.text else ""
     )
-    what = meeting_entry_text(services, t, entry) or kinds.get(entry.kind, entry.kind).format(
-        date=paused_until
-    )
+    meeting = meeting_entry_text(t, services.config.timezone, entry.kind, entry.text)
+    what = meeting or kinds.get(entry.kind, entry.kind).format(date=paused_until)
     head = f"<i>{when}</i> – <b>{who}</b>: {what}"
     details = []
     if entry.kind == "checkin" and entry.answers:
@@ -98,15 +97,15 @@ def entry_text(services: Services, t: Translator, entry: JournalEntry) -> str:
     return "\n".join([head, *details])
 
 
-def meeting_entry_text(services: Services, t: Translator, entry: JournalEntry) -> str | None:
+def meeting_entry_text(t: Translator, zone: tzinfo, kind: str, text: str | None) -> str | None:
     """What a journal entry about a planned meeting says; None for other entries."""
-    if entry.kind == "meeting_reason":
+    if kind == "meeting_reason":
         reasons = {
             "cancelled": t.gettext("the meeting did not happen: it was cancelled"),
             "moved": t.gettext("the meeting did not happen: it was moved"),
             "no_show": t.gettext("the meeting did not happen: someone did not come"),
         }
-        return reasons.get(entry.text or "")
+        return reasons.get(text or "")
     kinds = {
         "meeting_planned": t.gettext("planned a meeting for {when}"),
         "meeting_moved": t.gettext("moved the meeting to {when}"),
@@ -114,10 +113,9 @@ def meeting_entry_text(services: Services, t: Translator, entry: JournalEntry) -
         "meeting_held": t.gettext("says the meeting of {when} took place"),
         "meeting_not_held": t.gettext("says the meeting of {when} did not take place"),
     }
-    if entry.kind not in kinds or not entry.text:
+    if kind not in kinds or not text:
         return None
-    when = t.datetime(datetime.fromisoformat(entry.text), services.config.timezone, "short")
-    return kinds[entry.kind].format(when=when)
+    return kinds[kind].format(when=t.datetime(datetime.fromisoformat(text), zone, "short"))
 
 
 def full_name(answers: dict[str, Answer]) -> str:
