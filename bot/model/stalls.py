@@ -1,8 +1,9 @@
 """Stalled pairs: the signals each pair gives, the rules that call a pair stalled, its risk.
 
 Plain data, no Telegram types and no SQL. A pair's `Signals` are a running summary of what its
-check-ins said, updated by the reducers below each time a check-in is answered or missed or a
-person becomes unreachable; storage keeps one row of them per pair, so a scan over every pair
+check-ins and planned meetings said, updated by the reducers below each time a check-in is
+answered or missed, both are asked whether a planned meeting took place, one of them answers,
+or a person becomes unreachable; storage keeps one row of them per pair, so a scan over every pair
 reads one row each and never the journal's history.
 """
 
