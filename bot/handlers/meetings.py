@@ -147,9 +147,7 @@ async def meeting_command(update: Update, context: BotContext) -> None:
 
 def plan_keyboard(t: Translator, pair_id: int) -> InlineKeyboardMarkup:
     """The button that starts planning the pair's next meeting."""
-    return InlineKeyboardMarkup(
-        [[plan_button(t, pair_id)]],
-    )
+    return InlineKeyboardMarkup([[plan_button(t, pair_id)]])
 
 
 def plan_button(t: Translator, pair_id: int) -> InlineKeyboardButton:
@@ -162,10 +160,10 @@ def plan_button(t: Translator, pair_id: int) -> InlineKeyboardButton:
 async def on_plan(press: Press[PlanMeeting]) -> None:
     """Plan a meeting of this pair: only its two sides, only while it is active."""
     pair = await matchmaking.pair_for(press.services, press.data.pair_id, press.participant.id)
-    if pair is None or pair.status is PairStatus.ENDED:
-        raise Refused()
-    if pair.status is not PairStatus.ACTIVE:
+    if pair is not None and pair.status is PairStatus.PAUSED:
         raise Refused(PAUSED)
+    if pair is None or pair.status is not PairStatus.ACTIVE:
+        raise Refused()
     await press.answer()
     await offer(press.update, press.context, pair)
 
