@@ -35,8 +35,6 @@ from storage.meetings import Entry, NewNotice
 # A half-finished planning takes typed answers this long after its last step.
 DRAFT_FRESH = timedelta(hours=6)
 NOTICE_BATCH = 500
-# A message being sent this long is one a crash cut off; a younger one is on its way.
-CUT_OFF_AFTER = timedelta(minutes=1)
 UID_DOMAIN = "mentorbro"
 
 
@@ -256,8 +254,7 @@ def _notices(
 
 
 async def notices_due(services: Services) -> list[tuple[Notice, str]]:
-    now = services.clock()
-    return await store.notices_due(services.db, now, now - CUT_OFF_AFTER, NOTICE_BATCH)
+    return await store.notices_due(services.db, services.clock(), services.run_id, NOTICE_BATCH)
 
 
 async def confirmations_of(services: Services, meeting_id: int) -> list[Notice]:
@@ -288,7 +285,11 @@ def action(services: Services, notice: Notice, meeting: Meeting, pair_status: st
 
 
 async def begin_notice(services: Services, notice: Notice) -> bool:
-    return await store.begin_notice(services.db, notice, services.clock())
+    return await store.begin_notice(services.db, notice, services.run_id)
+
+
+async def release(services: Services, notice: Notice) -> None:
+    await store.release_notice(services.db, notice)
 
 
 async def notice_sent(services: Services, notice: Notice, meeting: Meeting) -> None:

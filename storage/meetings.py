@@ -186,18 +186,18 @@ async def starts_after(db: Database, pair_id: int, after: datetime) -> list[date
 
 
 async def notices_due(
-    db: Database, now: datetime, cut_off_before: datetime, limit: int
+    db: Database, now: datetime, run_id: str, limit: int
 ) -> list[tuple[Notice, str]]:
-    """Messages a crash cut off (being sent since before `cut_off_before`; a younger one is
-    still on its way in a chat's handler) and those due now, oldest first, each with its
+    """Messages a crash cut off (being sent by another run of the bot: one this run is sending
+    is on its way, from a chat's handler) and those due now, oldest first, each with its
     pair's status."""
     rows = await db.fetch_all(
         f"SELECT {', '.join('n.' + c.strip() for c in NOTICE_COLUMNS.split(','))}, "
         "p.status AS pair_status FROM meeting_notices n "
         "JOIN meetings m ON m.id = n.meeting_id JOIN pairs p ON p.id = m.pair_id "
-        "WHERE (n.status = 'pending' AND n.pending_at <= ?) "
+        "WHERE (n.status = 'pending' AND n.pending_by IS NOT ?) "
         "OR (n.status = 'due' AND n.due_at <= ?) ORDER BY n.due_at, n.id LIMIT ?",
-        (_utc(cut_off_before), _utc(now), limit),
+        (run_id, _utc(now), limit),
     )
     return [(_notice(row), row["pair_status"]) for row in rows]
 
@@ -217,17 +217,25 @@ async def get_notice(db: Database, notice_id: int) -> Notice | None:
     return _notice(row) if row else None
 
 
-async def begin_notice(db: Database, notice: Notice, now: datetime) -> bool:
-    """Mark a due message as being sent before it is sent; False if it had left `due`."""
+async def begin_notice(db: Database, notice: Notice, run_id: str) -> bool:
+    """Mark a due message as being sent (by this run) before it is sent; a message a crash cut
+    off becomes this run's. False if another handler or job took it meanwhile."""
     async with db.transaction() as conn:
         cursor = await conn.execute(
-            "UPDATE meeting_notices SET status = 'pending', pending_at = ? "
-            "WHERE id = ? AND status = 'due'",
-            (_utc(now), notice.id),
+            "UPDATE meeting_notices SET status = 'pending', pending_by = ? WHERE id = ? "
+            "AND (status = 'due' OR (status = 'pending' AND pending_by IS NOT ?))",
+            (run_id, notice.id, run_id),
         )
-        if cursor.rowcount != 1:
-            return notice.status is NoticeStatus.PENDING
-    return True
+    return cursor.rowcount == 1
+
+
+async def release_notice(db: Database, notice: Notice) -> None:
+    """A send that failed for now (the network, a 400): due again, for the next wave."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE meeting_notices SET status = 'due' WHERE id = ? AND status = 'pending'",
+            (notice.id,),
+        )
 
 
 async def mark_notice_sent(

@@ -586,6 +586,8 @@ async def send_notice(outbox: Outbox, notice: Notice, pair_status: str) -> None:
         sent = await outbox.send(person.chat_id, text, markup)
     if sent.final:
         await meetings.notice_sent(services, notice, meeting)
+    else:
+        await meetings.release(services, notice)
 
 
 def notice_text(

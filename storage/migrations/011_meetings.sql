@@ -31,7 +31,7 @@ CREATE TABLE meeting_notices (
     due_at         TEXT NOT NULL,        -- UTC
     status         TEXT NOT NULL DEFAULT 'due'
                    CHECK (status IN ('due', 'pending', 'sent', 'dropped')),
-    pending_at     TEXT,                 -- when its send began
+    pending_by     TEXT,                 -- the run of the bot that began sending it
     sent_at        TEXT,
     answer         TEXT CHECK (answer IN ('yes', 'no')),
     reason         TEXT CHECK (reason IN ('cancelled', 'moved', 'no_show')),
