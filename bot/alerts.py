@@ -230,6 +230,21 @@ def unreachable_change(side: Side, at: datetime) -> Callable[[Signals], Signals]
     return lambda signals: stalls.unreachable(signals, side, at=at)
 
 
+# -- the signals that planned meetings give ----------------------------------------------------
+
+
+def meeting_asked_change(start: datetime) -> Callable[[Signals], Signals]:
+    """Both were asked whether the meeting planned for `start` took place."""
+    return lambda signals: stalls.meeting_asked(signals, start=start)
+
+
+def meeting_answer_change(side: Side, start: datetime, held: bool) -> Callable[[Signals], Signals]:
+    """`side` said whether the meeting planned for `start` took place."""
+    if held:
+        return lambda signals: stalls.meeting_held(signals, side, start=start)
+    return lambda signals: stalls.meeting_not_held(signals, side, start=start)
+
+
 async def blocked(services: Services, participant_id: int) -> list[int]:
     """Someone blocked the bot: their open pairs' signals say so; those pairs' ids."""
     now = services.clock()

@@ -24,6 +24,7 @@ from bot.handlers import (
     intake,
     journal,
     matching,
+    meetings,
     outcomes,
     pairs,
     privacy,
@@ -42,6 +43,7 @@ from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.jobs import backup, retention
 from bot.jobs.announcements import resume_interrupted
 from bot.jobs.checkin_wave import checkin_wave
+from bot.jobs.meeting_wave import meeting_wave
 from bot.jobs.notices import resend_notices
 from bot.jobs.ops import FIGURES_JOB, WEBHOOK_JOB, check_webhook, refresh_figures
 from bot.jobs.outcome_follow_ups import outcome_follow_ups
@@ -144,6 +146,7 @@ def register_handlers(application: Application) -> None:
             *pairs.HANDLERS,
             *agreement.HANDLERS,
             *checkins.HANDLERS,
+            *meetings.HANDLERS,
             *checkin_pause.HANDLERS,
             *journal.HANDLERS,
             *alerts.HANDLERS,
@@ -170,6 +173,7 @@ def schedule_jobs(application: Application, config: Config, monitor: Monitor) ->
         ("questionnaire-reminders", remind_idle_questionnaires, REMINDER_SCAN_INTERVAL, 60),
         ("pair-deadlines", pair_deadlines, PAIR_SCAN_INTERVAL, 120),
         ("checkin-wave", checkin_wave, CHECKIN_WAVE_INTERVAL, 10),
+        ("meeting-wave", meeting_wave, CHECKIN_WAVE_INTERVAL, 15),
         ("announcements", resume_interrupted, PAIR_SCAN_INTERVAL, 5),
         ("notices", resend_notices, REMINDER_SCAN_INTERVAL, 5),
         ("outcome-follow-ups", outcome_follow_ups, PAIR_SCAN_INTERVAL, 240),

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot import alerts
-from bot.model.checkins import REMIND_AFTER, CheckIn, Window, cadence_days, next_due
+from bot import alerts, meetings
+from bot.model.checkins import (
+    REMIND_AFTER,
+    CheckIn,
+    CheckInStatus,
+    Window,
+    cadence_days,
+    next_due,
+)
 from bot.model.journal import JournalEntry
 from bot.model.pairs import PairStatus, Side
 from bot.model.participants import Participant
@@ -39,7 +46,8 @@ async def to_send(services: Services) -> list[CheckIn]:
 
 
 async def begin_sending(services: Services, check_in: CheckIn) -> bool:
-    """Record a check-in as being sent before it is sent; a paused person's waits instead."""
+    """Record a check-in as being sent before it is sent; a paused person's waits instead, and
+    so does one due within two days before a planned meeting: until after it."""
     until = await store.paused_until(services.db, check_in.participant_id)
     if until is not None and until >= services.clock().date():
         resume = datetime.combine(until + timedelta(days=1), window(services).start)
@@ -49,6 +57,11 @@ async def begin_sending(services: Services, check_in: CheckIn) -> bool:
             window(services).place(resume.replace(tzinfo=services.config.timezone)),
         )
         return False
+    if check_in.status is CheckInStatus.SCHEDULED:
+        after_meeting = await meetings.check_in_waits_until(services, check_in.pair_id)
+        if after_meeting is not None:
+            await store.postpone(services.db, check_in.id, window(services).place(after_meeting))
+            return False
     first = load(check_in.questionnaire).questions[0]
     return await store.begin_sending(
         services.db,

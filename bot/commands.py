@@ -26,6 +26,7 @@ MENTORS = Command("mentors", N_("Ready mentors and how many mentees they take"))
 JOURNAL = Command("journal", N_("Read a pair's journal"))
 NOTE = Command("note", N_("Write a note in a pair's journal"))
 PAUSE = Command("pause", N_("Take a break from the check-ins"))
+MEETING = Command("meeting", N_("Plan, move or cancel your next meeting"))
 NEW_LINK = Command("newlink", N_("Create a recruitment link"))
 LINKS = Command("links", N_("Recruitment links and their results"))
 STALLED = Command("stalled", N_("Pairs that need attention"))
@@ -38,7 +39,7 @@ MY_DATA = Command("mydata", N_("Get a copy of your data"))
 CONSENT = Command("consent", N_("See or withdraw your consent"))
 DELETE = Command("delete", N_("Erase your data"))
 
-EVERYONE = (START, HELP, LANGUAGE, PAUSE, MY_DATA, CONSENT, DELETE)
+EVERYONE = (START, HELP, LANGUAGE, MEETING, PAUSE, MY_DATA, CONSENT, DELETE)
 COORDINATOR_ONLY = (
     MATCH,
     PAIRS,

@@ -71,6 +71,8 @@ class Config:
     checkin_every_days: int = 14
     checkin_window: tuple[time, time] = (time(10), time(18))
     checkin_weekends: bool = False
+    # The times offered as buttons when a pair plans a meeting (any time can be typed).
+    meeting_hours: tuple[time, time] = (time(8), time(20))
     rate_limit_per_second: int = 29
     stall_rules: StallRules = field(default_factory=StallRules)
     stall_scan_minutes: int = 60
@@ -111,6 +113,9 @@ def load_config(env: Mapping[str, str]) -> Config:
         checkin_every_days=_days(env.get("CHECKIN_EVERY_DAYS", "").strip() or "14"),
         checkin_window=_window(env.get("CHECKIN_WINDOW", "").strip() or "10:00-18:00"),
         checkin_weekends=_flag("CHECKIN_WEEKENDS", env.get("CHECKIN_WEEKENDS", "").strip()),
+        meeting_hours=_window(
+            env.get("MEETING_HOURS", "").strip() or "08:00-20:00", "MEETING_HOURS"
+        ),
         # Just under Telegram's 30 a second: at exactly 30 the two clocks' jitter gives 429s,
         # and each 429 stops all sending for a second (bench/checkin_wave.py measured it).
         rate_limit_per_second=_rate(env.get("RATE_LIMIT_PER_SECOND", "").strip() or "29"),
@@ -120,6 +125,7 @@ def load_config(env: Mapping[str, str]) -> Config:
             missed_in_a_row=_count(env, "STALL_MISSED_CHECKINS", 2, 1, 10),
             difficult_in_a_row=_count(env, "STALL_DIFFICULT_IN_A_ROW", 2, 1, 10),
             proposal_days=_count(env, "STALL_PROPOSAL_DAYS", 7, 1, 60),
+            meeting_unconfirmed_days=_count(env, "STALL_MEETING_UNCONFIRMED_DAYS", 3, 1, 30),
         ),
         stall_scan_minutes=_count(env, "STALL_SCAN_EVERY_MINUTES", 60, 1, 1440),
         retention_days=_count(env, "RETENTION_DAYS", 730, 30, 3650),
@@ -233,7 +239,7 @@ def _rate(value: str) -> int:
     return int(value)
 
 
-def _window(value: str) -> tuple[time, time]:
+def _window(value: str, name: str = "CHECKIN_WINDOW") -> tuple[time, time]:
     match = re.match(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$", value)
     try:
         assert match is not None
@@ -242,7 +248,7 @@ def _window(value: str) -> tuple[time, time]:
         assert start < end
     except (AssertionError, ValueError) as error:
         raise ConfigError(
-            f"CHECKIN_WINDOW must be a daytime span like 10:00-18:00; got {value!r}"
+            f"{name} must be a daytime span like 10:00-18:00; got {value!r}"
         ) from error
     return start, end
 

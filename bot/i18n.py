@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    format_time,
+    format_timedelta,
+    get_month_names,
+)
 from babel.numbers import format_decimal
 from babel.support import Translations
 
@@ -90,6 +97,14 @@ class Translator:
         """A rounded span of time: "3 hours", "2 days"."""
         return format_timedelta(value, locale=self.locale)
 
+    def time(self, value: time) -> str:
+        """A time of day, as this language writes it ("17:30", "5:30 PM")."""
+        return format_time(value, "short", locale=self.locale)
+
+    def day(self, value: date) -> str:
+        """A short day with its weekday, for a button ("Sat, Nov 28", "lør. 28. nov.")."""
+        return format_skeleton("MMMEd", value, locale=self.locale)
+
     def isolate(self, text: str) -> str:
         """Wrap a name or other inserted text so it keeps its own direction.
 
@@ -103,6 +118,20 @@ def load_all() -> None:
     """Every language's catalog and locale data, before the first update needs one."""
     for language in SUPPORTED_LANGUAGES:
         translator(language)
+
+
+@cache
+def month_names() -> dict[str, int]:
+    """Every month's name, long and short, in every language the bot speaks (lower case, no
+    trailing dot): the months a person may type in a date."""
+    names: dict[str, int] = {}
+    for language in SUPPORTED_LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                months = get_month_names(width, context, locale=language)
+                for number, name in months.items():
+                    names.setdefault(name.lower().rstrip("."), number)
+    return names
 
 
 @cache

@@ -39,6 +39,9 @@ MAY_STALL = """
         OR json_extract(s.mentee, '$.missed_streak') >= :missed
         OR json_extract(s.mentor, '$.difficult_streak') >= :difficult
         OR json_extract(s.mentee, '$.difficult_streak') >= :difficult
+        OR json_extract(s.mentor, '$.meeting_not_held_at') IS NOT NULL
+        OR json_extract(s.mentee, '$.meeting_not_held_at') IS NOT NULL
+        OR julianday(:now) - julianday(s.meeting_unconfirmed_at) >= :unconfirmed
         OR julianday(:now) - julianday(COALESCE(s.last_meeting_at, p.started_at)) >= CASE
             WHEN p.meetings_per_month > 0
             THEN (:agreed * 30 + p.meetings_per_month - 1) / p.meetings_per_month
@@ -66,6 +69,7 @@ async def scan_rows(
         "difficult": rules.difficult_in_a_row,
         "agreed": rules.agreed_meetings_missed,
         "no_meeting": rules.no_meeting_days,
+        "unconfirmed": rules.meeting_unconfirmed_days,
     }
     if pair_id is not None:
         where += " AND p.id = :pair"
@@ -74,6 +78,7 @@ async def scan_rows(
         "SELECT p.id, p.status, p.proposed_at, p.started_at, p.meetings_per_month, "
         "p.mentor_answer, p.mentee_answer, "
         "s.pair_id AS s_pair, s.last_meeting_at, s.divergent_at, s.meetings, s.mentor, s.mentee, "
+        "s.meeting_unconfirmed_at, "
         "e.id AS e_id, e.reasons, e.opened_at, e.alerted_at, e.taken_by, e.snoozed_until "
         "FROM pairs p LEFT JOIN pair_signals s ON s.pair_id = p.id "
         "LEFT JOIN stall_episodes e ON e.pair_id = p.id AND e.closed_at IS NULL "

@@ -119,6 +119,13 @@ _ERASE_ROWS = (
     "DELETE FROM checkin_pauses WHERE participant_id = ?",
     "DELETE FROM mentor_capacity WHERE participant_id = ?",
     "DELETE FROM agreements WHERE participant_id = ?",
+    "DELETE FROM meeting_drafts WHERE participant_id = ?",
+    # A meeting's place may say where the person lives or works; nothing more goes out about it.
+    "UPDATE meetings SET place = NULL WHERE pair_id IN "
+    "(SELECT id FROM pairs WHERE mentor_id = ?1 OR mentee_id = ?1)",
+    "UPDATE meeting_notices SET status = 'dropped' WHERE status IN ('due', 'pending') "
+    "AND meeting_id IN (SELECT m.id FROM meetings m JOIN pairs p ON p.id = m.pair_id "
+    "WHERE p.mentor_id = ?1 OR p.mentee_id = ?1)",
     # The coordinators' copies of the screening show the name: nothing edits them any more.
     "DELETE FROM review_messages WHERE run_id IN "
     "(SELECT run_id FROM screenings WHERE participant_id = ?)",

@@ -16,7 +16,10 @@ from bot.model.stalls import Met, Rating, SideSignals, Signals, Wish
 from storage.db import Database, parse_time
 
 SignalsChange = Callable[[Signals], Signals]
-SIGNAL_COLUMNS = "pair_id AS s_pair, last_meeting_at, divergent_at, meetings, mentor, mentee"
+SIGNAL_COLUMNS = (
+    "pair_id AS s_pair, last_meeting_at, divergent_at, meetings, mentor, mentee, "
+    "meeting_unconfirmed_at"
+)
 
 
 async def change_signals(db: Database, pair_id: int, change: SignalsChange, now: datetime) -> None:
@@ -36,9 +39,11 @@ async def apply_change(
     changed = change(signals_of(row) if row else Signals(pair_id))
     await conn.execute(
         "INSERT INTO pair_signals (pair_id, last_meeting_at, divergent_at, meetings, mentor, "
-        "mentee, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pair_id) DO UPDATE SET "
+        "mentee, meeting_unconfirmed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (pair_id) DO UPDATE SET "
         "last_meeting_at = excluded.last_meeting_at, divergent_at = excluded.divergent_at, "
         "meetings = excluded.meetings, mentor = excluded.mentor, mentee = excluded.mentee, "
+        "meeting_unconfirmed_at = excluded.meeting_unconfirmed_at, "
         "updated_at = excluded.updated_at",
         (
             pair_id,
@@ -47,6 +52,7 @@ async def apply_change(
             changed.meetings,
             _encode_side(changed.mentor),
             _encode_side(changed.mentee),
+            changed.meeting_unconfirmed_at,
             now,
         ),
     )
@@ -60,6 +66,7 @@ def signals_of(row: aiosqlite.Row) -> Signals:
         meetings=row["meetings"],
         mentor=_decode_side(row["mentor"]),
         mentee=_decode_side(row["mentee"]),
+        meeting_unconfirmed_at=parse_time(row["meeting_unconfirmed_at"]),
     )
 
 

@@ -10,6 +10,7 @@ for the coordinator (an alert at once).
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ from tests.crash_harness import KillPlan, differences, dump, run_programme
 from tests.scenarios import alerts_in, matched, visible
 
 KILLS_PER_RUN = 4
-SEEDS = (11, 12)
+# 20 and 68 each kill twice while a meeting is planned, reminded and asked about.
+SEEDS = (11, 12, 20, 68)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,16 @@ def test_an_undisturbed_run_files_everything_once(undisturbed) -> None:
     assert counts["stall_episodes"] == 1
     assert counts["alert_messages"] == 2  # 21 days without a meeting; the mentor asks for contact
     journal = sorted((row[3], row[4]) for row in expected["journal"])  # role, kind
-    assert journal == [("bot", "stalled"), ("mentee", "checkin"), ("mentor", "checkin")]
+    assert journal == [
+        ("bot", "stalled"),
+        ("mentee", "checkin"),
+        ("mentee", "meeting_not_held"),
+        ("mentor", "checkin"),
+        ("mentor", "meeting_held"),
+        ("mentor", "meeting_planned"),
+    ]
+    notices = Counter((row[4], row[7]) for row in expected["meeting_notices"])  # kind, status
+    assert notices == {("planned", "sent"): 2, ("reminder", "sent"): 2, ("ask", "sent"): 2}
 
 
 @pytest.mark.parametrize("seed", SEEDS)

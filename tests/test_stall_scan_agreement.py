@@ -14,7 +14,7 @@ from bot import alerts
 from bot.config import load_config
 from bot.model import stalls
 from bot.model.pairs import Side
-from bot.model.stalls import Finding, Met, PairState, Rating, Signals, Wish
+from bot.model.stalls import Finding, Met, PairState, Rating, Reason, Signals, Wish
 from bot.services import Services
 from storage import Database, open_database
 from storage import signals as signals_store
@@ -26,7 +26,17 @@ STATUSES = ("proposed", "active", "active", "active", "paused", "ended", "declin
 FREQUENCIES = (None, None, 0, 1, 2, 4)
 MET = (Met.IN_PERSON, Met.ONLINE)
 FINE = (Rating.GOOD, Rating.OK, None)
-TROUBLES = ("none", "quiet", "missing", "difficult", "wish", "unreachable", "diverging")
+TROUBLES = (
+    "none",
+    "quiet",
+    "missing",
+    "difficult",
+    "wish",
+    "unreachable",
+    "diverging",
+    "meeting_not_held",  # one side says a planned meeting did not take place
+    "unconfirmed",  # nobody answered whether a planned meeting took place
+)
 
 
 class Clock:
@@ -81,7 +91,9 @@ def pair_row(state: PairState, mentor: int, mentee: int) -> dict[str, object]:
 
 def history(rng: random.Random, signals: Signals, until: datetime, rounds: int) -> Signals:
     """Weekly check-ins, the last due two days before `until`: both sides meet and are content,
-    but for one trouble (or none) of one side in the last one to three rounds."""
+    but for one trouble (or none) of one side in the last one to three rounds. A planned
+    meeting comes before a round: one side says it did not happen, or both were asked about
+    it (up to eight days before `until`) and nobody answered."""
     trouble, troubled, last = rng.choice(TROUBLES), rng.choice(list(Side)), rng.randint(1, 3)
     for week in range(rounds):
         due = until - timedelta(weeks=rounds - 1 - week, days=2)
@@ -90,10 +102,16 @@ def history(rng: random.Random, signals: Signals, until: datetime, rounds: int) 
             mine = late and side is troubled
             if mine and trouble == "missing":
                 signals = stalls.missed(signals, side, due_at=due)
+            elif mine and trouble == "meeting_not_held":
+                signals = stalls.meeting_not_held(signals, side, start=due - days(rng, 1, 6))
             elif mine and trouble == "unreachable":
                 signals = stalls.unreachable(signals, side, at=due)
             else:
-                quiet = (late and trouble == "quiet") or (mine and trouble == "diverging")
+                if mine and trouble == "unconfirmed":
+                    signals = stalls.meeting_asked(signals, start=due - days(rng, 0, 6))
+                quiet = (late and trouble in ("quiet", "unconfirmed")) or (
+                    mine and trouble == "diverging"
+                )
                 signals = stalls.answered(
                     signals,
                     side,
@@ -172,6 +190,8 @@ async def check_programme(db: Database, rng: random.Random) -> None:
 
     expected = stalled(programme, services)
     assert 50 < len(expected) < PAIRS - 50  # varied: many stall, many do not
+    found = {finding.reason for findings in expected.values() for finding in findings}
+    assert found >= {Reason.MEETING_NOT_HELD, Reason.MEETING_UNCONFIRMED}  # planned meetings too
     sent = await alerts.scan(services)
     assert await open_episodes(services) == expected
     assert sorted(e.pair_id for e in sent) == sorted(expected)

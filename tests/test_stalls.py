@@ -15,6 +15,8 @@ from bot.model.stalls import (
     FALLING_RATING_WEIGHT,
     MEETING_GAP_CAP,
     MEETING_GAP_WEIGHT,
+    MEETING_NOT_HELD_WEIGHT,
+    MEETING_UNCONFIRMED_WEIGHT,
     MISSED_WEIGHT,
     ROUND_TOLERANCE,
     UNREACHABLE_WEIGHT,
@@ -31,6 +33,9 @@ from bot.model.stalls import (
     Wish,
     answered,
     findings,
+    meeting_asked,
+    meeting_held,
+    meeting_not_held,
     missed,
     reachable,
     risk,
@@ -690,3 +695,59 @@ def test_a_paused_pair_scores_only_its_unreachable_sides():
 
     assert result.score == 2 * UNREACHABLE_WEIGHT
     assert [f.reason for f in result.reasons] == [Reason.UNREACHABLE, Reason.UNREACHABLE]
+
+
+# --- planned meetings -------------------------------------------------------------------------
+
+
+def test_a_confirmed_planned_meeting_counts_as_a_meeting_at_its_start():
+    signals = meeting_held(EMPTY, Side.MENTEE, start=day(5))
+    assert (signals.last_meeting_at, signals.meetings) == (day(5), 1)
+    assert reasons(active(), signals, day(20)) == []
+    assert reasons(active(), signals, day(26)) == [(Reason.NO_MEETING, None)]
+
+
+def test_a_meeting_one_side_says_did_not_happen_is_a_finding_until_that_side_meets():
+    signals = meeting_not_held(EMPTY, Side.MENTEE, start=day(5))
+    assert findings(active(), signals, RULES, day(6)) == [
+        Finding(Reason.MEETING_NOT_HELD, Side.MENTEE, day(5))
+    ]
+    assert reasons(paused(), signals, day(6)) == []  # a pause is deliberate
+    assert reasons(active(), meeting_held(signals, Side.MENTOR, start=day(9)), day(10)) == [
+        (Reason.MEETING_NOT_HELD, Side.MENTEE)
+    ]
+    assert reasons(active(), answer(signals, Side.MENTEE, day(12), met=Met.ONLINE), day(13)) == []
+
+
+def test_a_meeting_nobody_confirms_is_a_finding_after_the_configured_days():
+    signals = meeting_asked(EMPTY, start=day(5))
+    assert meeting_asked(signals, start=day(9)).meeting_unconfirmed_at == day(5)  # the oldest
+    assert reasons(active(), signals, day(7.9)) == []
+    assert findings(active(), signals, RULES, day(8)) == [
+        Finding(Reason.MEETING_UNCONFIRMED, None, day(5))
+    ]
+    assert reasons(active(), signals, day(6), replace(RULES, meeting_unconfirmed_days=1)) == [
+        (Reason.MEETING_UNCONFIRMED, None)
+    ]
+
+
+@pytest.mark.parametrize(
+    "confirm",
+    [
+        lambda s: meeting_held(s, Side.MENTOR, start=day(5)),
+        lambda s: meeting_not_held(s, Side.MENTEE, start=day(5)),
+        lambda s: answer(s, Side.MENTEE, day(6), met=Met.IN_PERSON),
+    ],
+)
+def test_any_answer_about_the_meeting_ends_the_wait_for_a_confirmation(confirm):
+    assert confirm(meeting_asked(EMPTY, start=day(5))).meeting_unconfirmed_at is None
+
+
+def test_planned_meetings_that_did_not_happen_weigh_in_the_risk():
+    not_held = meeting_not_held(EMPTY, Side.MENTOR, start=day(1))
+    unconfirmed = meeting_asked(EMPTY, start=day(1))
+    base = risk(active(), EMPTY, RULES, day(2)).score
+    assert risk(active(), not_held, RULES, day(2)).score == base + MEETING_NOT_HELD_WEIGHT
+    assert risk(active(), unconfirmed, RULES, day(2)).score == base
+    later = risk(active(), EMPTY, RULES, day(4)).score
+    assert risk(active(), unconfirmed, RULES, day(4)).score == later + MEETING_UNCONFIRMED_WEIGHT

@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import matchmaking, registration, scopes
 from bot.handlers.callback_data import CallbackData
+from bot.handlers.meetings import plan_button
 from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.texts import first_name, pair_names
 from bot.i18n import Translator, translator
@@ -40,14 +41,16 @@ class Closing(CallbackData, prefix="cl1"):
 
 
 def met_keyboard(t: Translator, pair: Pair) -> InlineKeyboardMarkup:
-    """The button under a new pair's message: press it after the first meeting."""
+    """The buttons under a new pair's message: plan the first meeting, and press "We have met"
+    after it."""
     return InlineKeyboardMarkup(
         [
+            [plan_button(t, pair.id)],
             [
                 InlineKeyboardButton(
                     t.gettext("We have met"), callback_data=AgreementStep(pair.id).pack()
                 )
-            ]
+            ],
         ]
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from html import escape
 from typing import Literal
 
@@ -105,7 +105,10 @@ async def alert_text(
         "<b>" + t.gettext("A pair needs your attention") + "</b>",
         escape(await pair_names(services, pair)),
         "",
-        *("• " + reason_text(t, finding, now) for finding in episode.findings),
+        *(
+            "• " + reason_text(t, finding, now, services.config.timezone)
+            for finding in episode.findings
+        ),
         t.ngettext(
             "Since {date} ({days} day).", "Since {date} ({days} days).", days_between(since, now)
         ).format(
@@ -126,7 +129,7 @@ def days_between(since: datetime, now: datetime) -> int:
     return max((now - since).days, 0)
 
 
-def reason_text(t: Translator, finding: Finding, now: datetime) -> str:
+def reason_text(t: Translator, finding: Finding, now: datetime, zone: tzinfo) -> str:
     """One reason, in words a coordinator reads at a glance."""
     mentor = finding.side is Side.MENTOR
     days = t.number(days_between(finding.since, now))
@@ -176,6 +179,17 @@ def reason_text(t: Translator, finding: Finding, now: datetime) -> str:
             return t.gettext(
                 "Mentor and mentee answered the same check-in very differently: worth a call."
             )
+        case Reason.MEETING_UNCONFIRMED:
+            return t.gettext(
+                "Neither mentor nor mentee confirmed the meeting planned for {date}."
+            ).format(date=t.date(finding.since.astimezone(zone).date()))
+        case Reason.MEETING_NOT_HELD:
+            text = (
+                t.gettext("The mentor says the meeting planned for {date} did not take place.")
+                if mentor
+                else t.gettext("The mentee says the meeting planned for {date} did not take place.")
+            )
+            return text.format(date=t.date(finding.since.astimezone(zone).date()))
 
 
 def keyboard(

@@ -91,7 +91,9 @@ async def stalled_command(update: Update, context: BotContext, participant: Part
         pair = await matchmaking.get(services, episode.pair_id)
         if pair is None:
             continue
-        reasons = " ".join(reason_text(t, f, now) for f in episode.findings)
+        reasons = " ".join(
+            reason_text(t, f, now, services.config.timezone) for f in episode.findings
+        )
         lines.append(f"{t.number(number)}. <b>{escape(await pair_names(services, pair))}</b>")
         lines.append(reasons)
         if episode.taken_by is not None:
@@ -149,7 +151,9 @@ async def digest_text(services: Services, t: Translator, ranked: list[alerts.Ran
             f"{t.number(number)}. <b>{escape(await pair_names(services, pair))}</b> – "
             + t.gettext("risk {score}").format(score=t.number(round(item.risk.score, 1)))
         )
-        lines += ["   " + reason_text(t, f, now) for f in item.risk.reasons]
+        lines += [
+            "   " + reason_text(t, f, now, services.config.timezone) for f in item.risk.reasons
+        ]
     return "\n".join(lines)
 
 

@@ -19,6 +19,7 @@ from bot.handlers.alert_cards import alert_pair
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
+from bot.handlers.meetings import plan_keyboard
 from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.question_widget import Act
 from bot.i18n import Translator, translator
@@ -153,7 +154,11 @@ async def after_answer(update: Update, context: BotContext, check_in: CheckIn) -
         await send_question(context.outbox, check_in)
         return
     t = tr(context.participant)
-    await send(update, t.gettext("Thank you! Your answers are saved for the coordinator."))
+    await send(
+        update,
+        t.gettext("Thank you! Your answers are saved for the coordinator."),
+        plan_keyboard(t, check_in.pair_id),
+    )
     if check_in.answers.get("coordinator") in ("contact", "unsure"):
         await alert_pair(context.outbox, check_in.pair_id)
 

@@ -15,7 +15,16 @@ from telegram.ext import (
 )
 
 from bot import registration
-from bot.handlers import announcements, checkins, intake, journal, pairs, questionnaire, review
+from bot.handlers import (
+    announcements,
+    checkins,
+    intake,
+    journal,
+    meetings,
+    pairs,
+    questionnaire,
+    review,
+)
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.press import NO_LONGER_ACTIVE
@@ -63,6 +72,7 @@ async def route_message(update: Update, context: BotContext) -> None:
         announcements.text_reply,
         pairs.job_reply,
         journal.note_reply,
+        meetings.answer_message,
         checkins.answer_message,
         questionnaire.answer_message,
         intake.introduction_message,

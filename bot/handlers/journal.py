@@ -11,11 +11,12 @@ from typing import Annotated
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, filters
 
-from bot import checkins, matchmaking, outbox, scopes
+from bot import checkins, matchmaking, meetings, outbox, scopes
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import coordinator_reply, send, send_numbered_list, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, pair_in_scope, sender_scope
+from bot.handlers.meetings import planned_meeting_line
 from bot.handlers.press import OUT_OF_SCOPE, Press, Refused, on_press
 from bot.handlers.texts import entry_text, pair_names
 from bot.i18n import Translator
@@ -107,7 +108,11 @@ async def on_journal(press: Press[JournalPage]) -> None:
         page=t.number(page + 1),
         pages=t.number(pages),
     )
-    lines = [f"<b>{header}</b>"] + [entry_text(services, t, entry) for entry in entries]
+    lines = [f"<b>{header}</b>"]
+    meeting = await meetings.upcoming(services, pair_id)
+    if meeting is not None:
+        lines.append(planned_meeting_line(services, t, meeting.starts_at))
+    lines += [entry_text(services, t, entry) for entry in entries]
     if not entries:
         lines.append(t.gettext("Nothing in the journal yet."))
     await press.reply(

@@ -14,7 +14,7 @@ from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.privacy_shared import consent_line, role_label, taking_part, when
 from bot.handlers.review import decided_label
-from bot.handlers.texts import outcome_labels
+from bot.handlers.texts import meeting_entry_text, outcome_labels
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.model.pairs import Outcome
 from bot.model.questionnaire import load
@@ -154,8 +154,9 @@ def _journal(t: Translator, zone: tzinfo, data: MyData) -> list[str]:
                     value = tuple(raw) if isinstance(raw, list) else raw
                     shown = view.display(t, question, value)  # type: ignore[arg-type]
                     lines.append(f"  {t.gettext(question.label)}: {shown}")
-        if entry.text:
-            lines.append(f"  {entry.text}")
+        meeting = meeting_entry_text(t, zone, entry.kind, entry.text)
+        if meeting or entry.text:
+            lines.append(f"  {meeting or entry.text}")
         if entry.voice:
             lines.append("  " + t.gettext("(a voice message)"))
     return lines

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 from typing import Literal
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, filters
 
-from bot import checkins, matchmaking, scopes
+from bot import checkins, matchmaking, meetings, scopes
 from bot.handlers.agreement import tell_both
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import coordinator_reply, send, send_numbered_list, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.handlers.keyboards import one_per_row
+from bot.handlers.meetings import deliver, planned_meeting_line, when_text
 from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.texts import outcome_labels, pair_names
 from bot.i18n import Translator
@@ -86,6 +88,7 @@ async def pairs_command(update: Update, context: BotContext, participant: Partic
         await send(update, t.gettext("There are no active pairs yet."))
         return
     now = services.clock()
+    planned = await meetings.next_meetings(services, [pair.id for pair, _ in found])
     entries = []
     for pair, activity in found:
         names = await pair_names(services, pair)
@@ -96,8 +99,14 @@ async def pairs_command(update: Update, context: BotContext, participant: Partic
         )
         if pair.status is PairStatus.PAUSED and pair.resume_on:
             line += " – " + t.gettext("paused until {date}").format(date=t.date(pair.resume_on))
+        if pair.id in planned:
+            line += " – " + next_meeting_text(services, t, planned[pair.id].starts_at)
         entries.append((line, OpenPair(pair.id).pack()))
     await send_numbered_list(update, t, t.gettext("Pairs"), entries)
+
+
+def next_meeting_text(services: Services, t: Translator, starts_at: datetime) -> str:
+    return t.gettext("next meeting {when}").format(when=when_text(services, t, starts_at))
 
 
 def days_text(t: Translator, days: int) -> str:
@@ -133,6 +142,9 @@ async def pair_card(services: Services, t: Translator, pair: Pair) -> str:
                 pair.meetings_per_month,
             ).format(n=t.number(pair.meetings_per_month), date=t.date(pair.agreed_until))
         )
+    meeting = await meetings.upcoming(services, pair.id)
+    if meeting is not None:
+        lines.append(planned_meeting_line(services, t, meeting.starts_at))
     return "\n".join(lines)
 
 
@@ -258,6 +270,9 @@ async def on_end(press: Press[EndPair]) -> None:
             "The coordinator has ended your mentorship. Thank you for all you have given it!"
         ),
     )
+    cancelled = await meetings.cancel_for_pair(services, pair_id, press.participant.id)
+    if cancelled is not None:
+        await deliver(press.outbox, cancelled)
     if outcome in JOB_OUTCOMES:
         prompt = await press.reply(
             t.gettext(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, tzinfo
 from html import escape
 
 from bot import matchmaking
@@ -74,7 +74,8 @@ def entry_text(services: Services, t: Translator, entry: JournalEntry) -> str:
     paused_until = (
         t.date(date.fromisoformat(entry.text)) if entry.kind == "paused" and entry.text else ""
     )
-    what = kinds.get(entry.kind, entry.kind).format(date=paused_until)
+    meeting = meeting_entry_text(t, services.config.timezone, entry.kind, entry.text)
+    what = meeting or kinds.get(entry.kind, entry.kind).format(date=paused_until)
     head = f"<i>{when}</i> – <b>{who}</b>: {what}"
     details = []
     if entry.kind == "checkin" and entry.answers:
@@ -94,6 +95,27 @@ def entry_text(services: Services, t: Translator, entry: JournalEntry) -> str:
     if entry.private:
         details.append(t.gettext("(private: only coordinators see this)"))
     return "\n".join([head, *details])
+
+
+def meeting_entry_text(t: Translator, zone: tzinfo, kind: str, text: str | None) -> str | None:
+    """What a journal entry about a planned meeting says; None for other entries."""
+    if kind == "meeting_reason":
+        reasons = {
+            "cancelled": t.gettext("the meeting did not happen: it was cancelled"),
+            "moved": t.gettext("the meeting did not happen: it was moved"),
+            "no_show": t.gettext("the meeting did not happen: someone did not come"),
+        }
+        return reasons.get(text or "")
+    kinds = {
+        "meeting_planned": t.gettext("planned a meeting for {when}"),
+        "meeting_moved": t.gettext("moved the meeting to {when}"),
+        "meeting_cancelled": t.gettext("cancelled the meeting of {when}"),
+        "meeting_held": t.gettext("says the meeting of {when} took place"),
+        "meeting_not_held": t.gettext("says the meeting of {when} did not take place"),
+    }
+    if kind not in kinds or not text:
+        return None
+    return kinds[kind].format(when=t.datetime(datetime.fromisoformat(text), zone, "short"))
 
 
 def full_name(answers: dict[str, Answer]) -> str:

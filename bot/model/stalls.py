@@ -1,8 +1,9 @@
 """Stalled pairs: the signals each pair gives, the rules that call a pair stalled, its risk.
 
 Plain data, no Telegram types and no SQL. A pair's `Signals` are a running summary of what its
-check-ins said, updated by the reducers below each time a check-in is answered or missed or a
-person becomes unreachable; storage keeps one row of them per pair, so a scan over every pair
+check-ins and planned meetings said, updated by the reducers below each time a check-in is
+answered or missed, both are asked whether a planned meeting took place, one of them answers,
+or a person becomes unreachable; storage keeps one row of them per pair, so a scan over every pair
 reads one row each and never the journal's history.
 """
 
@@ -27,6 +28,8 @@ class StallRules:
     missed_in_a_row: int = 2
     difficult_in_a_row: int = 2
     proposal_days: int = 7
+    # A planned meeting that neither side confirmed this many days after it took place.
+    meeting_unconfirmed_days: int = 3
 
 
 class Rating(IntEnum):
@@ -57,6 +60,8 @@ class Reason(StrEnum):
     UNREACHABLE = "unreachable"
     PROPOSAL_UNANSWERED = "proposal_unanswered"
     DIVERGENCE = "divergence"
+    MEETING_UNCONFIRMED = "meeting_unconfirmed"
+    MEETING_NOT_HELD = "meeting_not_held"
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class SideSignals:
     round_due: datetime | None = None  # due time of this side's latest answered check-in
     round_met: Met | None = None  # ... and what it said about meeting
     round_rating: Rating | None = None  # ... and about how it goes
+    # The start of a planned meeting this side said did not happen, until they next met.
+    meeting_not_held_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,8 @@ class Signals:
     last_meeting_at: datetime | None = None  # when a side last reported they had met
     meetings: int = 0  # check-in answers that said they met (for the evaluation report)
     divergent_at: datetime | None = None  # set while the latest common round diverges
+    # The start of the oldest planned meeting both were asked about and neither answered.
+    meeting_unconfirmed_at: datetime | None = None
     mentor: SideSignals = field(default_factory=SideSignals)
     mentee: SideSignals = field(default_factory=SideSignals)
 
@@ -152,16 +161,48 @@ def answered(
     )
     result = signals.with_side(side, mine)
     if met in _MET:
-        last = signals.last_meeting_at
-        result = replace(
-            result,
-            last_meeting_at=at if last is None else max(last, at),
-            meetings=signals.meetings + 1,
-        )
+        result = _met(result, side, at)
     other = signals.side(_other(side))
     if other.round_due is not None and abs(other.round_due - due_at) <= ROUND_TOLERANCE:
         result = replace(result, divergent_at=at if _diverge(mine, other) else None)
     return result
+
+
+def _met(signals: Signals, side: Side, at: datetime) -> Signals:
+    """`side` reported a meeting at `at`: one meeting more, and what a planned meeting that
+    did not happen said is answered."""
+    last = signals.last_meeting_at
+    mine = replace(signals.side(side), meeting_not_held_at=None)
+    return replace(
+        signals.with_side(side, mine),
+        last_meeting_at=at if last is None else max(last, at),
+        meetings=signals.meetings + 1,
+        meeting_unconfirmed_at=None,
+    )
+
+
+def meeting_asked(signals: Signals, *, start: datetime) -> Signals:
+    """Both were asked whether the meeting planned for `start` took place; an older meeting
+    still unconfirmed keeps its time."""
+    if signals.meeting_unconfirmed_at is not None:
+        return signals
+    return replace(signals, meeting_unconfirmed_at=start)
+
+
+def meeting_held(signals: Signals, side: Side, *, start: datetime) -> Signals:
+    """`side` says the meeting planned for `start` took place: a meeting, as a check-in's
+    "we met" is."""
+    return _met(signals, side, start)
+
+
+def meeting_not_held(signals: Signals, side: Side, *, start: datetime) -> Signals:
+    """`side` says the meeting planned for `start` did not take place."""
+    mine = signals.side(side)
+    since = mine.meeting_not_held_at or start
+    return replace(
+        signals.with_side(side, replace(mine, meeting_not_held_at=since)),
+        meeting_unconfirmed_at=None,
+    )
 
 
 def missed(signals: Signals, side: Side, *, due_at: datetime) -> Signals:
@@ -263,7 +304,14 @@ def _active_findings(
         found += _side_findings(signals.side(side), side, rules)
     if signals.divergent_at is not None:
         found.append(Finding(Reason.DIVERGENCE, None, signals.divergent_at))
+    unconfirmed = signals.meeting_unconfirmed_at
+    if unconfirmed is not None and now - unconfirmed >= _unconfirmed_after(rules):
+        found.append(Finding(Reason.MEETING_UNCONFIRMED, None, unconfirmed))
     return found
+
+
+def _unconfirmed_after(rules: StallRules) -> timedelta:
+    return timedelta(days=rules.meeting_unconfirmed_days)
 
 
 def _side_findings(mine: SideSignals, side: Side, rules: StallRules) -> list[Finding]:
@@ -274,6 +322,8 @@ def _side_findings(mine: SideSignals, side: Side, rules: StallRules) -> list[Fin
         found.append(Finding(Reason.DIFFICULT, side, mine.difficult_since, mine.difficult_streak))
     if mine.wish is not None and mine.wish_at is not None:
         found.append(Finding(_WISH_REASONS[mine.wish], side, mine.wish_at))
+    if mine.meeting_not_held_at is not None:
+        found.append(Finding(Reason.MEETING_NOT_HELD, side, mine.meeting_not_held_at))
     return found
 
 
@@ -298,7 +348,8 @@ class Risk:
 
 # Risk weights: points per threshold without a meeting (at most MEETING_GAP_CAP of them), per
 # check-in missed in a row, per step a rating fell, per difficult answer in a row; fixed points
-# for a diverging round, a wish per side (unsure weighs more than contact) and an unreachable side.
+# for a diverging round, a wish per side (unsure weighs more than contact), an unreachable side,
+# a side saying a planned meeting did not happen and a planned meeting nobody confirmed.
 MEETING_GAP_CAP = 3.0
 MEETING_GAP_WEIGHT = 1.0
 MISSED_WEIGHT = 1.0
@@ -308,6 +359,8 @@ DIVERGENCE_WEIGHT = 2.0
 UNSURE_WEIGHT = 3.0
 CONTACT_WEIGHT = 1.5
 UNREACHABLE_WEIGHT = 2.0
+MEETING_NOT_HELD_WEIGHT = 1.5
+MEETING_UNCONFIRMED_WEIGHT = 1.0
 _WISH_WEIGHTS = {Wish.UNSURE: UNSURE_WEIGHT, Wish.CONTACT: CONTACT_WEIGHT}
 
 
@@ -324,8 +377,17 @@ def risk(state: PairState, signals: Signals, rules: StallRules, now: datetime) -
             + DIFFICULT_WEIGHT * max(side.difficult_streak for side in sides)
             + (DIVERGENCE_WEIGHT if signals.divergent_at is not None else 0.0)
             + sum(_WISH_WEIGHTS[side.wish] for side in sides if side.wish is not None)
+            + MEETING_NOT_HELD_WEIGHT * sum(side.meeting_not_held_at is not None for side in sides)
+            + _unconfirmed_weight(signals, rules, now)
         )
     return Risk(score, tuple(findings(state, signals, rules, now)))
+
+
+def _unconfirmed_weight(signals: Signals, rules: StallRules, now: datetime) -> float:
+    unconfirmed = signals.meeting_unconfirmed_at
+    if unconfirmed is None or now - unconfirmed < _unconfirmed_after(rules):
+        return 0.0
+    return MEETING_UNCONFIRMED_WEIGHT
 
 
 def _meeting_gap(state: PairState, signals: Signals, rules: StallRules, now: datetime) -> float:
