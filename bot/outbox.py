@@ -66,7 +66,8 @@ class Sent:
 
 
 class Outbox:
-    """The one way out to people: `send`, `to_coordinators`, `edit`, `remove_buttons`."""
+    """The one way out to people: `send`, `send_file`, `to_coordinators`, `edit`,
+    `remove_buttons`."""
 
     def __init__(self, bot: Bot, services: Services, alert_pair: AlertPair) -> None:
         self.bot = bot
@@ -102,6 +103,22 @@ class Outbox:
             return Sent(Delivery.BLOCKED)
         except TelegramError as error:
             log.warning("message to chat %s not sent: %s", chat_id, type(error).__name__)
+            return Sent(Delivery.FAILED)
+        return Sent(Delivery.SENT, message.message_id)
+
+    async def send_file(
+        self, chat_id: int, content: bytes, filename: str, caption: str | None = None
+    ) -> Sent:
+        """A file (a calendar file) to a person's chat, with the same policy as `send`."""
+        try:
+            message = await self.bot.send_document(
+                chat_id, content, filename=filename, caption=caption
+            )
+        except Forbidden:
+            await self.blocked(chat_id)
+            return Sent(Delivery.BLOCKED)
+        except TelegramError as error:
+            log.warning("file to chat %s not sent: %s", chat_id, type(error).__name__)
             return Sent(Delivery.FAILED)
         return Sent(Delivery.SENT, message.message_id)
 

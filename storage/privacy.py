@@ -133,6 +133,13 @@ _ERASE_ROWS = (
     "WHERE run_id IN (SELECT run_id FROM screenings WHERE participant_id = ?)",
     "UPDATE intakes SET coordinators_told_at = COALESCE(coordinators_told_at, submitted_at) "
     "WHERE participant_id = ?",
+    # The mentor course: no invitation, reminder or news for an erased mentor; an attended
+    # seat stays for the report's figures.
+    "DELETE FROM course_invitations WHERE participant_id = ?",
+    "DELETE FROM course_no_fit WHERE participant_id = ?",
+    "UPDATE course_seats SET status = CASE WHEN attended IS NULL THEN 'cancelled' ELSE status END, "
+    "news_told_at = COALESCE(news_told_at, updated_at), "
+    "reminded_at = COALESCE(reminded_at, updated_at) WHERE participant_id = ?",
 )
 
 

@@ -15,7 +15,16 @@ from telegram.ext import (
 )
 
 from bot import registration
-from bot.handlers import announcements, checkins, intake, journal, pairs, questionnaire, review
+from bot.handlers import (
+    announcements,
+    checkins,
+    course,
+    intake,
+    journal,
+    pairs,
+    questionnaire,
+    review,
+)
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.press import NO_LONGER_ACTIVE
@@ -61,6 +70,7 @@ async def route_message(update: Update, context: BotContext) -> None:
     for handle in (
         review.note_reply,
         announcements.text_reply,
+        course.draft_reply,
         pairs.job_reply,
         journal.note_reply,
         checkins.answer_message,
