@@ -83,8 +83,9 @@ async def test_a_session_fills_its_seats_moves_its_waiting_list_and_makes_mentor
     for mentor in (amal, birgitte):
         await mentor.press(SESSION)
         seat = await mentor.wait_for_edit()
-        assert "You have a seat at the mentor course on Monday, November 30, 2026, 5:00\u202fPM" in (
-            visible(seat.text)
+        assert (
+            "You have a seat at the mentor course on Monday, November 30, 2026, 5:00\u202fPM"
+            in (visible(seat.text))
         )
         assert seat.button_texts == ["Cancel my seat"]
     full = chen.last
@@ -216,6 +217,7 @@ async def test_a_typed_date_is_read_in_each_language_and_bad_ones_are_explained(
     languages = await coordinator.next_message()
     await coordinator.press("العربية", message=languages)
     await coordinator.wait_for_edit(languages)
+    assert (await coordinator.next_message()).text == "0 mentors got an invitation."
     (session,) = await rows(bot, "SELECT starts_at, seats, language FROM course_sessions")
     assert tuple(session) == ("2027-01-14T16:00:00+00:00", 12, "ar")
 
@@ -228,9 +230,7 @@ async def test_a_typed_date_is_read_in_each_language_and_bad_ones_are_explained(
     assert (await coordinator.next_message()).text.startswith("Where is it?")
 
 
-async def test_a_deleted_session_tells_its_mentors_and_its_buttons_are_stale(
-    emulator, bot
-) -> None:
+async def test_a_deleted_session_tells_its_mentors_and_its_buttons_are_stale(emulator, bot) -> None:
     coordinator = await coordinator_ready(emulator)
     mentor = await approved_mentor(emulator, coordinator, 9101, "Amal", language="da")
     await create_session(coordinator)
@@ -244,7 +244,9 @@ async def test_a_deleted_session_tells_its_mentors_and_its_buttons_are_stale(
     await coordinator.press("Delete this date", message=card)
     await coordinator.wait_for_edit(card)
     news = await mentor.next_message()
-    assert visible(news.text).startswith("Mentorkurset mandag den 30. november 2026 17.00 er aflyst")
+    assert visible(news.text).startswith(
+        "Mentorkurset mandag den 30. november 2026 17.00 er aflyst"
+    )
 
     await coordinator.press("1")  # the old /course list
     answer = await coordinator.next_callback_answer()
@@ -304,10 +306,8 @@ async def test_a_coordinator_outside_the_mentors_municipality_cannot_mark_attend
         card = await open_first_session(other)
         assert "Amal" not in visible(card.text)
         assert "…and 1 mentor from other municipalities." in card.text
-        session_id, participant_id = (
-            await services_of(running.application).db.fetch_one(
-                "SELECT session_id, participant_id FROM course_seats"
-            )
+        session_id, participant_id = await services_of(running.application).db.fetch_one(
+            "SELECT session_id, participant_id FROM course_seats"
         )
         await other.press_data(card, f"co5:{session_id}:{participant_id}:yes")
         answer = await other.next_callback_answer()

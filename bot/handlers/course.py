@@ -127,7 +127,8 @@ async def course_command(update: Update, context: BotContext, participant: Parti
     """/course: the sessions to come and of the last weeks, each to open; add a date."""
     services, t = context.services, tr(participant)
     sessions = await courses.listed(services)
-    lines = [f"<b>{t.gettext('Mentor course sessions')}</b>"]
+    title = t.gettext("Mentor course sessions")
+    lines = [f"<b>{title}</b>"]
     buttons = []
     for number, session in enumerate(sessions, start=1):
         lines.append(f"{t.number(number)}. {session_line(t, services, session)}")
@@ -257,7 +258,8 @@ async def session_card(
     everyone = await courses.seats(services, session.id)
     scope = await scopes.scope_of(services, coordinator.telegram_user_id)
     inside = await scopes.people_in(services, scope, (seat.participant_id for seat in everyone))
-    lines = [f"<b>{t.gettext('Mentor course')}</b>", session_line(t, services, session)]
+    title = t.gettext("Mentor course")
+    lines = [f"<b>{title}</b>", session_line(t, services, session)]
     rows = []
     begun = session.begun(services.clock())
     for number, seat in enumerate(everyone, start=1):
