@@ -155,6 +155,15 @@ async def test_a_session_fills_its_seats_moves_its_waiting_list_and_makes_mentor
     )
     assert [tuple(row) for row in recorded] == [(9102, 1), (9103, 1)]
 
+    await coordinator.send("/report")
+    report, *_chart_files_and_hint = await coordinator.next_messages(6)
+    report = visible(report.text)
+    assert (
+        "Mentor course\nSessions held: 1\nSeats taken: fewer than 5\n"
+        "Came to the course: fewer than 5\n"
+        "From approval to the course done: not shown: fewer than 5 mentors"
+    ) in report
+
     # The two are matched as any course-done mentor; Amal, without the course, is not.
     await waiting_mentee(emulator, coordinator, 9201)
     await coordinator.send("/match")
