@@ -11,6 +11,7 @@ from bot.model.privacy import (
     Consent,
     ConsentVersion,
     Erasure,
+    ExportedCourseSeat,
     ExportedDecision,
     ExportedEntry,
     ExportedFollowUp,
@@ -315,3 +316,21 @@ async def follow_ups(db: Database, participant_id: int) -> list[ExportedFollowUp
 def _answer(stored: str) -> object:
     value = json.loads(stored)
     return tuple(value) if isinstance(value, list) else value
+
+
+async def course_seats(db: Database, participant_id: int) -> list[ExportedCourseSeat]:
+    rows = await db.fetch_all(
+        "SELECT c.starts_at, c.place, cs.status, cs.attended FROM course_seats cs "
+        "JOIN course_sessions c ON c.id = cs.session_id WHERE cs.participant_id = ? "
+        "ORDER BY c.starts_at",
+        (participant_id,),
+    )
+    return [
+        ExportedCourseSeat(
+            starts_at=parse_time(row["starts_at"]),
+            place=row["place"],
+            status=row["status"],
+            attended=None if row["attended"] is None else bool(row["attended"]),
+        )
+        for row in rows
+    ]

@@ -264,6 +264,16 @@ async def test_a_deleted_session_tells_its_mentors_and_its_buttons_are_stale(emu
     answer = await mentor.next_callback_answer()
     assert answer.text == "Denne knap virker ikke længere."
 
+    # Her copy of her data holds the date she said yes to, and what became of it.
+    await mentor.send("/mydata")
+    copy = (await mentor.next_messages(2))[0]
+    stored = emulator.files.get(copy.document["file_id"])
+    assert stored is not None
+    assert (
+        "Mentorkursus\n============\n30. november 2026 17.00, Rådhuset, Aarhus: afmeldt"
+        in visible(stored.data.decode("utf-8"))
+    )
+
 
 async def test_none_of_the_dates_fit_tells_the_coordinators(emulator, bot) -> None:
     coordinator = await coordinator_ready(emulator)
