@@ -335,3 +335,52 @@ async def test_a_coordinator_outside_the_mentors_municipality_cannot_mark_attend
         assert screening["course_done_at"] is None
     finally:
         await running.stop()
+
+
+async def test_a_mentor_approved_while_dates_are_open_is_invited_at_once_and_once(
+    emulator, bot
+) -> None:
+    coordinator = await coordinator_ready(emulator)
+    await create_session(coordinator)
+    assert (await coordinator.next_message()).text == "0 mentors got an invitation."
+
+    mentor = await submitted_screening(emulator, 9101, "en", {**MENTOR_ANSWERS, "name": "Amal"})
+    await coordinator.press("Approve", message=await coordinator.next_message())
+    approved, invitation = await mentor.next_messages(2)
+    assert approved.text.startswith("Good news: you are approved")
+    assert invitation.button_texts == [SESSION, "None of these dates fit"]
+    await coordinator.next_message()  # "Saved: …", once the mentor has heard
+
+    await bot.run_job("course")
+    assert mentor.last.message_id == invitation.message_id  # not invited twice
+
+
+async def test_what_a_crash_cut_off_is_sent_by_the_course_scan(emulator, bot) -> None:
+    coordinator = await coordinator_ready(emulator)
+    amal = await approved_mentor(emulator, coordinator, 9101, "Amal")
+    chen = await approved_mentor(emulator, coordinator, 9102, "Chen")
+    await create_session(coordinator, seats="1")
+    await coordinator.next_message()
+    for mentor in (amal, chen):
+        await mentor.next_message()
+        await mentor.press(SESSION)
+        await mentor.wait_for_edit()
+    await amal.press("Cancel my seat")
+    await chen.next_message()  # "Good news: a seat … is yours now"
+    await amal.send("/help")  # her chat is handled in order: the cancel has finished
+    await amal.next_message()
+
+    # As if the bot had died after each change and before its message.
+    db = services_of(bot.application).db
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE course_seats SET news_told_at = NULL")
+        await conn.execute("UPDATE course_invitations SET sent_at = NULL")
+    await bot.restart()
+    bot.clock.advance(minutes=2)
+    await bot.run_job("course")
+    moved_up = await chen.next_message()
+    assert moved_up.text.startswith("Good news: a seat at the mentor course")
+    invitation = await amal.next_message()  # she gave up her seat: the dates again
+    assert invitation.text.startswith("You are invited to the mentor course")
+    await bot.run_job("course")
+    assert (amal.last, chen.last) == (invitation, moved_up)
