@@ -8,6 +8,7 @@ from datetime import UTC, timedelta
 
 from bot.calendar_files import CalendarEvent, ics_file
 from bot.i18n import month_numbers
+from bot.model.checkins import Window
 from bot.model.course import (
     ATTENDANCE_DAYS,
     COURSE_LENGTH,
@@ -210,16 +211,17 @@ async def untold_no_fit(services: Services) -> list[tuple[int, int]]:
 
 
 async def reminders_due(services: Services) -> list[Reminder]:
-    """Booked mentors of sessions starting tomorrow (programme time), from the daytime
-    window's opening on; a session is reminded once."""
+    """Booked mentors of sessions starting tomorrow (programme time), in the daytime window
+    of every day of the week (a course is not a check-in); a seat is reminded once."""
     now = services.clock()
-    zone, opening = services.config.timezone, services.config.checkin_window[0]
+    start, end = services.config.checkin_window
+    window = Window(start, end, weekends=True, zone=services.config.timezone)
     due = []
     for seat in await store.unreminded(services.db, now):
         session = await store.get(services.db, seat.session_id)
         if session is None or session.starts_at is None:
             continue
-        if now < reminder_due(session.starts_at, zone, opening):
+        if not reminder_due(session.starts_at, now, window):
             continue
         mentor = await participant_store.by_id(services.db, seat.participant_id)
         if mentor is not None:

@@ -197,7 +197,7 @@ async def sign_up(
             return None
         held = await _seat_in(conn, session_id, participant_id)
         if held is not None and held.status is not SeatStatus.CANCELLED:
-            return SignUp(held, await _position(conn, held), already=True, moved_up=None)
+            return SignUp(held, await _position(conn, held), moved_up=None)
         moved_up = await _leave_other_sessions(conn, session_id, participant_id, now)
         status = SeatStatus.WAITING if session.full else SeatStatus.BOOKED
         await conn.execute(
@@ -210,7 +210,7 @@ async def sign_up(
         )
         seat = await _seat_in(conn, session_id, participant_id)
         assert seat is not None
-        return SignUp(seat, await _position(conn, seat), already=False, moved_up=moved_up)
+        return SignUp(seat, await _position(conn, seat), moved_up=moved_up)
 
 
 async def cancel(

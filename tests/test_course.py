@@ -4,10 +4,16 @@ file, attendance that makes a mentor ready for matching, and the bad input aroun
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from bot.handlers.context import services_of
+from bot.i18n import month_numbers
+from bot.model.checkins import Window
+from bot.model.course import WhenProblem, parse_when, reminder_due
 from tests.conftest import COORDINATOR_ID, SECOND_COORDINATOR, RunningBot, rows
 from tests.scenarios import (
     MENTOR_ANSWERS,
@@ -54,6 +60,50 @@ async def open_first_session(coordinator):
     await coordinator.next_message()
     await coordinator.press("1")
     return await coordinator.next_message()
+
+
+ZONE = ZoneInfo("Europe/Copenhagen")
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("14.1.2027 17:00", datetime(2027, 1, 14, 17, 0, tzinfo=ZONE)),
+        ("14/1/27 17.30", datetime(2027, 1, 14, 17, 30, tzinfo=ZONE)),
+        ("2027-01-14 09:05", datetime(2027, 1, 14, 9, 5, tzinfo=ZONE)),
+        ("January 14, 2027 at 17:30", datetime(2027, 1, 14, 17, 30, tzinfo=ZONE)),
+        ("14. januar kl. 17.00", datetime(2027, 1, 14, 17, 0, tzinfo=ZONE)),
+        ("14 jan. 2027 kl. 17.00", datetime(2027, 1, 14, 17, 0, tzinfo=ZONE)),
+        ("14 يناير ٢٠٢٧ الساعة ١٧:٠٠", datetime(2027, 1, 14, 17, 0, tzinfo=ZONE)),
+        ("١٤/١/٢٠٢٧ ١٧:٠٠", datetime(2027, 1, 14, 17, 0, tzinfo=ZONE)),
+        ("20.11 10:00", datetime(2027, 11, 20, 10, 0, tzinfo=ZONE)),  # no year: the next one
+        ("1.11.2026 17:00", WhenProblem.PAST),
+        ("23.11.2026 10:00", WhenProblem.PAST),  # this very moment
+        ("14.1.2027 24:00", WhenProblem.IMPOSSIBLE_TIME),
+        ("14.1.2027 17:60", WhenProblem.IMPOSSIBLE_TIME),
+        ("29.2.2027 17:00", WhenProblem.IMPOSSIBLE_DATE),
+        ("14.13.2027 17:00", WhenProblem.IMPOSSIBLE_DATE),
+        ("14.1.2027", WhenProblem.NO_TIME),
+        ("tomorrow 17:00", WhenProblem.UNREADABLE),
+        ("14 15 januar 17:00", WhenProblem.UNREADABLE),
+    ],
+)
+def test_a_typed_course_date(typed: str, read: datetime | WhenProblem) -> None:
+    assert parse_when(typed, NOW, ZONE, month_numbers()) == read
+
+
+def test_the_course_reminder_is_due_the_day_before_in_daytime() -> None:
+    window = Window(time(10), time(18), weekends=True, zone=ZONE)
+    course = datetime(2026, 11, 30, 9, 0, tzinfo=ZONE)  # a Monday morning
+    for moment, due in (
+        (datetime(2026, 11, 29, 9, 59, tzinfo=ZONE), False),
+        (datetime(2026, 11, 29, 10, 0, tzinfo=ZONE), True),  # a Sunday: weekends too
+        (datetime(2026, 11, 29, 22, 0, tzinfo=ZONE), False),  # not at night…
+        (datetime(2026, 11, 30, 8, 0, tzinfo=ZONE), False),  # …nor before the window opens
+        (datetime(2026, 11, 30, 9, 30, tzinfo=ZONE), False),  # it has begun
+    ):
+        assert reminder_due(course, moment, window) is due, moment
 
 
 def ics_of(emulator, message) -> Calendar:
@@ -181,14 +231,13 @@ async def test_two_mentors_pressing_for_the_last_seat_get_one_seat_and_one_place
     first = await approved_mentor(emulator, coordinator, 9101, "Amal")
     second = await approved_mentor(emulator, coordinator, 9102, "Birgitte")
     await create_session(coordinator, seats="1")
-    for mentor in (first, second):
-        await mentor.next_message()
+    invitations = [await mentor.next_message() for mentor in (first, second)]
 
-    await asyncio.gather(
-        first.press(SESSION),
-        second.press(SESSION),
-    )
-    answers = [visible((await mentor.wait_for_edit()).text) for mentor in (first, second)]
+    await asyncio.gather(first.press(SESSION), second.press(SESSION))
+    answers = [
+        visible((await mentor.wait_for_edit(invitation)).text)
+        for mentor, invitation in zip((first, second), invitations, strict=True)
+    ]
     assert sum("You have a seat" in answer for answer in answers) == 1
     assert sum("number 1 on the waiting list" in answer for answer in answers) == 1
     seats = await rows(bot, "SELECT status FROM course_seats ORDER BY status")

@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.model.checkins import Window
+
 COURSE_LENGTH = timedelta(hours=3)  # for the calendar file
 MAX_SEATS = 500
 MAX_PLACE = 300
@@ -117,14 +119,15 @@ class SignUp:
 
     seat: Seat
     position: int  # on the waiting list, 1 first; 0 with a seat
-    already: bool  # they had this seat (or place) before the press
     moved_up: int | None  # a mentor who got the seat given up elsewhere by this press
 
 
-def reminder_due(starts_at: datetime, zone: ZoneInfo, opening: time) -> datetime:
-    """The day before the session, at the opening of the daytime window, local time."""
-    local_day = starts_at.astimezone(zone).date() - timedelta(days=1)
-    return datetime.combine(local_day, opening, tzinfo=zone).astimezone(starts_at.tzinfo)
+def reminder_due(starts_at: datetime, now: datetime, window: Window) -> bool:
+    """From the day before the session, at daytime (a bot that was down at night waits for
+    the morning), until it begins."""
+    local_day = starts_at.astimezone(window.zone).date() - timedelta(days=1)
+    due = datetime.combine(local_day, window.start, tzinfo=window.zone)
+    return due <= now < starts_at and window.contains(now)
 
 
 def parse_seats(text: str) -> int | None:
@@ -204,7 +207,3 @@ def clean_place(text: str) -> str | None:
     """A typed place or link, trimmed; None when empty or too long."""
     place = " ".join(text.split())
     return place if 0 < len(place) <= MAX_PLACE else None
-
-
-def days_between(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / 86400
