@@ -154,6 +154,8 @@ async def test_a_session_fills_its_seats_moves_its_waiting_list_and_makes_mentor
     await amal.press("Cancel my seat")
     cancelled = await amal.wait_for_edit()
     assert cancelled.text.startswith("Your place is cancelled.")
+    # Chen took her seat: the date is offered again, as full.
+    assert cancelled.button_texts == [f"{SESSION} · full, waiting list", "None of these dates fit"]
     moved_up = await chen.next_message()
     assert visible(moved_up.text).startswith(
         "Good news: a seat at the mentor course on Monday, November 30, 2026, 5:00\u202fPM is free"

@@ -13,7 +13,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot import courses, notices, registration, scopes
 from bot.handlers.callback_data import CallbackData
-from bot.handlers.common import coordinator_reply, send, tr
+from bot.handlers.common import BUTTONS_PER_ROW, coordinator_reply, send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only
 from bot.handlers.press import Press, Refused, on_press
@@ -49,6 +49,8 @@ class CourseOpen(CallbackData, prefix="co3"):
 
 @dataclass(frozen=True)
 class CourseDelete(CallbackData, prefix="co4"):
+    """Delete a session that has not begun, from its list."""
+
     session_id: int
 
 
@@ -137,7 +139,7 @@ async def course_command(update: Update, context: BotContext, participant: Parti
         )
     if not sessions:
         lines.append(t.gettext("No sessions yet."))
-    rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
+    rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
     rows.append([InlineKeyboardButton(t.gettext("Add a date"), callback_data=CourseAdd().pack())])
     await send(update, "\n".join(lines), InlineKeyboardMarkup(rows))
 
