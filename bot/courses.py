@@ -25,12 +25,10 @@ from bot.model.course import (
 )
 from bot.model.participants import Participant
 from bot.model.screening import DecisionRecord
+from bot.notices import settled_before
 from bot.services import Services
 from storage import courses as store
 from storage import participants as participant_store
-
-# A handler tells its news right after the change; the scan leaves younger rows alone.
-GRACE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -152,6 +150,11 @@ async def cancel(
     return await store.cancel(services.db, session_id, mentor.id, services.clock())
 
 
+async def release_seats(services: Services, mentor: Participant) -> int | None:
+    """The course done elsewhere: the mentor's seats to come are freed; who moved up."""
+    return await store.release_seats(services.db, mentor.id, services.clock())
+
+
 async def awaiting_course(services: Services, mentor: Participant) -> bool:
     return await store.awaiting_course(services.db, mentor.id, services.clock())
 
@@ -192,7 +195,7 @@ async def untold_news(services: Services, *, settled: bool = True) -> list[Untol
     """News a crash cut off (`settled`: older than the grace a handler needs), or all."""
     now = services.clock()
     untold = []
-    for seat, news in await store.untold_news(services.db, now - GRACE if settled else now):
+    for seat, news in await store.untold_news(services.db, settled_before(now) if settled else now):
         mentor = await participant_store.by_id(services.db, seat.participant_id)
         session = await store.get(services.db, seat.session_id)
         if mentor is None or session is None:
@@ -207,7 +210,7 @@ async def news_told(services: Services, session_id: int, participant_id: int) ->
 
 
 async def untold_no_fit(services: Services) -> list[tuple[int, int]]:
-    return await store.untold_no_fit(services.db, services.clock() - GRACE)
+    return await store.untold_no_fit(services.db, settled_before(services.clock()))
 
 
 async def reminders_due(services: Services) -> list[Reminder]:

@@ -198,7 +198,7 @@ async def sign_up(
         held = await _seat_in(conn, session_id, participant_id)
         if held is not None and held.status is not SeatStatus.CANCELLED:
             return SignUp(held, await _position(conn, held), moved_up=None)
-        moved_up = await _leave_other_sessions(conn, session_id, participant_id, now)
+        moved_up = await _leave_other_sessions(conn, participant_id, now, keep=session_id)
         status = SeatStatus.WAITING if session.full else SeatStatus.BOOKED
         await conn.execute(
             "INSERT INTO course_seats (session_id, participant_id, status, queued_at, updated_at) "
@@ -251,20 +251,26 @@ async def _give_up(
 
 
 async def _leave_other_sessions(
-    conn: aiosqlite.Connection, session_id: int, participant_id: int, now: datetime
+    conn: aiosqlite.Connection, participant_id: int, now: datetime, keep: int | None = None
 ) -> int | None:
-    """Give up the seat held in another session to come; the mentor who moved up there."""
+    """Give up the seats held in sessions to come (but `keep`); the mentor who moved up."""
     cursor = await conn.execute(
         "SELECT cs.session_id FROM course_seats cs JOIN course_sessions c ON c.id = cs.session_id "
-        "WHERE cs.participant_id = ? AND cs.session_id != ? AND cs.status IN ('booked', 'waiting') "
-        "AND c.starts_at > ?",
-        (participant_id, session_id, now),
+        "WHERE cs.participant_id = ? AND cs.session_id IS NOT ? "
+        "AND cs.status IN ('booked', 'waiting') AND c.starts_at > ?",
+        (participant_id, keep, now),
     )
     moved_up = None
     for row in await cursor.fetchall():
         _, moved = await _give_up(conn, row["session_id"], participant_id, now)
         moved_up = moved or moved_up
     return moved_up
+
+
+async def release_seats(db: Database, participant_id: int, now: datetime) -> int | None:
+    """A mentor who did the course elsewhere needs no seat: given up; the one who moved up."""
+    async with db.transaction() as conn:
+        return await _leave_other_sessions(conn, participant_id, now)
 
 
 async def _open_session(

@@ -436,3 +436,28 @@ async def test_what_a_crash_cut_off_is_sent_by_the_course_scan(emulator, bot) ->
     assert invitation.text.startswith("You are invited to the mentor course")
     await bot.run_job("course")
     assert (amal.last, chen.last) == (invitation, moved_up)
+
+
+async def test_a_course_done_elsewhere_frees_the_mentors_seat(emulator, bot) -> None:
+    coordinator = await coordinator_ready(emulator)
+    amal = await approved_mentor(emulator, coordinator, 9101, "Amal")
+    chen = await approved_mentor(emulator, coordinator, 9102, "Chen")
+    await create_session(coordinator, seats="1")
+    await coordinator.next_message()
+    for mentor in (amal, chen):
+        await mentor.next_message()
+        await mentor.press(SESSION)
+        await mentor.wait_for_edit()
+
+    # Amal did the course with another programme: the coordinator says so on her screening.
+    review = next(m for m in coordinator.messages if "Name: \u2068Amal" in (m.text or ""))
+    await coordinator.press("Mentor course done", message=review)
+    assert (await amal.next_message()).text.startswith("The coordinator has noted")
+    moved_up = await chen.next_message()
+    assert moved_up.text.startswith("Good news: a seat at the mentor course")
+    seats = await rows(
+        bot,
+        "SELECT p.telegram_user_id, cs.status FROM course_seats cs "
+        "JOIN participants p ON p.id = cs.participant_id ORDER BY p.telegram_user_id",
+    )
+    assert [tuple(row) for row in seats] == [(9101, "cancelled"), (9102, "booked")]

@@ -449,6 +449,13 @@ async def invite_if_due(outbox: Outbox, mentor: Participant) -> None:
             await courses.invited(services, mentor)
 
 
+async def release_seats(outbox: Outbox, mentor: Participant) -> None:
+    """The course done elsewhere: the mentor's seats go to the waiting lists."""
+    moved_up = await courses.release_seats(outbox.services, mentor)
+    if moved_up is not None:
+        await tell_moved_up(outbox, moved_up)
+
+
 def seat_text(t: Translator, services: Services, session: Session, sign_up: SignUp) -> str:
     place = escape(t.isolate(session.place or ""))
     when = when_text(t, services, session)
