@@ -269,6 +269,7 @@ async def test_a_typed_date_is_read_in_each_language_and_bad_ones_are_explained(
     await coordinator.send("14. januar 2027 kl. 17.00", reply_to=prompt)
     place = await coordinator.next_message()
     assert place.text.startswith("Where is it?")
+    await bot.restart()  # what was typed is stored: the draft goes on after a restart
     await coordinator.send("https://meet.example.org/course", reply_to=place)
     seats = await coordinator.next_message()
     await coordinator.send("none", reply_to=seats)
@@ -461,3 +462,19 @@ async def test_a_course_done_elsewhere_frees_the_mentors_seat(emulator, bot) -> 
         "JOIN participants p ON p.id = cs.participant_id ORDER BY p.telegram_user_id",
     )
     assert [tuple(row) for row in seats] == [(9101, "cancelled"), (9102, "booked")]
+
+
+async def test_course_buttons_pressed_by_someone_not_awaiting_the_course_change_nothing(
+    emulator, bot
+) -> None:
+    coordinator = await coordinator_ready(emulator)
+    await create_session(coordinator)
+    await coordinator.next_message()
+    # A mentor whose screening still waits for a decision, with buttons that reached her.
+    mentor = await submitted_screening(emulator, 9101, "en")
+    for data in ("co6:1", "co7", "co8:1"):
+        await mentor.press_data(mentor.last, data)
+        answer = await mentor.next_callback_answer()
+        assert answer.text == "This button is no longer active.", data
+    assert await rows(bot, "SELECT * FROM course_seats") == []
+    assert await rows(bot, "SELECT * FROM course_no_fit") == []
