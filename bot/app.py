@@ -20,6 +20,7 @@ from bot.handlers import (
     checkin_pause,
     checkins,
     coordinator,
+    course,
     fallback,
     intake,
     journal,
@@ -43,6 +44,8 @@ from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.jobs import backup, retention
 from bot.jobs.announcements import resume_interrupted
 from bot.jobs.checkin_wave import checkin_wave
+from bot.jobs.course import JOB_NAME as COURSE_JOB
+from bot.jobs.course import course_scan
 from bot.jobs.meeting_wave import meeting_wave
 from bot.jobs.notices import resend_notices
 from bot.jobs.ops import FIGURES_JOB, WEBHOOK_JOB, check_webhook, refresh_figures
@@ -139,6 +142,7 @@ def register_handlers(application: Application) -> None:
             *start.HANDLERS,
             *coordinator.HANDLERS,
             *review.HANDLERS,
+            *course.HANDLERS,
             *recruitment.HANDLERS,
             *intake.HANDLERS,
             *matching.HANDLERS,
@@ -176,6 +180,7 @@ def schedule_jobs(application: Application, config: Config, monitor: Monitor) ->
         ("meeting-wave", meeting_wave, CHECKIN_WAVE_INTERVAL, 15),
         ("announcements", resume_interrupted, PAIR_SCAN_INTERVAL, 5),
         ("notices", resend_notices, REMINDER_SCAN_INTERVAL, 5),
+        (COURSE_JOB, course_scan, REMINDER_SCAN_INTERVAL, 90),
         ("outcome-follow-ups", outcome_follow_ups, PAIR_SCAN_INTERVAL, 240),
         ("stall-scan", stall_scan, timedelta(minutes=config.stall_scan_minutes), 180),
         (retention.JOB_NAME, retention.retention_sweep, RETENTION_INTERVAL, 300),

@@ -1,38 +1,67 @@
-"""Calendar files (RFC 5545, through icalendar) for planned meetings: one UID per meeting, a
-higher SEQUENCE for each change, METHOD:CANCEL when it is cancelled."""
+"""Calendar files (RFC 5545, through icalendar) for planned meetings and mentor course dates:
+one UID per event, a higher SEQUENCE for each change, METHOD:CANCEL when it is cancelled."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
 from bot.model.meetings import Meeting, MeetingStatus
 
-PRODUCT = "-//Mentorbro//Meetings//EN"
+PRODUCT = "-//Mentorbro//Mentorbro//EN"
 FILENAME = "meeting.ics"
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """What a calendar needs of one event. `uid` is stable for the event, `sequence` grows
+    with each change; `method` is PUBLISH or CANCEL."""
+
+    uid: str
+    sequence: int
+    start: datetime
+    duration: timedelta
+    summary: str
+    location: str | None
+    method: str = "PUBLISH"
+
+
+def ics_file(event: CalendarEvent, zone: ZoneInfo, stamp: datetime) -> bytes:
+    """A VCALENDAR with the one VEVENT; its start and end in the programme's time zone."""
+    cancelled = event.method == "CANCEL"
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("method", event.method)
+    vevent = Event()
+    vevent.add("uid", event.uid)
+    vevent.add("sequence", event.sequence)
+    vevent.add("dtstamp", stamp)
+    vevent.add("dtstart", event.start.astimezone(zone))
+    vevent.add("dtend", (event.start + event.duration).astimezone(zone))
+    vevent.add("summary", event.summary)
+    if event.location:
+        vevent.add("location", event.location)
+    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(vevent)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
 
 
 def meeting_ics(
     meeting: Meeting, *, summary: str, location: str | None, zone: ZoneInfo, now: datetime
 ) -> bytes:
     """The meeting as a calendar file: its start in the programme's time zone, one hour."""
-    cancelled = meeting.status is MeetingStatus.CANCELLED
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT)
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
-    event = Event()
-    event.add("uid", meeting.uid)
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", now)
-    event.add("dtstart", meeting.starts_at.astimezone(zone))
-    event.add("dtend", meeting.ends_at.astimezone(zone))
-    event.add("summary", summary)
-    if location:
-        event.add("location", location)
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    event = CalendarEvent(
+        uid=meeting.uid,
+        sequence=meeting.sequence,
+        start=meeting.starts_at,
+        duration=meeting.ends_at - meeting.starts_at,
+        summary=summary,
+        location=location,
+        method="CANCEL" if meeting.status is MeetingStatus.CANCELLED else "PUBLISH",
+    )
+    return ics_file(event, zone, now)

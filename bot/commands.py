@@ -34,6 +34,7 @@ REPORT = Command("report", N_("The programme's results"))
 ANNOUNCE = Command("announce", N_("Send an announcement to a group"))
 SCOPE = Command("scope", N_("Which municipalities each coordinator works for"))
 STATUS = Command("status", N_("Whether the bot, its backups and check-ins work"))
+COURSE = Command("course", N_("Mentor course dates, seats and attendance"))
 
 MY_DATA = Command("mydata", N_("Get a copy of your data"))
 CONSENT = Command("consent", N_("See or withdraw your consent"))
@@ -48,6 +49,7 @@ COORDINATOR_ONLY = (
     NOTE,
     MENTORS,
     PENDING,
+    COURSE,
     INVITE,
     PARTICIPANTS,
     REPORT,

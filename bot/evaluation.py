@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.model.evaluation import (
+    CourseFigures,
     Report,
     ReportFilter,
     answer_rates,
@@ -74,6 +75,10 @@ async def build_report(db: Database, report_filter: ReportFilter, now: datetime)
         made_at=now,
         participants=tuple(participant_rows(await store.participant_counts(db, query))),
         screenings=screening_counts(await store.screening_counts(db, query)),
+        course=CourseFigures(
+            **await store.course_totals(db, query),
+            approval_to_course=days(await store.days_to_course(db, query)),
+        ),
         pairs=pair_counts(totals),
         intake_to_match=days(await store.days_to_match(db, query)),
         outcomes=outcomes(await store.outcome_counts(db, query)),

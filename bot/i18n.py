@@ -14,6 +14,7 @@ from babel.dates import (
     format_skeleton,
     format_time,
     format_timedelta,
+    get_datetime_format,
     get_month_names,
 )
 from babel.numbers import format_decimal
@@ -105,6 +106,15 @@ class Translator:
         """A short day with its weekday, for a button ("Sat, Nov 28", "lør. 28. nov.")."""
         return format_skeleton("MMMEd", value, locale=self.locale)
 
+    def moment(self, value: datetime, zone: tzinfo, form: str = "full") -> str:
+        """A day and a time of day, in `zone`: "Thursday, January 14, 2027, 5:00 PM"."""
+        local = value.astimezone(zone)
+        day = format_date(local.date(), form, locale=self.locale)
+        hour = format_time(local, "short", locale=self.locale)
+        # The locale's own way of joining a day and a time ("{1}, {0}", "{1} 'kl'. {0}").
+        joined = get_datetime_format(form, locale=self.locale).replace("'", "")
+        return joined.format(hour, day)
+
     def isolate(self, text: str) -> str:
         """Wrap a name or other inserted text so it keeps its own direction.
 
@@ -112,6 +122,19 @@ class Translator:
         words around it in Telegram's bidirectional layout.
         """
         return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
+
+
+@cache
+def month_numbers() -> dict[str, int]:
+    """Month names and abbreviations of every language the bot speaks (casefolded, without a
+    final dot), to 1-12: "januar", "jan", "january", "يناير"…, for dates people type."""
+    names: dict[str, int] = {}
+    for language in SUPPORTED_LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, language).items():
+                    names[name.casefold().strip(".")] = number
+    return names
 
 
 def load_all() -> None:

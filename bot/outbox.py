@@ -111,7 +111,7 @@ class Outbox:
         chat_id: int,
         content: bytes,
         filename: str,
-        caption: str,
+        caption: str | None = None,
         markup: ReplyMarkup | None = None,
         *,
         if_blocked: Callable[[], Awaitable[None]] | None = None,

@@ -12,6 +12,7 @@ from bot.model.privacy import (
     Consent,
     ConsentVersion,
     Erasure,
+    ExportedCourseSeat,
     ExportedDecision,
     ExportedEntry,
     ExportedFollowUp,
@@ -34,10 +35,11 @@ class MyData:
 
     Included: their profile, questionnaire answers, consents, the coordinators' decisions and
     notes on their screening, their pairs, their own journal entries, the coordinators' notes on
-    their pairs and their follow-up answers. Notes a coordinator writes about a person are that
-    person's data too (an assessment of them), so they are part of the copy. Left out: what the
-    other side of a pair wrote (the other person's data; their private "I feel unsure" was
-    promised to reach only the coordinators, art. 15(4)) and the bot's own events.
+    their pairs, their follow-up answers and their mentor course dates. Notes a coordinator
+    writes about a person are that person's data too (an assessment of them), so they are part
+    of the copy. Left out: what the other side of a pair wrote (the other person's data; their
+    private "I feel unsure" was promised to reach only the coordinators, art. 15(4)) and the
+    bot's own events.
     """
 
     participant: Participant
@@ -48,6 +50,7 @@ class MyData:
     pairs: list[ExportedPair]
     journal: list[ExportedEntry]
     follow_ups: list[ExportedFollowUp] = field(default_factory=list)
+    course_seats: list[ExportedCourseSeat] = field(default_factory=list)
 
 
 def consent_version(questionnaire: str, question: Question) -> ConsentVersion:
@@ -100,4 +103,5 @@ async def my_data(services: Services, participant: Participant) -> MyData:
         pairs=await store.pairs(db, person),
         journal=await store.journal(db, person),
         follow_ups=await store.follow_ups(db, person),
+        course_seats=await store.course_seats(db, person),
     )

@@ -168,6 +168,44 @@ async def screening_counts(db: Database, query: ReportQuery) -> list[tuple[str, 
     return [(row["status"], bool(row["course_done"]), row["n"]) for row in rows]
 
 
+async def course_totals(db: Database, query: ReportQuery) -> dict[str, int]:
+    """The mentor course sessions that began in the period (published, not deleted): how
+    many, the seats taken on them and the mentors who came, of the query's mentors."""
+    q = _Params()
+    first, after = _period(q, query)
+    mentor = _mentor_chosen(q, query, "cs.participant_id")
+    row = await db.fetch_one(
+        "SELECT COUNT(DISTINCT c.id) AS sessions, "
+        f"COUNT(cs.participant_id) FILTER (WHERE cs.status = 'booked' AND {mentor}) "
+        "  AS seats_taken, "
+        f"COUNT(cs.participant_id) FILTER (WHERE cs.attended = 1 AND {mentor}) AS attended "
+        "FROM course_sessions c LEFT JOIN course_seats cs ON cs.session_id = c.id "
+        "WHERE c.published_at IS NOT NULL AND c.deleted_at IS NULL "
+        f"AND {_during('c.starts_at', first, after)}",
+        q.values,
+    )
+    assert row is not None
+    return dict(row)
+
+
+async def days_to_course(db: Database, query: ReportQuery) -> list[tuple[int, int]]:
+    """(days, mentors): whole days from a screening's approval to its course done, for
+    courses done in the period (at a session or elsewhere)."""
+    q = _Params()
+    first, after = _period(q, query)
+    rows = await db.fetch_all(
+        "SELECT CAST(julianday(s.course_done_at) - julianday(("
+        "  SELECT MIN(decided_at) FROM screening_decisions "
+        "  WHERE run_id = s.run_id AND decision = 'approved'"
+        ")) AS INTEGER) AS days, COUNT(*) AS n FROM screenings s "
+        f"WHERE {_during('s.course_done_at', first, after)} "
+        f"AND {_mentor_chosen(q, query, 's.participant_id')} GROUP BY days "
+        "HAVING days IS NOT NULL",
+        q.values,
+    )
+    return [(row["days"], row["n"]) for row in rows]
+
+
 async def pair_totals(db: Database, query: ReportQuery) -> dict[str, float]:
     """The pairs of the query's mentees, counted in one pass.
 

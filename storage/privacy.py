@@ -11,6 +11,7 @@ from bot.model.privacy import (
     Consent,
     ConsentVersion,
     Erasure,
+    ExportedCourseSeat,
     ExportedDecision,
     ExportedEntry,
     ExportedFollowUp,
@@ -140,6 +141,13 @@ _ERASE_ROWS = (
     "WHERE run_id IN (SELECT run_id FROM screenings WHERE participant_id = ?)",
     "UPDATE intakes SET coordinators_told_at = COALESCE(coordinators_told_at, submitted_at) "
     "WHERE participant_id = ?",
+    # The mentor course: no invitation, reminder or news for an erased mentor; an attended
+    # seat stays for the report's figures.
+    "DELETE FROM course_invitations WHERE participant_id = ?",
+    "DELETE FROM course_no_fit WHERE participant_id = ?",
+    "UPDATE course_seats SET status = CASE WHEN attended IS NULL THEN 'cancelled' ELSE status END, "
+    "news_told_at = COALESCE(news_told_at, updated_at), "
+    "reminded_at = COALESCE(reminded_at, updated_at) WHERE participant_id = ?",
 )
 
 
@@ -315,3 +323,21 @@ async def follow_ups(db: Database, participant_id: int) -> list[ExportedFollowUp
 def _answer(stored: str) -> object:
     value = json.loads(stored)
     return tuple(value) if isinstance(value, list) else value
+
+
+async def course_seats(db: Database, participant_id: int) -> list[ExportedCourseSeat]:
+    rows = await db.fetch_all(
+        "SELECT c.starts_at, c.place, cs.status, cs.attended FROM course_seats cs "
+        "JOIN course_sessions c ON c.id = cs.session_id WHERE cs.participant_id = ? "
+        "ORDER BY c.starts_at",
+        (participant_id,),
+    )
+    return [
+        ExportedCourseSeat(
+            starts_at=parse_time(row["starts_at"]),
+            place=row["place"],
+            status=row["status"],
+            attended=None if row["attended"] is None else bool(row["attended"]),
+        )
+        for row in rows
+    ]

@@ -83,7 +83,7 @@ async def decide(
         )
         row = await cursor.fetchone()
     assert row is not None
-    return _decision(row)
+    return decision_record(row)
 
 
 async def decisions(db: Database, run_id: int) -> list[DecisionRecord]:
@@ -91,7 +91,7 @@ async def decisions(db: Database, run_id: int) -> list[DecisionRecord]:
         f"SELECT {DECISION_COLUMNS} FROM screening_decisions WHERE run_id = ? ORDER BY id",
         (run_id,),
     )
-    return [_decision(row) for row in rows]
+    return [decision_record(row) for row in rows]
 
 
 async def set_note_prompt(db: Database, decision_id: int, message_id: int) -> None:
@@ -114,7 +114,7 @@ async def add_note(
             (note, coordinator_id, prompt_message_id),
         )
         row = await cursor.fetchone()
-    return _decision(row) if row else None
+    return decision_record(row) if row else None
 
 
 async def add_review_message(db: Database, run_id: int, chat_id: int, message_id: int) -> None:
@@ -163,7 +163,7 @@ def _screening(row: aiosqlite.Row) -> Screening:
     )
 
 
-def _decision(row: aiosqlite.Row) -> DecisionRecord:
+def decision_record(row: aiosqlite.Row) -> DecisionRecord:
     return DecisionRecord(
         id=row["id"],
         run_id=row["run_id"],
@@ -201,7 +201,7 @@ async def untold_decisions(db: Database, decided_before: datetime) -> list[Decis
         "WHERE mentor_told_at IS NULL AND decided_at < ? ORDER BY id",
         (decided_before,),
     )
-    return [_decision(row) for row in rows]
+    return [decision_record(row) for row in rows]
 
 
 async def mark_mentor_told(db: Database, decision_id: int, now: datetime) -> None:

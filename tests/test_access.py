@@ -76,6 +76,11 @@ COORDINATOR_BUTTONS = (
     "an2:mentees:one",
     "an3:{announcement}:send",
     "an3:{announcement}:cancel",
+    "co1",
+    "co2:1:da",
+    "co3:1",
+    "co4:1",
+    "co5:1:{mentor}:yes",
 )
 
 

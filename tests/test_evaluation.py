@@ -17,7 +17,7 @@ from bot.evaluation import build_report
 from bot.exports import write_exports
 from bot.handlers.report_view import render
 from bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
-from bot.model.evaluation import ReportFilter, median, share, shown
+from bot.model.evaluation import CourseFigures, Days, ReportFilter, median, share, shown
 from bot.model.participants import Role
 from bot.model.questionnaire import load
 from storage import Database
@@ -64,6 +64,10 @@ async def test_whole_programme(programme: Database) -> None:
     assert (s.submitted, s.waiting, s.interview, s.approved, s.course_done, s.rejected) == (
         7, 0, 1, 5, 5, 1,
     )  # fmt: skip
+    # The five took the course elsewhere ("Mentor course done"), the day they were approved.
+    assert report.course == CourseFigures(
+        sessions=0, seats_taken=0, attended=0, approval_to_course=Days(0, 5)
+    )
     p = report.pairs
     # 12 proposals: 9 started, 1 declined, 1 lapsed, 1 waiting; m8 and m9 still running
     assert (p.proposed, p.declined, p.lapsed, p.waiting) == (12, 1, 1, 1)

@@ -7,7 +7,7 @@ import html
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +23,13 @@ from sandbox.web.labels import clock_line
 from sandbox.web.server import create_app
 from sandbox.web.session import Sandbox
 from sandbox.web.settings import SandboxSettings, load_settings
-from tests.scenarios import MENTEE_ANSWERS, MENTOR_ANSWERS, ROLE_BUTTONS, question_in
+from tests.scenarios import (
+    MENTEE_ANSWERS,
+    MENTOR_ANSWERS,
+    ROLE_BUTTONS,
+    question_in,
+    submitted_screening,
+)
 
 try:
     from playwright.async_api import Locator, Page, async_playwright, expect
@@ -292,6 +298,35 @@ async def test_fast_forward_moves_the_clock_and_runs_the_scans(client: TestClien
     for days in (0, 32, "a week", None):
         assert (await post(client, "/api/fast-forward", {"days": days}, 400))["error"]
     await socket.close()
+
+
+async def test_fast_forward_brings_the_mentor_course_reminder_the_day_before(
+    client: TestClient, sandbox: Sandbox
+) -> None:
+    await post(client, "/api/people", {"name": "Amal", "language": "en"}, 201)
+    coordinator = sandbox.user(COORDINATOR)
+    await coordinator.send("/start")
+    await coordinator.next_message()
+    mentor = await submitted_screening(sandbox.emulator, MENTOR)
+    await coordinator.press("Approve", message=await coordinator.next_message())
+    await coordinator.next_message()  # "Saved: …"
+    # The sandbox's clock is the real one: a course the day after tomorrow, at 17:00.
+    zone = ZoneInfo("Europe/Copenhagen")
+    day = (datetime.now(UTC).astimezone(zone) + timedelta(days=2)).date()
+    await coordinator.send("/course")
+    await coordinator.next_message()
+    await coordinator.press("Add a date")
+    for answer in (f"{day.day}.{day.month}.{day.year} 17:00", "Online", "10"):
+        await coordinator.send(answer, reply_to=await coordinator.next_message())
+    await coordinator.press("English", message=await coordinator.next_message())
+    invitation = (await mentor.next_messages(2))[-1]
+    await mentor.press(invitation.button_texts[0], message=invitation)
+    await mentor.wait_for_edit(invitation)
+
+    await post(client, "/api/fast-forward", {"days": 1})
+    reminder, calendar_file = await mentor.next_messages(2)
+    assert reminder.text.startswith("Reminder: the mentor course is tomorrow")
+    assert calendar_file.document["file_name"] == "mentor-course.ics"
 
 
 async def test_reset_starts_over_with_an_empty_database(

@@ -18,6 +18,7 @@ from bot import registration
 from bot.handlers import (
     announcements,
     checkins,
+    course,
     intake,
     journal,
     meetings,
@@ -70,6 +71,7 @@ async def route_message(update: Update, context: BotContext) -> None:
     for handle in (
         review.note_reply,
         announcements.text_reply,
+        course.draft_reply,
         pairs.job_reply,
         journal.note_reply,
         meetings.answer_message,

@@ -58,6 +58,7 @@ def export_text(t: Translator, zone: tzinfo, data: MyData) -> str:
         _consents(t, zone, data),
         *(_run(t, zone, run) for run in data.runs),
         _decisions(t, zone, data),
+        _course(t, zone, data),
         _pairs(t, zone, data),
         _journal(t, zone, data),
         _follow_ups(t, zone, data),
@@ -109,6 +110,23 @@ def _decisions(t: Translator, zone: tzinfo, data: MyData) -> list[str]:
         )
         if decision.note:
             lines.append(t.gettext("Note: {note}").format(note=decision.note))
+    return lines
+
+
+def _course(t: Translator, zone: tzinfo, data: MyData) -> list[str]:
+    if not data.course_seats:
+        return []
+    statuses = {
+        "booked": t.gettext("seat"),
+        "waiting": t.gettext("waiting list"),
+        "cancelled": t.gettext("cancelled"),
+    }
+    lines = [_heading(t.gettext("Mentor course"))]
+    for seat in data.course_seats:
+        line = f"{when(t, zone, seat.starts_at)}, {seat.place or ''}: {statuses[seat.status]}"
+        if seat.attended is not None:
+            line += ", " + (t.gettext("came") if seat.attended else t.gettext("did not come"))
+        lines.append(line)
     return lines
 
 

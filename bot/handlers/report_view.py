@@ -35,9 +35,10 @@ def share_text(t: Translator, value: float | None) -> str:
     return t.gettext("fewer than 5") if value is None else format_percent(value, locale=t.locale)
 
 
-def days_text(t: Translator, value: Days) -> str:
+def days_text(t: Translator, value: Days, hidden: str | None = None) -> str:
+    """The median days; `hidden` (default: fewer than 5 pairs) when too few to show."""
     if value.shown is None:
-        return t.gettext("not shown: fewer than 5 pairs")
+        return hidden or t.gettext("not shown: fewer than 5 pairs")
     whole = int(value.shown + 0.5)
     return t.ngettext("{count} day", "{count} days", whole).format(count=t.number(whole))
 
@@ -53,6 +54,7 @@ def render(report: Report, t: Translator) -> str:
         _headline(report, t),
         _participants(report, t),
         _screenings(report, t),
+        _course(report, t),
         _matching(report, t),
         _outcomes(report, t),
         _followups(report, t),
@@ -147,6 +149,24 @@ def _screenings(report: Report, t: Translator) -> str:
     ]
     heading = _bold(escape(t.gettext("Mentor screenings")))
     return "\n".join([heading] + [escape(_line(t, label, n)) for label, n in rows])
+
+
+def _course(report: Report, t: Translator) -> str:
+    c = report.course
+    lines = [
+        _bold(escape(t.gettext("Mentor course"))),
+        escape(t.gettext("Sessions held: {count}").format(count=t.number(c.sessions))),
+        escape(_line(t, t.gettext("Seats taken: {count}"), c.seats_taken)),
+        escape(_line(t, t.gettext("Came to the course: {count}"), c.attended)),
+        escape(
+            t.gettext("From approval to the course done: {time}").format(
+                time=days_text(
+                    t, c.approval_to_course, t.gettext("not shown: fewer than 5 mentors")
+                )
+            )
+        ),
+    ]
+    return "\n".join(lines)
 
 
 def _matching(report: Report, t: Translator) -> str:

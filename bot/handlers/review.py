@@ -14,6 +14,7 @@ from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import coordinator_reply, send, send_numbered_list, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
+from bot.handlers.course import invite_if_due, release_seats
 from bot.handlers.press import Press, Refused, on_press
 from bot.i18n import Translator, translator
 from bot.model.participants import Participant
@@ -214,6 +215,10 @@ async def on_decision(press: Press[ScreeningDecision]) -> None:
     await press.answer(t.gettext("Saved."))
     if (await tell_mentor(press.outbox, outcome.view.mentor, decision)).final:
         await notices.decision_told(services, outcome.taken)
+    if decision is Decision.APPROVED:
+        await invite_if_due(press.outbox, outcome.view.mentor)
+    elif decision is Decision.COURSE_DONE:
+        await release_seats(press.outbox, outcome.view.mentor)
     prompt = await press.reply(
         t.gettext("Saved: {decision}. To add a note, reply to this message with it.").format(
             decision=decided_label(t, decision)

@@ -115,6 +115,17 @@ class Screenings:
 
 
 @dataclass(frozen=True)
+class CourseFigures:
+    """The mentor course in the period: sessions held, their seats taken (mentors booked),
+    the mentors who came, and the days from approval to the course done."""
+
+    sessions: int
+    seats_taken: int
+    attended: int
+    approval_to_course: Days
+
+
+@dataclass(frozen=True)
 class PairCounts:
     proposed: int
     declined: int  # of the proposals
@@ -222,6 +233,7 @@ class Report:
     made_at: datetime
     participants: tuple[RoleCount, ...]
     screenings: Screenings
+    course: CourseFigures
     pairs: PairCounts
     intake_to_match: Days
     outcomes: Outcomes

@@ -87,3 +87,13 @@ class ExportedFollowUp:
     months: int
     answer: str | None
     answered_at: datetime
+
+
+@dataclass(frozen=True)
+class ExportedCourseSeat:
+    """A mentor's yes to a mentor course session: booked, waiting or cancelled; attended."""
+
+    starts_at: datetime
+    place: str | None
+    status: str
+    attended: bool | None

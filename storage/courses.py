@@ -1,0 +1,516 @@
+"""Mentor course sessions, their seats and waiting lists, invitations and attendance."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import aiosqlite
+
+from bot.model.course import News, Seat, SeatStatus, Session, SignUp
+from bot.model.screening import DecisionRecord
+from storage.db import Database, parse_time
+from storage.screenings import DECISION_COLUMNS, decision_record
+
+SESSION_COLUMNS = (
+    "c.id, c.starts_at, c.place, c.seats, c.language, c.created_by, c.published_at, "
+    "c.deleted_at, "
+    "(SELECT COUNT(*) FROM course_seats WHERE session_id = c.id AND status = 'booked') "
+    "AS booked, "
+    "(SELECT COUNT(*) FROM course_seats WHERE session_id = c.id AND status = 'waiting') "
+    "AS waiting"
+)
+SEAT_COLUMNS = "cs.session_id, cs.participant_id, cs.status, cs.queued_at, cs.attended"
+# The mentor's name, from their latest screening's answers.
+MENTOR_NAME = (
+    "(SELECT a.value FROM screenings s JOIN answers a ON a.run_id = s.run_id "
+    " AND a.question_id = 'name' WHERE s.participant_id = cs.participant_id "
+    " ORDER BY s.run_id DESC LIMIT 1) AS name"
+)
+# Approved mentors, reachable and not erased, whose latest screening has no course done and
+# who hold no seat (nor a place on a waiting list) for a session still to come.
+AWAITING_COURSE = (
+    "SELECT p.id FROM participants p JOIN screenings s ON s.participant_id = p.id "
+    "WHERE p.role = 'mentor' AND p.status = 'active' AND p.erased_at IS NULL "
+    "AND s.status = 'approved' AND s.course_done_at IS NULL "
+    "AND s.run_id = (SELECT MAX(run_id) FROM screenings WHERE participant_id = p.id) "
+    "AND NOT EXISTS (SELECT 1 FROM course_seats cs JOIN course_sessions c ON c.id = cs.session_id "
+    "  WHERE cs.participant_id = p.id AND cs.status IN ('booked', 'waiting') "
+    "  AND c.deleted_at IS NULL AND c.starts_at > :now)"
+)
+OPEN = "c.published_at IS NOT NULL AND c.deleted_at IS NULL AND c.starts_at > :now"
+
+
+# -- a coordinator writes a session ----------------------------------------------------------
+
+
+async def create_draft(db: Database, coordinator_id: int, now: datetime) -> Session:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO course_sessions (created_by, created_at) VALUES (?, ?) RETURNING id",
+            (coordinator_id, now),
+        )
+        row = await cursor.fetchone()
+    assert row is not None
+    session = await get(db, row["id"])
+    assert session is not None
+    return session
+
+
+async def set_prompt(db: Database, session_id: int, message_id: int) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE course_sessions SET prompt_message_id = ? WHERE id = ?",
+            (message_id, session_id),
+        )
+
+
+async def prompted_draft(db: Database, coordinator_id: int, message_id: int) -> Session | None:
+    """The draft whose question this coordinator replied to."""
+    row = await db.fetch_one(
+        f"SELECT {SESSION_COLUMNS} FROM course_sessions c WHERE c.created_by = ? "
+        "AND c.prompt_message_id = ? AND c.published_at IS NULL AND c.deleted_at IS NULL",
+        (coordinator_id, message_id),
+    )
+    return _session(row) if row else None
+
+
+async def fill(db: Database, session_id: int, column: str, value: object) -> None:
+    """One detail of a draft: starts_at, place or seats."""
+    if column not in ("starts_at", "place", "seats"):
+        raise ValueError(column)
+    async with db.transaction() as conn:
+        await conn.execute(
+            f"UPDATE course_sessions SET {column} = ? WHERE id = ? AND published_at IS NULL",
+            (value, session_id),
+        )
+
+
+async def publish(db: Database, session_id: int, language: str, now: datetime) -> bool:
+    """The last detail, the language: the session is open, and every mentor awaiting the
+    course is owed an invitation, together. False when it was published or deleted already,
+    or has begun meanwhile."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE course_sessions SET language = ?, published_at = ?, prompt_message_id = NULL "
+            "WHERE id = ? AND published_at IS NULL AND deleted_at IS NULL "
+            "AND starts_at > ? AND place IS NOT NULL AND seats IS NOT NULL",
+            (language, now, session_id, now),
+        )
+        if cursor.rowcount != 1:
+            return False
+        await _owe_invitations(conn, now)
+    return True
+
+
+async def delete(db: Database, session_id: int, now: datetime) -> list[int] | None:
+    """Delete a session not yet begun; its mentors are owed the news. The mentors who held a
+    seat or a place on its list; None when it is gone already or has begun."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE course_sessions SET deleted_at = ? "
+            "WHERE id = ? AND deleted_at IS NULL AND (starts_at IS NULL OR starts_at > ?)",
+            (now, session_id, now),
+        )
+        if cursor.rowcount != 1:
+            return None
+        cursor = await conn.execute(
+            "UPDATE course_seats SET status = 'cancelled', news = 'session_deleted', "
+            "news_told_at = NULL, updated_at = ? "
+            "WHERE session_id = ? AND status IN ('booked', 'waiting') RETURNING participant_id",
+            (now, session_id),
+        )
+        return [row["participant_id"] for row in await cursor.fetchall()]
+
+
+# -- reading sessions ------------------------------------------------------------------------
+
+
+async def get(db: Database, session_id: int) -> Session | None:
+    row = await db.fetch_one(
+        f"SELECT {SESSION_COLUMNS} FROM course_sessions c WHERE c.id = ?", (session_id,)
+    )
+    return _session(row) if row else None
+
+
+async def open_sessions(db: Database, now: datetime) -> list[Session]:
+    """Sessions mentors can still choose, soonest first."""
+    rows = await db.fetch_all(
+        f"SELECT {SESSION_COLUMNS} FROM course_sessions c WHERE {OPEN} ORDER BY c.starts_at, c.id",
+        {"now": now},
+    )
+    return [_session(row) for row in rows]
+
+
+async def listed(db: Database, since: datetime) -> list[Session]:
+    """Published sessions from `since` on (recent ones, for attendance), soonest first."""
+    rows = await db.fetch_all(
+        f"SELECT {SESSION_COLUMNS} FROM course_sessions c WHERE c.published_at IS NOT NULL "
+        "AND c.deleted_at IS NULL AND c.starts_at >= ? ORDER BY c.starts_at, c.id",
+        (since,),
+    )
+    return [_session(row) for row in rows]
+
+
+async def seats(db: Database, session_id: int) -> list[Seat]:
+    """Who said yes to the session: seats, then the waiting list in its order."""
+    rows = await db.fetch_all(
+        f"SELECT {SEAT_COLUMNS}, {MENTOR_NAME} FROM course_seats cs "
+        "WHERE cs.session_id = ? AND cs.status IN ('booked', 'waiting') "
+        "ORDER BY cs.status = 'waiting', cs.queued_at, cs.participant_id",
+        (session_id,),
+    )
+    return [_seat(row) for row in rows]
+
+
+async def seat(db: Database, session_id: int, participant_id: int) -> Seat | None:
+    row = await db.fetch_one(
+        f"SELECT {SEAT_COLUMNS}, {MENTOR_NAME} FROM course_seats cs "
+        "WHERE cs.session_id = ? AND cs.participant_id = ?",
+        (session_id, participant_id),
+    )
+    return _seat(row) if row else None
+
+
+async def awaiting_course(db: Database, participant_id: int, now: datetime) -> bool:
+    """Whether this mentor may take a seat: approved, no course done, no seat to come."""
+    row = await db.fetch_one(
+        f"SELECT 1 FROM ({AWAITING_COURSE}) WHERE id = :participant",
+        {"now": now, "participant": participant_id},
+    )
+    return row is not None
+
+
+# -- a mentor's seat -------------------------------------------------------------------------
+
+
+async def sign_up(
+    db: Database, session_id: int, participant_id: int, now: datetime
+) -> SignUp | None:
+    """Take a seat, or a place on the waiting list when the seats are gone, in one write
+    transaction: of two mentors pressing for the last seat, one gets it. A seat the mentor
+    holds in another session to come is given up (and moves its waiting list up). None when
+    the session is not open or the mentor not approved, or already through the course."""
+    async with db.transaction() as conn:
+        session = await _open_session(conn, session_id, now)
+        if session is None or not await _approved_without_course(conn, participant_id):
+            return None
+        held = await _seat_in(conn, session_id, participant_id)
+        if held is not None and held.status is not SeatStatus.CANCELLED:
+            return SignUp(held, await _position(conn, held), moved_up=None)
+        moved_up = await _leave_other_sessions(conn, participant_id, now, keep=session_id)
+        status = SeatStatus.WAITING if session.full else SeatStatus.BOOKED
+        await conn.execute(
+            "INSERT INTO course_seats (session_id, participant_id, status, queued_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, participant_id) DO UPDATE SET "
+            "status = excluded.status, queued_at = excluded.queued_at, "
+            "updated_at = excluded.updated_at, news = NULL, news_told_at = NULL, "
+            "reminded_at = NULL",
+            (session_id, participant_id, status.value, now, now),
+        )
+        seat = await _seat_in(conn, session_id, participant_id)
+        assert seat is not None
+        return SignUp(seat, await _position(conn, seat), moved_up=moved_up)
+
+
+async def cancel(
+    db: Database, session_id: int, participant_id: int, now: datetime
+) -> tuple[bool, int | None]:
+    """Give up a seat (or a place on the list) of a session to come: (done, the mentor who
+    moved up into the freed seat, if any)."""
+    async with db.transaction() as conn:
+        if await _open_session(conn, session_id, now) is None:
+            return False, None
+        return await _give_up(conn, session_id, participant_id, now)
+
+
+async def _give_up(
+    conn: aiosqlite.Connection, session_id: int, participant_id: int, now: datetime
+) -> tuple[bool, int | None]:
+    """Cancel the seat; the first on the waiting list takes a freed seat and is owed the news.
+    (whether there was one to cancel, the mentor who moved up)."""
+    held = await _seat_in(conn, session_id, participant_id)
+    if held is None or held.status is SeatStatus.CANCELLED:
+        return False, None
+    await conn.execute(
+        "UPDATE course_seats SET status = 'cancelled', updated_at = ? "
+        "WHERE session_id = ? AND participant_id = ?",
+        (now, session_id, participant_id),
+    )
+    if held.status is not SeatStatus.BOOKED:
+        return True, None
+    cursor = await conn.execute(
+        "UPDATE course_seats SET status = 'booked', news = 'moved_up', news_told_at = NULL, "
+        "updated_at = ? WHERE session_id = ? AND participant_id = ("
+        "  SELECT participant_id FROM course_seats WHERE session_id = ? AND status = 'waiting' "
+        "  ORDER BY queued_at, participant_id LIMIT 1) RETURNING participant_id",
+        (now, session_id, session_id),
+    )
+    moved = await cursor.fetchone()
+    return True, moved["participant_id"] if moved else None
+
+
+async def _leave_other_sessions(
+    conn: aiosqlite.Connection, participant_id: int, now: datetime, keep: int | None = None
+) -> int | None:
+    """Give up the seats held in sessions to come (but `keep`); the mentor who moved up."""
+    cursor = await conn.execute(
+        "SELECT cs.session_id FROM course_seats cs JOIN course_sessions c ON c.id = cs.session_id "
+        "WHERE cs.participant_id = ? AND cs.session_id IS NOT ? "
+        "AND cs.status IN ('booked', 'waiting') AND c.starts_at > ?",
+        (participant_id, keep, now),
+    )
+    moved_up = None
+    for row in await cursor.fetchall():
+        _, moved = await _give_up(conn, row["session_id"], participant_id, now)
+        moved_up = moved or moved_up
+    return moved_up
+
+
+async def release_seats(db: Database, participant_id: int, now: datetime) -> int | None:
+    """A mentor who did the course elsewhere needs no seat: given up; the one who moved up."""
+    async with db.transaction() as conn:
+        return await _leave_other_sessions(conn, participant_id, now)
+
+
+async def _open_session(
+    conn: aiosqlite.Connection, session_id: int, now: datetime
+) -> Session | None:
+    cursor = await conn.execute(
+        f"SELECT {SESSION_COLUMNS} FROM course_sessions c WHERE c.id = :id AND {OPEN}",
+        {"id": session_id, "now": now},
+    )
+    row = await cursor.fetchone()
+    return _session(row) if row else None
+
+
+async def _approved_without_course(conn: aiosqlite.Connection, participant_id: int) -> bool:
+    cursor = await conn.execute(
+        "SELECT 1 FROM screenings WHERE participant_id = ? AND status = 'approved' "
+        "AND course_done_at IS NULL "
+        "AND run_id = (SELECT MAX(run_id) FROM screenings WHERE participant_id = ?)",
+        (participant_id, participant_id),
+    )
+    return await cursor.fetchone() is not None
+
+
+async def _seat_in(conn: aiosqlite.Connection, session_id: int, participant_id: int) -> Seat | None:
+    cursor = await conn.execute(
+        f"SELECT {SEAT_COLUMNS}, NULL AS name FROM course_seats cs "
+        "WHERE cs.session_id = ? AND cs.participant_id = ?",
+        (session_id, participant_id),
+    )
+    row = await cursor.fetchone()
+    return _seat(row) if row else None
+
+
+async def _position(conn: aiosqlite.Connection, seat: Seat) -> int:
+    """1 for the first on the waiting list; 0 for a seat."""
+    if seat.status is not SeatStatus.WAITING:
+        return 0
+    cursor = await conn.execute(
+        "SELECT COUNT(*) AS ahead FROM course_seats WHERE session_id = ? AND status = 'waiting' "
+        "AND (queued_at < ? OR (queued_at = ? AND participant_id < ?))",
+        (seat.session_id, seat.queued_at, seat.queued_at, seat.participant_id),
+    )
+    row = await cursor.fetchone()
+    assert row is not None
+    return row["ahead"] + 1
+
+
+# -- attendance ------------------------------------------------------------------------------
+
+
+async def mark_attendance(
+    db: Database,
+    session_id: int,
+    participant_id: int,
+    attended: bool,
+    *,
+    coordinator_id: int,
+    coordinator_name: str,
+    now: datetime,
+) -> tuple[bool, DecisionRecord | None]:
+    """Mark a booked mentor of a begun session; attending is the course done with this
+    session, recorded as the "course done" decision, together. (changed, that decision)."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE course_seats SET attended = ?, updated_at = ? "
+            "WHERE session_id = ? AND participant_id = ? AND status = 'booked' "
+            "AND attended IS NOT 1 AND attended IS NOT ? "
+            "AND session_id IN (SELECT id FROM course_sessions WHERE starts_at <= ? "
+            "  AND deleted_at IS NULL)",
+            (attended, now, session_id, participant_id, attended, now),
+        )
+        if cursor.rowcount != 1:
+            return False, None
+        if not attended:
+            return True, None
+        cursor = await conn.execute(
+            "UPDATE screenings SET course_done_at = ?, course_session_id = ?, updated_at = ? "
+            "WHERE participant_id = ? AND status = 'approved' AND course_done_at IS NULL "
+            "RETURNING run_id",
+            (now, session_id, now, participant_id),
+        )
+        screening = await cursor.fetchone()
+        if screening is None:  # done elsewhere meanwhile: the seat's mark is all there is
+            return True, None
+        cursor = await conn.execute(
+            "INSERT INTO screening_decisions (run_id, decision, coordinator_id, "
+            "coordinator_name, decided_at) VALUES (?, 'course_done', ?, ?, ?) "
+            f"RETURNING {DECISION_COLUMNS}",
+            (screening["run_id"], coordinator_id, coordinator_name, now),
+        )
+        row = await cursor.fetchone()
+    assert row is not None
+    return True, decision_record(row)
+
+
+# -- what is owed: invitations, news, reminders, "none of these dates fit" -------------------
+
+
+async def owe_invitations(db: Database, now: datetime) -> None:
+    """Every mentor awaiting the course is owed an invitation for each open session."""
+    async with db.transaction() as conn:
+        await _owe_invitations(conn, now)
+
+
+async def _owe_invitations(conn: aiosqlite.Connection, now: datetime) -> None:
+    await conn.execute(
+        "INSERT OR IGNORE INTO course_invitations (participant_id, session_id, created_at) "
+        f"SELECT m.id, c.id, :now FROM ({AWAITING_COURSE}) m CROSS JOIN course_sessions c "
+        f"WHERE {OPEN}",
+        {"now": now},
+    )
+
+
+async def invitations_due(db: Database, now: datetime) -> list[int]:
+    """Mentors owed an invitation and still awaiting the course."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT i.participant_id FROM course_invitations i "
+        "JOIN course_sessions c ON c.id = i.session_id "
+        f"WHERE i.sent_at IS NULL AND {OPEN} "
+        f"AND i.participant_id IN ({AWAITING_COURSE}) ORDER BY i.participant_id",
+        {"now": now},
+    )
+    return [row["participant_id"] for row in rows]
+
+
+async def mark_invited(db: Database, participant_id: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE course_invitations SET sent_at = ? "
+            "WHERE participant_id = ? AND sent_at IS NULL",
+            (now, participant_id),
+        )
+
+
+async def untold_news(db: Database, settled_before: datetime) -> list[tuple[Seat, News]]:
+    """Seats whose mentor has not heard they moved up, or that the session was deleted."""
+    rows = await db.fetch_all(
+        f"SELECT {SEAT_COLUMNS}, NULL AS name, cs.news FROM course_seats cs "
+        "WHERE cs.news IS NOT NULL AND cs.news_told_at IS NULL AND cs.updated_at <= ? "
+        "ORDER BY cs.updated_at",
+        (settled_before,),
+    )
+    return [(_seat(row), News(row["news"])) for row in rows]
+
+
+async def mark_news_told(db: Database, session_id: int, participant_id: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE course_seats SET news_told_at = ? "
+            "WHERE session_id = ? AND participant_id = ? AND news_told_at IS NULL",
+            (now, session_id, participant_id),
+        )
+
+
+async def unreminded(db: Database, now: datetime) -> list[Seat]:
+    """Booked seats of sessions to come whose mentor has no reminder yet."""
+    rows = await db.fetch_all(
+        f"SELECT {SEAT_COLUMNS}, NULL AS name FROM course_seats cs "
+        "JOIN course_sessions c ON c.id = cs.session_id "
+        f"WHERE cs.status = 'booked' AND cs.reminded_at IS NULL AND {OPEN} "
+        "ORDER BY c.starts_at, cs.participant_id",
+        {"now": now},
+    )
+    return [_seat(row) for row in rows]
+
+
+async def mark_reminded(db: Database, session_id: int, participant_id: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE course_seats SET reminded_at = ? WHERE session_id = ? AND participant_id = ?",
+            (now, session_id, participant_id),
+        )
+
+
+async def add_no_fit(db: Database, participant_id: int, now: datetime) -> int:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO course_no_fit (participant_id, said_at) VALUES (?, ?) RETURNING id",
+            (participant_id, now),
+        )
+        row = await cursor.fetchone()
+    assert row is not None
+    return row["id"]
+
+
+async def untold_no_fit(db: Database, settled_before: datetime) -> list[tuple[int, int]]:
+    """(id, mentor) of "none of these dates fit" the coordinators have not heard."""
+    rows = await db.fetch_all(
+        "SELECT id, participant_id FROM course_no_fit "
+        "WHERE coordinators_told_at IS NULL AND said_at < ? ORDER BY id",
+        (settled_before,),
+    )
+    return [(row["id"], row["participant_id"]) for row in rows]
+
+
+async def mark_no_fit_told(db: Database, no_fit_id: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE course_no_fit SET coordinators_told_at = ? "
+            "WHERE id = ? AND coordinators_told_at IS NULL",
+            (now, no_fit_id),
+        )
+
+
+async def mentor_name(db: Database, participant_id: int) -> str | None:
+    """The name the mentor gave in their latest screening."""
+    row = await db.fetch_one(
+        "SELECT a.value FROM screenings s JOIN answers a ON a.run_id = s.run_id "
+        "AND a.question_id = 'name' WHERE s.participant_id = ? ORDER BY s.run_id DESC LIMIT 1",
+        (participant_id,),
+    )
+    return _text(row["value"]) if row else None
+
+
+def _text(value: str | None) -> str | None:
+    decoded = json.loads(value) if value is not None else None
+    return decoded if isinstance(decoded, str) else None
+
+
+def _session(row: aiosqlite.Row) -> Session:
+    return Session(
+        id=row["id"],
+        starts_at=parse_time(row["starts_at"]),
+        place=row["place"],
+        seats=row["seats"],
+        language=row["language"],
+        created_by=row["created_by"],
+        published_at=parse_time(row["published_at"]),
+        deleted_at=parse_time(row["deleted_at"]),
+        booked=row["booked"],
+        waiting=row["waiting"],
+    )
+
+
+def _seat(row: aiosqlite.Row) -> Seat:
+    return Seat(
+        session_id=row["session_id"],
+        participant_id=row["participant_id"],
+        status=SeatStatus(row["status"]),
+        queued_at=parse_time(row["queued_at"]),
+        attended=None if row["attended"] is None else bool(row["attended"]),
+        name=_text(row["name"]),
+    )
