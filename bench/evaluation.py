@@ -52,7 +52,7 @@ from bot.handlers.report_view import render
 from bot.i18n import translator
 from bot.model.evaluation import Report, ReportFilter
 from bot.model.pairs import JOB_OUTCOMES, Outcome, Side
-from bot.model.questionnaire import load_fields
+from bot.model.questionnaire import load_fields, option_lists
 from bot.services import Services
 from storage import Database, open_database, recruitment
 
@@ -194,6 +194,9 @@ async def seed_people(db: Database, rng: random.Random, plans: list[Plan]) -> tu
 
 
 async def seed_intakes(db: Database, rng: random.Random, plans: list[Plan], first: int) -> None:
+    # Danish levels from a generator of their own, so the rest is drawn as before.
+    levels = [option.id for option in option_lists()["danish_levels"]]
+    danish = random.Random(SEED + 2)
     for start in range(0, PAIRS, ROWS_PER_CHUNK):
         await add_submitted_intakes(
             db,
@@ -201,7 +204,11 @@ async def seed_intakes(db: Database, rng: random.Random, plans: list[Plan], firs
                 (
                     first + n,
                     plan.proposed - timedelta(days=rng.uniform(1, 60)),
-                    {"field": plan.field, "municipality": plan.municipality},
+                    {
+                        "field": plan.field,
+                        "municipality": plan.municipality,
+                        "danish": danish.choice(levels),
+                    },
                     plan.started is not None,
                 )
                 for n, plan in enumerate(plans[start : start + ROWS_PER_CHUNK], start=start)
@@ -256,10 +263,18 @@ async def seed_signals_and_followups(
     db: Database, rng: random.Random, plans: list[Plan], first_pair: int, first_mentee: int
 ) -> None:
     started = [(n, plan) for n, plan in enumerate(plans) if plan.started]
+    # First meetings from a generator of their own, so the rest is drawn as before.
+    first_meetings = random.Random(SEED + 1)
     await add_meeting_counts(
         db,
         (
-            (first_pair + n, int(active_days(plan) / 30 * rng.uniform(0.5, 3)), plan.started, NOW)
+            (
+                first_pair + n,
+                int(active_days(plan) / 30 * rng.uniform(0.5, 3)),
+                plan.started + timedelta(days=first_meetings.uniform(1, 40)),
+                plan.started,
+                NOW,
+            )
             for n, plan in started
         ),
     )

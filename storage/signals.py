@@ -35,9 +35,12 @@ async def apply_change(
     row = await cursor.fetchone()
     changed = change(signals_of(row) if row else Signals(pair_id))
     await conn.execute(
-        "INSERT INTO pair_signals (pair_id, last_meeting_at, divergent_at, meetings, mentor, "
-        "mentee, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pair_id) DO UPDATE SET "
+        "INSERT INTO pair_signals (pair_id, last_meeting_at, first_meeting_at, divergent_at, "
+        "meetings, mentor, mentee, updated_at) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7) "
+        "ON CONFLICT (pair_id) DO UPDATE SET "
         "last_meeting_at = excluded.last_meeting_at, divergent_at = excluded.divergent_at, "
+        # The first meeting, for the evaluation: the first time a meeting was reported.
+        "first_meeting_at = COALESCE(pair_signals.first_meeting_at, excluded.last_meeting_at), "
         "meetings = excluded.meetings, mentor = excluded.mentor, mentee = excluded.mentee, "
         "updated_at = excluded.updated_at",
         (
