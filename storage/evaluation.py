@@ -32,6 +32,10 @@ PROFILE = (
     f"LEFT JOIN answers ma ON ma.run_id = {LATEST_INTAKE} AND ma.question_id = 'municipality' "
 )
 PROFILE_QUESTIONS = ("field", "municipality")
+# The answers the effects' table reads beside those: the mentee's Danish level (intake) and
+# the mentor's field (screening). Like the profile, they outlast an erasure.
+EFFECT_QUESTIONS = ("danish",)
+MENTOR_EFFECT_QUESTIONS = ("field",)
 FIELD = "json_extract(fa.value, '$')"
 # The quarter a pair started in, as "2026-3" (UTC).
 QUARTER = (
