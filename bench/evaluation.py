@@ -1,8 +1,9 @@
 """Benchmark the evaluation report on a seeded programme: 100,000 pairs over four years, their
 mentors, mentees and intakes, and 2,000,000 journal entries with their check-ins.
 
-Prints the seconds to seed, to build and render the report (median of three), to draw its
-chart and to write its three CSV files, and the process's peak memory. Then the bot's latency
+Prints the seconds to seed, to build and render the report (median of three), to make the
+one-page summary (its figures and PDF), to draw the report's chart and to write its three CSV
+files, and the process's peak memory. Then the bot's latency
 (bench/latency.py): 200 mentors press check-in buttons at 50 a second, each press timed to the
 bot's answer of its callback query, first with nothing else running (idle_p95_ms), then while a
 coordinator's /report with its CSV files and the stall scan run (busy_p95_ms, busy_max_ms).
@@ -54,6 +55,7 @@ from bot.model.evaluation import Report, ReportFilter
 from bot.model.pairs import JOB_OUTCOMES, Outcome, Side
 from bot.model.questionnaire import load_fields, option_lists
 from bot.services import Services
+from bot.summary import draw_summary, summary_language
 from storage import Database, open_database, recruitment
 
 SEED = 20261123
@@ -457,6 +459,14 @@ async def municipality_report_seconds(bench: Bench) -> float:
     return time.perf_counter() - start
 
 
+async def summary_seconds(bench: Bench) -> float:
+    """/summary for the whole programme: the report's figures and the A4 page as a PDF."""
+    start = time.perf_counter()
+    report = await build_report(bench.db, ReportFilter(), NOW)
+    await draw_summary(report, translator(summary_language("da")))
+    return time.perf_counter() - start
+
+
 async def chart_seconds(bench: Bench) -> float:
     report = bench.report or await build_report(bench.db, ReportFilter(), NOW)
     start = time.perf_counter()
@@ -501,6 +511,7 @@ MEASURED: list[tuple[str, Callable[[Bench], Awaitable[float]]]] = [
     ("stall_scan_s", stall_scan_seconds),
     ("report_s", report_seconds),
     ("report_municipality_s", municipality_report_seconds),
+    ("summary_s", summary_seconds),
     ("chart_s", chart_seconds),
     ("csv_s", csv_seconds),
 ]

@@ -1,6 +1,7 @@
 """How the evaluation's figures are worded in the coordinator's language: counts, shares with
-their 95% interval, medians and periods. Shared by the report's message (bot/handlers/
-report_view.py) and the one-page summary (bot/summary.py)."""
+their 95% interval, medians, periods and the groups' names. Shared by the report's message
+(bot/handlers/report_view.py), its CSV summary (bot/exports.py) and the one-page summary
+(bot/summary.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,23 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from bot.i18n import Translator
-from bot.model.effects import Benchmark, Quarter
+from bot.model.effects import (
+    ALERTED,
+    DIFFERENT,
+    LATER,
+    NO_ALERT,
+    ONE_TO_TWO,
+    OVER_TWO,
+    SAME,
+    UNDER_ONE,
+    WITHIN,
+    Benchmark,
+    Factor,
+    Quarter,
+)
 from bot.model.evaluation import Days, ReportFilter
 from bot.model.intervals import Proportion, Verdict, share, shown
+from bot.model.questionnaire import load_fields, option_lists
 
 CONFIDENCE = 0.95  # the intervals' level, written as Babel writes a percentage
 
@@ -107,3 +122,42 @@ def benchmark_lines(benchmark: Benchmark, t: Translator) -> list[str]:
     else:
         lines.append(verdicts[verdict].format(reference=reference))
     return lines
+
+
+def level_names(t: Translator) -> dict[Factor, dict[str | None, str]]:
+    """Each factor's levels in words; None: not known."""
+    danish = {option.id: t.gettext(option.label) for option in option_lists()["danish_levels"]}
+    return {
+        Factor.SAME_FIELD: {
+            SAME: t.gettext("Mentor in the mentee's field"),
+            DIFFERENT: t.gettext("Mentor in another field"),
+            None: t.gettext("Not known"),
+        },
+        Factor.MEETINGS: {
+            UNDER_ONE: t.gettext("Under 1 meeting a month"),
+            ONE_TO_TWO: t.gettext("1–2 meetings a month"),
+            OVER_TWO: t.gettext("Over 2 meetings a month"),
+            None: t.gettext("Not known"),
+        },
+        Factor.FIRST_MEETING: {
+            WITHIN: t.gettext("First meeting within 14 days"),
+            LATER: t.gettext("First meeting later"),
+            None: t.gettext("No meeting reported"),
+        },
+        Factor.DANISH: {
+            **{
+                level: t.gettext("Danish: {level}").format(level=name)
+                for level, name in danish.items()
+            },
+            None: t.gettext("Danish: not known"),
+        },
+        Factor.DIVERGENCE: {
+            ALERTED: t.gettext("Alert: mentor and mentee answered differently"),
+            NO_ALERT: t.gettext("No such alert"),
+            None: t.gettext("Not known"),
+        },
+    }
+
+
+def field_names(t: Translator) -> dict[str, str]:
+    return {field.id: t.gettext(field.label) for field in load_fields()}

@@ -14,7 +14,7 @@ import pytest
 
 from bot.charts import outcomes_chart, trend_chart
 from bot.evaluation import build_report
-from bot.exports import write_exports
+from bot.exports import write_exports, write_summary
 from bot.handlers.report_view import render
 from bot.i18n import Translator, translator
 from bot.model.effects import Factor, Quarter
@@ -132,10 +132,11 @@ async def test_a_group_that_subtraction_would_reveal_is_hidden_with_the_next(
     hidden = "\u2069: not shown, so that a smaller group cannot be worked out"
     assert "Pairs ended: 7" in text
     assert "IT and software" + hidden in text
-    assert "Health care (doctor, nurse, pharmacy, laboratory)" + hidden in text
+    small = "\u2069: fewer than 5 ended, found work: fewer than 5"
+    assert "Health care (doctor, nurse, pharmacy, laboratory)" + small in text
     assert "6 ended" not in text
     assert "Novo Nordisk &amp; Co" + hidden in text  # 6 of the 7 pairs, Facebook 1
-    assert "Facebook" + hidden in text
+    assert "Facebook" + small in text
 
 
 async def test_a_municipality_however_it_is_typed(programme: Database) -> None:
@@ -255,6 +256,35 @@ async def test_csv_files(programme: Database, tmp_path: Path) -> None:
     assert [first[name] for name in answers] == ["work", "work"]
 
 
+async def test_the_csv_summary_hides_what_subtraction_would_reveal(
+    programme: Database, tmp_path: Path
+) -> None:
+    report = await build_report(programme, ReportFilter(), NOW)
+    header, *rows = read_csv(write_summary(report, translator("en"), tmp_path / "shares.csv"))
+    assert header == [
+        "Table",
+        "Group",
+        "Pairs",
+        "In work",
+        "Share in work, percent",
+        "Interval from, percent",
+        "Interval to, percent",
+    ]
+    by_group = {(table, group): cells for table, group, *cells in rows}
+    assert by_group["Outcomes of the pairs that ended", "All"] == ["7", "5", "71", "36", "92"]
+    assert by_group["Compared with the national programme", "All"] == ["6", "5", "83", "44", "97"]
+    # IT 6 and health 1 of the 7: both hidden, in words
+    assert by_group["By field", "IT and software"] == ["not shown", "not shown", "", "", ""]
+    health = by_group["By field", "Health care (doctor, nurse, pharmacy, laboratory)"]
+    assert health == ["fewer than 5", "not shown", "", "", ""]
+    assert by_group["By municipality", "Århus"] == ["7", "5", "71", "36", "92"]
+    effects = "What goes with finding work"
+    within = by_group[effects, "First meeting within 14 days"]
+    assert within == ["fewer than 5", "fewer than 5", "", "", ""]
+    same_field = by_group[effects, "Mentor in the mentee's field"]
+    assert same_field == ["not shown", "fewer than 5", "", "", ""]
+
+
 def label(t: Translator, questionnaire: str, question_id: str) -> str:
     (question,) = [q for q in load(questionnaire).questions if q.id == question_id]
     return t.gettext(question.label)
@@ -369,4 +399,6 @@ async def test_what_goes_with_finding_work(programme: Database) -> None:
     assert all(row.work.count is None for row in report.effects.associations)
     text = render(report, translator("en"))
     assert "This shows which pairs did well, not why: an association, not a cause." in text
-    assert "First meeting within 14 days: not shown, so that a smaller group" in text
+    # 5 with a mentor in the same field would give away the 1 without
+    assert "Mentor in the mentee's field: not shown, so that a smaller group" in text
+    assert "Mentor in another field: in work fewer than 5 of fewer than 5" in text

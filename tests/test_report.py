@@ -38,8 +38,8 @@ async def test_a_coordinator_gets_figures_chart_and_csv_files(emulator, bot) -> 
     await karen.next_message()  # "Reply to this message with the job's start date…"
     seen = len(karen.messages)
     await karen.send("/report")
-    await karen.wait_for_messages(seen + 6)
-    text, chart, *files, hint = karen.messages[seen : seen + 6]
+    await karen.wait_for_messages(seen + 7)
+    text, chart, *files, hint = karen.messages[seen : seen + 7]
     figures = visible(text.text)
     assert figures.startswith("Evaluation report")
     assert "Pairs ended: fewer than 5" in figures  # one pair: never an exact small count
@@ -49,7 +49,9 @@ async def test_a_coordinator_gets_figures_chart_and_csv_files(emulator, bot) -> 
         "mentorbro-pairs-2026-11-23.csv",
         "mentorbro-journal-2026-11-23.csv",
         "mentorbro-outcomes-2026-11-23.csv",
+        "mentorbro-shares-2026-11-23.csv",
     ]
+    assert "they are for coordinators only; do not pass them on." in figures
     stored = emulator.files.get(files[0].document["file_id"])
     assert stored is not None and stored.data.startswith(b"\xef\xbb\xbf")  # BOM for Excel
     rows = list(csv.reader(io.StringIO(stored.data.decode("utf-8-sig")), delimiter=";"))
@@ -69,13 +71,14 @@ async def test_a_csv_file_too_large_for_telegram_comes_zipped(emulator, bot, mon
     karen, _, _ = await matched(emulator)
     seen = len(karen.messages)
     await karen.send("/report")
-    await karen.wait_for_messages(seen + 6)
-    files = [m.document for m in karen.messages[seen : seen + 6] if m.document]
+    await karen.wait_for_messages(seen + 7)
+    files = [m.document for m in karen.messages[seen : seen + 7] if m.document]
     by_name = {f["file_name"]: emulator.files.get(f["file_id"]) for f in files}
     assert list(by_name) == [
         "mentorbro-pairs-2026-11-23.csv.zip",
         "mentorbro-journal-2026-11-23.csv.zip",
         "mentorbro-outcomes-2026-11-23.csv.zip",
+        "mentorbro-shares-2026-11-23.csv.zip",
     ]
     stored = by_name["mentorbro-pairs-2026-11-23.csv.zip"]
     with zipfile.ZipFile(io.BytesIO(stored.data)) as archive:

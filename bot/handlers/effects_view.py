@@ -4,27 +4,14 @@ what goes with success (bot/model/effects.py), worded in the coordinator's langu
 from __future__ import annotations
 
 from bot.i18n import Translator
-from bot.model.effects import (
-    ALERTED,
-    DIFFERENT,
-    LATER,
-    NO_ALERT,
-    ONE_TO_TWO,
-    OVER_TWO,
-    SAME,
-    UNDER_ONE,
-    WITHIN,
-    Association,
-    Benchmark,
-    Factor,
-)
+from bot.model.effects import Association, Benchmark
 from bot.model.evaluation import Report, days
-from bot.model.questionnaire import option_lists
 from bot.report_words import (
     benchmark_lines,
     count_text,
     days_text,
     escape,
+    level_names,
     quarter_text,
     share_text,
 )
@@ -66,48 +53,13 @@ def _trend(report: Report, t: Translator) -> str:
                 (row if figures.work.whole else unjudged).format(
                     quarter=quarter_text(t, figures.quarter),
                     share=share_text(t, figures.work),
-                    count=count_text(t, None if figures.work.whole_hidden else figures.work.whole),
+                    count=count_text(t, None if figures.work.masked else figures.work.whole),
                     match=days_text(t, days(figures.intake_to_match)),
                     job=days_text(t, days(figures.match_to_job)),
                 )
             )
         )
     return "\n".join(lines)
-
-
-def level_names(t: Translator) -> dict[Factor, dict[str | None, str]]:
-    """Each factor's levels in words; None: not known."""
-    danish = {option.id: t.gettext(option.label) for option in option_lists()["danish_levels"]}
-    return {
-        Factor.SAME_FIELD: {
-            SAME: t.gettext("Mentor in the mentee's field"),
-            DIFFERENT: t.gettext("Mentor in another field"),
-            None: t.gettext("Not known"),
-        },
-        Factor.MEETINGS: {
-            UNDER_ONE: t.gettext("Under 1 meeting a month"),
-            ONE_TO_TWO: t.gettext("1–2 meetings a month"),
-            OVER_TWO: t.gettext("Over 2 meetings a month"),
-            None: t.gettext("Not known"),
-        },
-        Factor.FIRST_MEETING: {
-            WITHIN: t.gettext("First meeting within 14 days"),
-            LATER: t.gettext("First meeting later"),
-            None: t.gettext("No meeting reported"),
-        },
-        Factor.DANISH: {
-            **{
-                level: t.gettext("Danish: {level}").format(level=name)
-                for level, name in danish.items()
-            },
-            None: t.gettext("Danish: not known"),
-        },
-        Factor.DIVERGENCE: {
-            ALERTED: t.gettext("Alert: mentor and mentee answered differently"),
-            NO_ALERT: t.gettext("No such alert"),
-            None: t.gettext("Not known"),
-        },
-    }
 
 
 def _associations(table: tuple[Association, ...], t: Translator) -> str:
@@ -129,7 +81,7 @@ def _associations(table: tuple[Association, ...], t: Translator) -> str:
         lines.append(
             escape(
                 hidden.format(name=name)
-                if work.whole_hidden
+                if work.masked
                 else row.format(
                     name=name, share=share_text(t, work), count=count_text(t, work.whole)
                 )

@@ -15,14 +15,15 @@ from telegram.ext import CommandHandler, filters
 
 from bot import evaluation, outbox
 from bot.charts import draw_outcomes_chart, draw_trend_chart, has_trend
-from bot.exports import export, uploadable
+from bot.exports import export, uploadable, write_summary
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
-from bot.handlers.report_view import field_names, render
+from bot.handlers.report_view import render
 from bot.i18n import Translator, translator
 from bot.model.evaluation import ReportFilter
 from bot.model.participants import Participant
+from bot.report_words import field_names
 from bot.summary import draw_summary, summary_language
 
 MIN_NAME_PREFIX = 4  # "Heal" finds Health care; shorter words are taken as a municipality
@@ -109,6 +110,7 @@ async def report_command(update: Update, context: BotContext, participant: Parti
     stamp = services.clock().astimezone(services.config.timezone).date().isoformat()
     with tempfile.TemporaryDirectory(prefix="mentorbro-report-") as folder:
         paths = await export(services, chosen, t, Path(folder))
+        paths.append(write_summary(report, t, Path(folder) / "shares.csv"))
         for path in paths:
             sent, name = await uploadable(path, f"mentorbro-{path.stem}-{stamp}.csv")
             with sent.open("rb") as data:

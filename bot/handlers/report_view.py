@@ -15,22 +15,18 @@ from bot.model.evaluation import OTHER, WORK, GroupResult, Report
 from bot.model.intervals import Proportion, protect, protect_counts, shown
 from bot.model.pairs import Outcome, Side
 from bot.model.participants import Role
-from bot.model.questionnaire import load_fields
 from bot.report_words import (
     CONFIDENCE,
     count_text,
     days_text,
     escape,
+    field_names,
     percent,
     period_text,
     share_text,
 )
 
 GROUPS_SHOWN = 10  # per table in the message; every group is in the CSV files
-
-
-def field_names(t: Translator) -> dict[str, str]:
-    return {field.id: t.gettext(field.label) for field in load_fields()}
 
 
 def render(report: Report, t: Translator) -> str:
@@ -282,7 +278,7 @@ def _table(
     lines = [_bold(escape(title))]
     lines += [
         hidden.format(name=_name(t, name(group)))
-        if proportion.whole_hidden
+        if proportion.masked
         else row.format(
             name=_name(t, name(group)),
             ended=count_text(t, group.ended),

@@ -82,6 +82,11 @@ class Proportion:
         return None if self.whole_hidden else shown(self.whole)
 
     @property
+    def masked(self) -> bool:
+        """Whether the count is hidden only so that another group cannot be worked out."""
+        return self.whole_hidden and shown(self.whole) is not None
+
+    @property
     def value(self) -> float | None:
         if self.whole_hidden or self.part_hidden:
             return None
