@@ -8,10 +8,12 @@ import zipfile
 from datetime import date
 
 from bot import exports
+from bot.handlers.context import services_of
 from bot.handlers.report import UnreadableDate, parse_filter
-from bot.handlers.report_view import field_names
 from bot.i18n import translator
-from tests.scenarios import end_pair, matched, visible
+from bot.report_words import field_names
+from tests.scenarios import coordinator_ready, end_pair, matched, visible
+from tests.seeds import seed_programme
 
 FIELDS = field_names(translator("en"))
 
@@ -85,3 +87,17 @@ async def test_a_csv_file_too_large_for_telegram_comes_zipped(emulator, bot, mon
         assert archive.namelist() == ["mentorbro-pairs-2026-11-23.csv"]
         inside = archive.read("mentorbro-pairs-2026-11-23.csv")
     assert inside.startswith(b"\xef\xbb\xbfPair id;")
+
+
+async def test_the_trend_comes_as_a_second_chart(emulator, bot) -> None:
+    """With 6 pairs that ended 3 months ago in one quarter, the share by quarter is a chart."""
+    await seed_programme(services_of(bot.application).db)
+    karen = await coordinator_ready(emulator)
+    await karen.send("/report")
+    sent = []
+    while not (sent and (sent[-1].text or "").startswith("For a period")):
+        sent.append(await karen.next_message(timeout=20))
+    text = "\n".join(visible(message.text) for message in sent if not message.document)
+    assert "Compared with the national programme" in text
+    assert "The interval includes 52%: no clear difference from the national programme." in text
+    assert len([message for message in sent if message.photo]) == 2
