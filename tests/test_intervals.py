@@ -73,6 +73,7 @@ def test_protect_hides_shares_that_subtraction_would_reveal() -> None:
     assert (first.count, second.count) == (30, 8)
     assert (first.value, second.value) == (None, None)
     assert (first.part_hidden, second.part_hidden) == (True, True)
+    assert (first.part_masked, second.part_masked) == (True, False)  # "not shown", "fewer than 5"
     # a group too small to show takes the smallest other group's count along
     big, small, middle = protect([Proportion(9, 20), Proportion(1, 2), Proportion(6, 11)])
     assert (big.count, small.count, middle.count) == (20, None, None)

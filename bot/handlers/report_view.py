@@ -12,7 +12,7 @@ from bot.handlers.effects_view import effects_sections
 from bot.handlers.texts import outcome_labels
 from bot.i18n import Translator
 from bot.model.evaluation import OTHER, WORK, GroupResult, Report
-from bot.model.intervals import Proportion, protect, protect_counts, shown
+from bot.model.intervals import Proportion, protect, protect_counts
 from bot.model.pairs import Outcome, Side
 from bot.model.participants import Role
 from bot.report_words import (
@@ -180,7 +180,7 @@ def _outcomes(report: Report, t: Translator) -> str:
         lines.append(
             escape(
                 label.format(
-                    count=count_text(t, None if proportion.part_hidden and shown(count) else count),
+                    count=count_text(t, None if proportion.part_masked else count),
                     share=share_text(t, proportion),
                 )
             )

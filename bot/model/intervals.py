@@ -87,6 +87,11 @@ class Proportion:
         return self.whole_hidden and shown(self.whole) is not None
 
     @property
+    def part_masked(self) -> bool:
+        """Whether the part is hidden only so that another group cannot be worked out."""
+        return self.part_hidden and bool(shown(self.part))
+
+    @property
     def value(self) -> float | None:
         if self.whole_hidden or self.part_hidden:
             return None
