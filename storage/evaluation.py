@@ -404,7 +404,9 @@ async def judged_by_factors(
         f"SELECT {levels}, COUNT(*) AS n, COUNT(*) FILTER (WHERE {IN_WORK}) AS work "
         f"FROM {ENDED_PAIRS} "
         f"LEFT JOIN answers fa ON fa.run_id = {LATEST_INTAKE} AND fa.question_id = 'field' "
-        f"LEFT JOIN answers da ON da.run_id = {LATEST_INTAKE} AND da.question_id = 'danish' "
+        # The same intake as the field answer, which every submitted intake holds (null when
+        # skipped): one lookup of the latest intake instead of two.
+        "LEFT JOIN answers da ON da.run_id = fa.run_id AND da.question_id = 'danish' "
         f"LEFT JOIN answers mf ON mf.run_id = {LATEST_SCREENING} AND mf.question_id = 'field' "
         "LEFT JOIN pair_signals s ON s.pair_id = p.id "
         f"WHERE {_judged(q, query, before)} GROUP BY {names}",
