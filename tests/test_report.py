@@ -12,7 +12,16 @@ from bot.handlers.context import services_of
 from bot.handlers.report import UnreadableDate, parse_filter
 from bot.i18n import translator
 from bot.report_words import field_names
-from tests.scenarios import coordinator_ready, end_pair, matched, visible
+from tests.conftest import rows
+from tests.scenarios import (
+    answer_mentor,
+    coordinator_ready,
+    due_wave,
+    end_pair,
+    matched,
+    mentor_answered_check_in,
+    visible,
+)
 from tests.seeds import seed_programme
 
 FIELDS = field_names(translator("en"))
@@ -101,3 +110,18 @@ async def test_the_trend_comes_as_a_second_chart(emulator, bot) -> None:
     assert "Compared with the national programme" in text
     assert "The interval includes 52%: no clear difference from the national programme." in text
     assert len([message for message in sent if message.photo]) == 2
+
+
+async def test_the_first_reported_meeting_is_kept_for_the_evaluation(emulator, bot) -> None:
+    """The mentor says they met: that is the pair's first meeting, and a later one is not."""
+    _, mentor, _ = await mentor_answered_check_in(emulator, bot)
+    first = await rows(bot, "SELECT first_meeting_at, last_meeting_at FROM pair_signals")
+    assert first[0]["first_meeting_at"] is not None
+    assert first[0]["first_meeting_at"] == first[0]["last_meeting_at"]
+    await due_wave(bot)
+    await mentor.next_message()
+    await answer_mentor(mentor)
+    await mentor.next_message()
+    (later,) = await rows(bot, "SELECT first_meeting_at, last_meeting_at FROM pair_signals")
+    assert later["first_meeting_at"] == first[0]["first_meeting_at"]
+    assert later["last_meeting_at"] > later["first_meeting_at"]
