@@ -142,12 +142,14 @@ def _levels(
     report: Report, factor: Factor, chosen: tuple[str, ...], known: tuple[str, ...] | None
 ) -> Proportion:
     """The judged pairs at one of the `chosen` levels of a factor, of those at the `chosen` or
-    `known` levels (None: of all)."""
+    `known` levels (None: of all). Hidden unless the report shows every level of the factor:
+    a sum of levels must not give a hidden one away."""
     rows = [row for row in report.effects.associations if row.factor is factor]
     counted = [row for row in rows if known is None or row.level in chosen or row.level in known]
     return Proportion(
         sum(row.work.whole for row in counted if row.level in chosen),
         sum(row.work.whole for row in counted),
+        whole_hidden=any(row.work.whole_hidden for row in rows),
     )
 
 

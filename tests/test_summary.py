@@ -67,6 +67,10 @@ async def test_a_coordinator_gets_the_summary_as_one_pdf_page(emulator, bot, tmp
     assert "Mentors trained (mentor course done): 5" in text
     assert "Mentees: 12" in text
     assert "Meetings per pair per month: 1.5" in text
+    # 4 of 6 met within 14 days; all 6 met at least monthly, but the report's table hides
+    # its levels (2 and 4 pairs), so no sum of them is on the page either
+    assert "First meeting within 14 days: fewer than 5" in text
+    assert "Met at least once a month: not shown" in text
     assert "five marks" in text
     assert "Ahmed" not in text and "Karen" not in text  # no names
 
