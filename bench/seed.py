@@ -107,12 +107,17 @@ async def add_meeting_counts(
     db: Database, rows: Iterable[tuple[int, int, datetime | None, datetime | None, datetime]]
 ) -> None:
     """Pairs' signals: (pair id, meetings reported, first meeting, last meeting, updated)
-    each."""
+    each; a pair without a first meeting reported none."""
+    rows = list(rows)
     async with db.transaction() as conn:
         await conn.executemany(
-            "INSERT INTO pair_signals (pair_id, meetings, first_meeting_at, last_meeting_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?)",
-            rows,
+            "INSERT INTO pair_signals (pair_id, meetings, last_meeting_at, updated_at) "
+            "VALUES (?, ?, ?, ?)",
+            ((pair, meetings, last, updated) for pair, meetings, _, last, updated in rows),
+        )
+        await conn.executemany(
+            "INSERT INTO first_meetings (pair_id, met_at) VALUES (?, ?)",
+            ((pair, first) for pair, _, first, _, _ in rows if first is not None),
         )
 
 

@@ -383,8 +383,8 @@ FACTORS = (
     "THEN NULL WHEN mf.value = fa.value THEN 'same' ELSE 'different' END",
     f"CASE WHEN {_MONTHS} <= 0 THEN NULL WHEN {_PER_MONTH} < {MEETINGS_LOW} THEN 'under_1' "
     f"WHEN {_PER_MONTH} <= {MEETINGS_HIGH} THEN '1_to_2' ELSE 'over_2' END",
-    "CASE WHEN s.first_meeting_at IS NULL THEN NULL "
-    "WHEN julianday(s.first_meeting_at) - julianday(p.started_at) "
+    "CASE WHEN fm.met_at IS NULL THEN NULL "
+    "WHEN julianday(fm.met_at) - julianday(p.started_at) "
     f"<= {FIRST_MEETING_DAYS} THEN 'within' ELSE 'later' END",
     "json_extract(da.value, '$')",
     "CASE WHEN p.id IN (SELECT pair_id FROM stall_episodes "
@@ -409,6 +409,7 @@ async def judged_by_factors(
         "LEFT JOIN answers da ON da.run_id = fa.run_id AND da.question_id = 'danish' "
         f"LEFT JOIN answers mf ON mf.run_id = {LATEST_SCREENING} AND mf.question_id = 'field' "
         "LEFT JOIN pair_signals s ON s.pair_id = p.id "
+        "LEFT JOIN first_meetings fm ON fm.pair_id = p.id "
         f"WHERE {_judged(q, query, before)} GROUP BY {names}",
         q.values,
     )

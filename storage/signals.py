@@ -35,12 +35,9 @@ async def apply_change(
     row = await cursor.fetchone()
     changed = change(signals_of(row) if row else Signals(pair_id))
     await conn.execute(
-        "INSERT INTO pair_signals (pair_id, last_meeting_at, first_meeting_at, divergent_at, "
-        "meetings, mentor, mentee, updated_at) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7) "
-        "ON CONFLICT (pair_id) DO UPDATE SET "
+        "INSERT INTO pair_signals (pair_id, last_meeting_at, divergent_at, meetings, mentor, "
+        "mentee, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pair_id) DO UPDATE SET "
         "last_meeting_at = excluded.last_meeting_at, divergent_at = excluded.divergent_at, "
-        # The first meeting, for the evaluation: the first time a meeting was reported.
-        "first_meeting_at = COALESCE(pair_signals.first_meeting_at, excluded.last_meeting_at), "
         "meetings = excluded.meetings, mentor = excluded.mentor, mentee = excluded.mentee, "
         "updated_at = excluded.updated_at",
         (
@@ -53,6 +50,12 @@ async def apply_change(
             now,
         ),
     )
+    if changed.last_meeting_at is not None:
+        # The evaluation's first meeting: the first time one was reported, kept from then on.
+        await conn.execute(
+            "INSERT OR IGNORE INTO first_meetings (pair_id, met_at) VALUES (?, ?)",
+            (pair_id, changed.last_meeting_at),
+        )
 
 
 def signals_of(row: aiosqlite.Row) -> Signals:

@@ -115,13 +115,13 @@ async def test_the_trend_comes_as_a_second_chart(emulator, bot) -> None:
 async def test_the_first_reported_meeting_is_kept_for_the_evaluation(emulator, bot) -> None:
     """The mentor says they met: that is the pair's first meeting, and a later one is not."""
     _, mentor, _ = await mentor_answered_check_in(emulator, bot)
-    first = await rows(bot, "SELECT first_meeting_at, last_meeting_at FROM pair_signals")
-    assert first[0]["first_meeting_at"] is not None
-    assert first[0]["first_meeting_at"] == first[0]["last_meeting_at"]
+    signals = "SELECT met_at, last_meeting_at FROM pair_signals JOIN first_meetings USING (pair_id)"
+    (first,) = await rows(bot, signals)
+    assert first["met_at"] == first["last_meeting_at"]
     await due_wave(bot)
     await mentor.next_message()
     await answer_mentor(mentor)
     await mentor.next_message()
-    (later,) = await rows(bot, "SELECT first_meeting_at, last_meeting_at FROM pair_signals")
-    assert later["first_meeting_at"] == first[0]["first_meeting_at"]
-    assert later["last_meeting_at"] > later["first_meeting_at"]
+    (later,) = await rows(bot, signals)
+    assert later["met_at"] == first["met_at"]
+    assert later["last_meeting_at"] > later["met_at"]
