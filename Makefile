@@ -22,6 +22,7 @@ test: setup
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
 	@scripts/ensure-chromium
+	@scripts/ensure-poppler
 	$(PY) -m pytest -n 4
 
 setup: $(INSTALLED) catalogs

@@ -1,8 +1,9 @@
 """Benchmark the evaluation report on a seeded programme: 100,000 pairs over four years, their
 mentors, mentees and intakes, and 2,000,000 journal entries with their check-ins.
 
-Prints the seconds to seed, to build and render the report (median of three), to draw its
-chart and to write its three CSV files, and the process's peak memory. Then the bot's latency
+Prints the seconds to seed, to build and render the report (median of three), to make the
+one-page summary (its figures and PDF), to draw the report's chart and to write its three CSV
+files, and the process's peak memory. Then the bot's latency
 (bench/latency.py): 200 mentors press check-in buttons at 50 a second, each press timed to the
 bot's answer of its callback query, first with nothing else running (idle_p95_ms), then while a
 coordinator's /report with its CSV files and the stall scan run (busy_p95_ms, busy_max_ms).
@@ -52,8 +53,9 @@ from bot.handlers.report_view import render
 from bot.i18n import translator
 from bot.model.evaluation import Report, ReportFilter
 from bot.model.pairs import JOB_OUTCOMES, Outcome, Side
-from bot.model.questionnaire import load_fields
+from bot.model.questionnaire import load_fields, option_lists
 from bot.services import Services
+from bot.summary import draw_summary, summary_language
 from storage import Database, open_database, recruitment
 
 SEED = 20261123
@@ -194,6 +196,9 @@ async def seed_people(db: Database, rng: random.Random, plans: list[Plan]) -> tu
 
 
 async def seed_intakes(db: Database, rng: random.Random, plans: list[Plan], first: int) -> None:
+    # Danish levels from a generator of their own, so the rest is drawn as before.
+    levels = [option.id for option in option_lists()["danish_levels"]]
+    danish = random.Random(SEED + 2)
     for start in range(0, PAIRS, ROWS_PER_CHUNK):
         await add_submitted_intakes(
             db,
@@ -201,7 +206,11 @@ async def seed_intakes(db: Database, rng: random.Random, plans: list[Plan], firs
                 (
                     first + n,
                     plan.proposed - timedelta(days=rng.uniform(1, 60)),
-                    {"field": plan.field, "municipality": plan.municipality},
+                    {
+                        "field": plan.field,
+                        "municipality": plan.municipality,
+                        "danish": danish.choice(levels),
+                    },
                     plan.started is not None,
                 )
                 for n, plan in enumerate(plans[start : start + ROWS_PER_CHUNK], start=start)
@@ -256,10 +265,18 @@ async def seed_signals_and_followups(
     db: Database, rng: random.Random, plans: list[Plan], first_pair: int, first_mentee: int
 ) -> None:
     started = [(n, plan) for n, plan in enumerate(plans) if plan.started]
+    # First meetings from a generator of their own, so the rest is drawn as before.
+    first_meetings = random.Random(SEED + 1)
     await add_meeting_counts(
         db,
         (
-            (first_pair + n, int(active_days(plan) / 30 * rng.uniform(0.5, 3)), plan.started, NOW)
+            (
+                first_pair + n,
+                int(active_days(plan) / 30 * rng.uniform(0.5, 3)),
+                plan.started + timedelta(days=first_meetings.uniform(1, 40)),
+                plan.started,
+                NOW,
+            )
             for n, plan in started
         ),
     )
@@ -442,6 +459,14 @@ async def municipality_report_seconds(bench: Bench) -> float:
     return time.perf_counter() - start
 
 
+async def summary_seconds(bench: Bench) -> float:
+    """/summary for the whole programme: the report's figures and the A4 page as a PDF."""
+    start = time.perf_counter()
+    report = await build_report(bench.db, ReportFilter(), NOW)
+    await draw_summary(report, translator(summary_language("da")))
+    return time.perf_counter() - start
+
+
 async def chart_seconds(bench: Bench) -> float:
     report = bench.report or await build_report(bench.db, ReportFilter(), NOW)
     start = time.perf_counter()
@@ -486,6 +511,7 @@ MEASURED: list[tuple[str, Callable[[Bench], Awaitable[float]]]] = [
     ("stall_scan_s", stall_scan_seconds),
     ("report_s", report_seconds),
     ("report_municipality_s", municipality_report_seconds),
+    ("summary_s", summary_seconds),
     ("chart_s", chart_seconds),
     ("csv_s", csv_seconds),
 ]

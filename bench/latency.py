@@ -8,7 +8,7 @@ second in all. A press is timed until the bot answers its callback query, which 
 once the answer is stored. A mentor who finished her check-in gets the next one at once.
 
 The idle phase is this alone; the busy phase runs while a coordinator's /report (figures, the
-chart and the three CSV files) and the stall scan job run at the same time.
+charts and the four CSV files) and the stall scan job run at the same time.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ LAST_QUESTION = "note"  # the mentor's check-in ends with it: Skip finishes the 
 WAIT_S = 120  # for one answer or prompt; far beyond any latency the bench reports
 BUSY_TIMEOUT_S = 1_800
 SCAN_JOB = "stall-scan"
-CSV_FILES = 3
+CSV_FILES = 4  # pairs, journal, outcomes and the shares
 
 
 @dataclass
@@ -312,7 +312,7 @@ async def busy(runner: InLoopBot, coordinator: SimulatedUser) -> float:
 
 
 async def report(coordinator: SimulatedUser) -> None:
-    """/report, until its last message: the hint after the figures, chart and CSV files."""
+    """/report, until its last message: the hint after the figures, charts and CSV files."""
     seen = len(coordinator.chat.bot_message_ids)
     await coordinator.send("/report")
     await coordinator.wait_for(lambda user: report_done(user, seen), BUSY_TIMEOUT_S, "the report")

@@ -104,13 +104,30 @@ async def add_submitted_intakes(
 
 
 async def add_meeting_counts(
-    db: Database, rows: Iterable[tuple[int, int, datetime | None, datetime]]
+    db: Database, rows: Iterable[tuple[int, int, datetime | None, datetime | None, datetime]]
 ) -> None:
-    """Pairs' signals: (pair id, meetings reported, last meeting, updated) each."""
+    """Pairs' signals: (pair id, meetings reported, first meeting, last meeting, updated)
+    each; a pair without a first meeting reported none."""
+    rows = list(rows)
     async with db.transaction() as conn:
         await conn.executemany(
             "INSERT INTO pair_signals (pair_id, meetings, last_meeting_at, updated_at) "
             "VALUES (?, ?, ?, ?)",
+            ((pair, meetings, last, updated) for pair, meetings, _, last, updated in rows),
+        )
+        await conn.executemany(
+            "INSERT INTO first_meetings (pair_id, met_at) VALUES (?, ?)",
+            ((pair, first) for pair, _, first, _, _ in rows if first is not None),
+        )
+
+
+async def add_stall_episodes(db: Database, rows: Iterable[tuple[int, str, datetime]]) -> None:
+    """Closed stall episodes: (pair id, the one reason, opened at) each, closed a week later."""
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO stall_episodes (pair_id, reasons, opened_at, alerted_at, closed_at, "
+            "closed_because) VALUES (?1, json_array(json_object('reason', ?2, 'side', NULL, "
+            "'since', ?3, 'count', 0)), ?3, ?3, datetime(?3, '+7 days'), 'recovered')",
             rows,
         )
 

@@ -1,20 +1,24 @@
-"""The evaluation report's chart: outcomes at the end and at the follow-ups, as a PNG."""
+"""The evaluation report's charts: outcomes at the end and at the follow-ups, and the share in
+work by quarter against the national programme, as PNGs (the trend also on the summary's page)."""
 
 from __future__ import annotations
 
 import asyncio
 import io
 import threading
+from collections.abc import Callable
 
 import arabic_reshaper
 import matplotlib
 from bidi.algorithm import get_display
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.i18n import Translator
-from bot.model.evaluation import SMALL_GROUP, Report, shown
+from bot.model.evaluation import Report
+from bot.model.intervals import SMALL_GROUP, shown
+from bot.report_words import CONFIDENCE, percent, quarter_text
 
 # No display: the chart is drawn into bytes. The Figure API keeps no global figures to close.
 matplotlib.use("Agg")
@@ -31,12 +35,65 @@ _DRAWING = threading.Lock()
 async def draw_outcomes_chart(report: Report, t: Translator) -> bytes:
     """The outcomes chart, drawn in a worker thread: it takes a few hundred milliseconds of CPU
     that the chats should not wait for."""
-    return await asyncio.to_thread(_draw_alone, report, t)
+    return await asyncio.to_thread(locked, outcomes_chart, report, t)
 
 
-def _draw_alone(report: Report, t: Translator) -> bytes:
+def has_trend(report: Report) -> bool:
+    """Whether any quarter's share in work may be shown."""
+    return any(figures.work.value is not None for figures in report.effects.quarters)
+
+
+async def draw_trend_chart(report: Report, t: Translator) -> bytes:
+    """The trend chart as a PNG, drawn in a worker thread like the outcomes chart."""
+    return await asyncio.to_thread(locked, trend_chart, report, t)
+
+
+def locked(draw: Callable[[Report, Translator], bytes], report: Report, t: Translator) -> bytes:
     with _DRAWING:
-        return outcomes_chart(report, t)
+        return draw(report, t)
+
+
+def trend_chart(report: Report, t: Translator) -> bytes:
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN * 0.8), dpi=DPI, layout="constrained")
+    draw_trend(figure.subplots(), report, t)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def draw_trend(axes: Axes, report: Report, t: Translator) -> None:
+    """Points with their 95% interval as error bars, one per quarter the pairs started (those
+    with fewer than 5 pairs left out), and the national programme's share as a line."""
+    quarters = report.effects.quarters
+    reference = report.effects.benchmark.reference
+    positions, values, below, above = [], [], [], []
+    for position, figures in enumerate(quarters):
+        interval = figures.work.interval
+        if figures.work.value is None or interval is None:
+            continue
+        positions.append(position)
+        values.append(figures.work.value * 100)
+        below.append((figures.work.value - interval.low) * 100)
+        above.append((interval.high - figures.work.value) * 100)
+    axes.errorbar(positions, values, yerr=[below, above], fmt="o", color=BAR_COLOURS[0], capsize=4)
+    label = t.gettext("National programme: {share}").format(share=percent(t, reference))
+    axes.axhline(reference * 100, color=BAR_COLOURS[2], linestyle="--", label=_shaped(t, label))
+    axes.set_xticks(
+        range(len(quarters)),
+        [_shaped(t, quarter_text(t, figures.quarter)) for figures in quarters],
+        fontsize=7,
+        rotation=45 if len(quarters) > 8 else 0,
+    )
+    axes.set_xlim(-0.5, max(len(quarters), 1) - 0.5)
+    axes.set_ylim(0, 100)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: percent(t, value / 100)))
+    axes.tick_params(axis="y", labelsize=7)
+    title = t.gettext("In work, by the quarter the pairs started ({level} interval)").format(
+        level=percent(t, CONFIDENCE)
+    )
+    axes.set_title(_shaped(t, title), fontsize=9, loc="right" if t.right_to_left else "left")
+    axes.legend(fontsize=7, loc="lower right")
+    axes.spines[["top", "right"]].set_visible(False)
 
 
 def outcomes_chart(report: Report, t: Translator) -> bytes:

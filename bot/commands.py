@@ -31,6 +31,7 @@ NEW_LINK = Command("newlink", N_("Create a recruitment link"))
 LINKS = Command("links", N_("Recruitment links and their results"))
 STALLED = Command("stalled", N_("Pairs that need attention"))
 REPORT = Command("report", N_("The programme's results"))
+SUMMARY = Command("summary", N_("The results on one page, as a PDF"))
 ANNOUNCE = Command("announce", N_("Send an announcement to a group"))
 SCOPE = Command("scope", N_("Which municipalities each coordinator works for"))
 STATUS = Command("status", N_("Whether the bot, its backups and check-ins work"))
@@ -53,6 +54,7 @@ COORDINATOR_ONLY = (
     INVITE,
     PARTICIPANTS,
     REPORT,
+    SUMMARY,
     ANNOUNCE,
     NEW_LINK,
     LINKS,

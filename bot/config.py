@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.i18n import SUPPORTED_LANGUAGES
+from bot.model.effects import REFERENCE_WORK_SHARE
 from bot.model.stalls import StallRules
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
@@ -77,6 +78,8 @@ class Config:
     stall_rules: StallRules = field(default_factory=StallRules)
     stall_scan_minutes: int = 60
     retention_days: int = 730  # personal data is erased this long after a person's last pair
+    # The share into work the evaluation compares with: the national programme's 52%.
+    reference_work_share: float = REFERENCE_WORK_SHARE
     # Coordinators limited to some municipalities (bot/scopes.py); absent: programme-wide.
     coordinator_scopes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     webhook: Webhook | None = None  # None: the bot polls Telegram for updates
@@ -129,6 +132,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         ),
         stall_scan_minutes=_count(env, "STALL_SCAN_EVERY_MINUTES", 60, 1, 1440),
         retention_days=_count(env, "RETENTION_DAYS", 730, 30, 3650),
+        reference_work_share=_reference(env.get("REFERENCE_WORK_SHARE", "").strip()),
         coordinator_scopes=_coordinator_scopes(
             env.get("COORDINATOR_SCOPES", ""), _coordinator_ids(env.get("COORDINATOR_IDS", ""))
         ),
@@ -228,6 +232,21 @@ def _count(env: Mapping[str, str], name: str, default: int, low: int, high: int)
     if not value.isdigit() or not low <= int(value) <= high:
         raise ConfigError(f"{name} must be a whole number from {low} to {high}; got {value!r}")
     return int(value)
+
+
+def _reference(value: str) -> float:
+    if not value:
+        return REFERENCE_WORK_SHARE
+    try:
+        share = float(value)
+    except ValueError:
+        share = -1.0
+    if not 0 < share < 1:
+        raise ConfigError(
+            f"REFERENCE_WORK_SHARE must be a share between 0 and 1, e.g. 0.52 for 52%; "
+            f"got {value!r}"
+        )
+    return share
 
 
 def _rate(value: str) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.model.effects import JUDGED_AFTER_DAYS, REFERENCE_WORK_SHARE, effects
 from bot.model.evaluation import (
     CourseFigures,
     Report,
@@ -62,14 +63,24 @@ async def query_of(db: Database, report_filter: ReportFilter, now: datetime) -> 
 
 async def report(services: Services, report_filter: ReportFilter) -> Report:
     """The report for `/report`, as of now."""
-    return await build_report(services.db, report_filter, services.clock())
+    return await build_report(
+        services.db, report_filter, services.clock(), services.config.reference_work_share
+    )
 
 
-async def build_report(db: Database, report_filter: ReportFilter, now: datetime) -> Report:
+async def build_report(
+    db: Database,
+    report_filter: ReportFilter,
+    now: datetime,
+    reference: float = REFERENCE_WORK_SHARE,
+) -> Report:
     """Every figure of the report, each counted by one query (storage/evaluation.py)."""
     query = await query_of(db, report_filter, now)
     totals = await store.pair_totals(db, query)
     by_mentee = await store.results_by_mentee(db, query)
+    to_match = await store.days_to_match(db, query)
+    to_job = await store.days_to_job(db, query)
+    judged_before = (now - timedelta(days=JUDGED_AFTER_DAYS)).isoformat()
     return Report(
         report_filter=report_filter,
         made_at=now,
@@ -80,13 +91,20 @@ async def build_report(db: Database, report_filter: ReportFilter, now: datetime)
             approval_to_course=days(await store.days_to_course(db, query)),
         ),
         pairs=pair_counts(totals),
-        intake_to_match=days(await store.days_to_match(db, query)),
+        intake_to_match=days((value, n) for _, value, n in to_match),
         outcomes=outcomes(await store.outcome_counts(db, query)),
-        match_to_job=days(await store.days_to_job(db, query)),
+        match_to_job=days((value, n) for _, value, n in to_job),
         answer_rates=answer_rates(await store.checkin_counts(db, query)),
         meetings=meetings(totals),
         by_field=by_field(by_mentee),
         by_municipality=by_municipality(by_mentee),
         by_channel=by_channel(await store.results_by_channel(db, query)),
         followups=followups(await store.followup_counts(db, query)),
+        effects=effects(
+            await store.judged_by_quarter(db, query, judged_before),
+            to_match,
+            to_job,
+            await store.judged_by_factors(db, query, judged_before),
+            reference,
+        ),
     )

@@ -1,8 +1,10 @@
-"""The report's data as CSV files for the coordinator: pairs, journal and outcomes.
+"""The report's data as CSV files for the coordinator: pairs, journal and outcomes, one row
+each, and a summary of the shares that may be passed on (write_summary).
 
 The files open in a Danish Excel as they are: UTF-8 with a byte order mark, `;` between
-fields, CRLF line ends, the header in the coordinator's language. They are the coordinator's
-own working data, so small groups are not hidden, but they hold no more than the work needs:
+fields, CRLF line ends, the header in the coordinator's language. The row files are the
+coordinator's own working data, so small groups are not hidden there (the report's footer says
+they are for coordinators only), but they hold no more than the work needs:
 ids, field, municipality, dates, states, outcomes and answers; no names, phone numbers,
 Telegram ids, free text or voice messages. Values are the programme's codes (e.g. `ended`,
 `subsidised_job`), the same in every language, so files can be put together. Times are UTC.
@@ -27,8 +29,10 @@ from pathlib import Path
 
 from bot.evaluation import query_of
 from bot.i18n import Translator, translator
-from bot.model.evaluation import FOLLOWUP_MONTHS, ReportFilter
+from bot.model.evaluation import FOLLOWUP_MONTHS, Report, ReportFilter
+from bot.model.intervals import SMALL_GROUP, Proportion, protect
 from bot.model.questionnaire import Kind, Question, load
+from bot.report_words import count_text, field_names, level_names, quarter_text
 from bot.services import Services
 from storage import Database
 from storage import evaluation as store
@@ -112,6 +116,86 @@ def write_outcomes(
 ) -> Path:
     """The pairs that ended in the period, their outcome, job and follow-up answers."""
     return _write(path, _outcome_header(t), store.outcome_rows(connection, query), _outcome_cells)
+
+
+def write_summary(report: Report, t: Translator, path: Path) -> Path:
+    """The report's shares as a table to pass on: each group with its pairs, those in work,
+    the share and its 95% interval in whole percent; small groups, and those subtraction
+    would reveal, in words instead of numbers (bot/model/intervals.py)."""
+    header = [
+        t.gettext("Table"),
+        t.gettext("Group"),
+        t.gettext("Pairs"),
+        t.gettext("In work"),
+        t.gettext("Share in work, percent"),
+        t.gettext("Interval from, percent"),
+        t.gettext("Interval to, percent"),
+    ]
+    rows = [
+        [table, group, *_share_cells(t, proportion)]
+        for table, group, proportion in summary_rows(report, t)
+    ]
+    return _write(path, header, rows, lambda row: row)
+
+
+def summary_rows(report: Report, t: Translator) -> list[tuple[str, str, Proportion]]:
+    """(table, group, share in work) of every breakdown, each protected as a whole."""
+    everyone = t.gettext("All")
+    o = report.outcomes
+    rows = [
+        (t.gettext("Outcomes of the pairs that ended"), everyone, Proportion(o.work, o.ended)),
+        (
+            t.gettext("Compared with the national programme"),
+            everyone,
+            report.effects.benchmark.work,
+        ),
+    ]
+    fields = field_names(t)
+    not_given = t.gettext("Not given")
+    tables = [
+        (t.gettext("By field"), report.by_field, lambda g: fields.get(g.name, g.name)),
+        (t.gettext("By municipality"), report.by_municipality, lambda g: g.name),
+        (
+            t.gettext("By the mentor's recruitment channel"),
+            report.by_channel,
+            lambda g: g.name or t.gettext("Direct, no link"),
+        ),
+    ]
+    for title, groups, name in tables:
+        shares = protect([Proportion(group.work, group.ended) for group in groups])
+        rows += [
+            (title, name(group) or not_given, proportion)
+            for group, proportion in zip(groups, shares, strict=True)
+        ]
+    rows += [
+        (t.gettext("By the quarter the pairs started"), quarter_text(t, q.quarter), q.work)
+        for q in report.effects.quarters
+    ]
+    names = level_names(t)
+    rows += [
+        (t.gettext("What goes with finding work"), names[row.factor][row.level], row.work)
+        for row in report.effects.associations
+    ]
+    return rows
+
+
+def _share_cells(t: Translator, proportion: Proportion) -> list[Cell]:
+    interval = proportion.interval
+    if proportion.value is None or interval is None:
+        return [
+            count_text(t, None if proportion.masked else proportion.whole),
+            count_text(t, proportion.part if 0 < proportion.part < SMALL_GROUP else None),
+            None,
+            None,
+            None,
+        ]
+    return [
+        proportion.whole,
+        proportion.part,
+        round(proportion.value * 100),
+        round(interval.low * 100),
+        round(interval.high * 100),
+    ]
 
 
 def _write(

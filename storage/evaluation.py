@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.model.effects import FIRST_MEETING_DAYS, MEETINGS_HIGH, MEETINGS_LOW
+from bot.model.evaluation import DAYS_PER_MONTH
 from bot.model.pairs import JOB_OUTCOMES
 from storage.db import Database
 from storage.slices import converted
@@ -30,7 +32,20 @@ PROFILE = (
     f"LEFT JOIN answers ma ON ma.run_id = {LATEST_INTAKE} AND ma.question_id = 'municipality' "
 )
 PROFILE_QUESTIONS = ("field", "municipality")
+# The answers the effects' table reads beside those: the mentee's Danish level (intake) and
+# the mentor's field (screening). Like the profile, they outlast an erasure.
+EFFECT_QUESTIONS = ("danish",)
+MENTOR_EFFECT_QUESTIONS = ("field",)
 FIELD = "json_extract(fa.value, '$')"
+# The quarter a pair started in, as "2026-3" (UTC).
+QUARTER = (
+    "substr(p.started_at, 1, 4) || '-' || ((CAST(substr(p.started_at, 6, 2) AS INTEGER) + 2) / 3)"
+)
+# A judged pair's mentee is in work: at the end, or at the 3- or 6-month follow-up.
+IN_WORK = (
+    f"(p.outcome IN {WORK} OR EXISTS (SELECT 1 FROM outcome_followups f "
+    "WHERE f.pair_id = p.id AND f.answer IN ('work', 'both')))"
+)
 MUNICIPALITY = "trim(json_extract(ma.value, '$'))"
 
 
@@ -254,37 +269,38 @@ async def outcome_counts(db: Database, query: ReportQuery) -> list[tuple[str | N
     return [(row["outcome"], row["n"]) for row in rows]
 
 
-async def days_to_match(db: Database, query: ReportQuery) -> list[tuple[int, int]]:
-    """(days, pairs): whole days (of 24 hours) from the mentee's intake (the latest sent
-    before the start) to the pair's start, for pairs started in the period."""
+async def days_to_match(db: Database, query: ReportQuery) -> list[tuple[str, int, int]]:
+    """(quarter of the start, days, pairs): whole days (of 24 hours) from the mentee's intake
+    (the latest sent before the start) to the pair's start, for pairs started in the period."""
     q = _Params()
     first, after = _period(q, query)
     rows = await db.fetch_all(
-        "SELECT CAST(julianday(p.started_at) - julianday(("
+        f"SELECT {QUARTER} AS quarter, CAST(julianday(p.started_at) - julianday(("
         "  SELECT MAX(submitted_at) FROM intakes "
         "  WHERE participant_id = p.mentee_id AND submitted_at <= p.started_at"
         ")) AS INTEGER) AS days, COUNT(*) AS n FROM pairs p "
         f"WHERE {_during('p.started_at', first, after)} "
-        f"AND {_chosen(q, query, 'p.mentee_id')} GROUP BY days HAVING days IS NOT NULL",
+        f"AND {_chosen(q, query, 'p.mentee_id')} GROUP BY quarter, days HAVING days IS NOT NULL",
         q.values,
     )
-    return [(row["days"], row["n"]) for row in rows]
+    return [(row["quarter"], row["days"], row["n"]) for row in rows]
 
 
-async def days_to_job(db: Database, query: ReportQuery) -> list[tuple[int, int]]:
-    """(days, pairs): whole days from a pair's start to the job's start (its end, when the
-    job's start is not known), for pairs that ended in the period with work."""
+async def days_to_job(db: Database, query: ReportQuery) -> list[tuple[str, int, int]]:
+    """(quarter of the start, days, pairs): whole days from a pair's start to the job's start
+    (its end, when the job's start is not known), for pairs that ended in the period with
+    work."""
     q = _Params()
     first, after = _period(q, query)
     rows = await db.fetch_all(
-        "SELECT CAST(julianday(COALESCE(p.job_start, date(p.ended_at))) "
+        f"SELECT {QUARTER} AS quarter, CAST(julianday(COALESCE(p.job_start, date(p.ended_at))) "
         "- julianday(date(p.started_at)) AS INTEGER) AS days, COUNT(*) AS n "
         f"FROM {ENDED_PAIRS} "
         f"WHERE {_ended(first, after)} AND p.outcome IN {WORK} "
-        f"AND {_chosen(q, query, 'p.mentee_id')} GROUP BY days",
+        f"AND {_chosen(q, query, 'p.mentee_id')} GROUP BY quarter, days",
         q.values,
     )
-    return [(row["days"], row["n"]) for row in rows]
+    return [(row["quarter"], row["days"], row["n"]) for row in rows]
 
 
 async def checkin_counts(db: Database, query: ReportQuery) -> list[tuple[str, str, int]]:
@@ -370,6 +386,74 @@ async def followup_counts(
         q.values,
     )
     return [(row["months"], row["status"], row["answer"], row["n"]) for row in rows]
+
+
+# -- the effects: pairs judged three months after their end (bot/model/effects.py) ----------
+
+
+def _judged(q: _Params, query: ReportQuery, before: str) -> str:
+    """Pairs that ended in the period, before `before` (three months before now)."""
+    first, after = _period(q, query)
+    return (
+        f"{_ended(first, after)} AND p.ended_at < {q.add(before)} "
+        f"AND p.started_at IS NOT NULL AND {_chosen(q, query, 'p.mentee_id')}"
+    )
+
+
+async def judged_by_quarter(
+    db: Database, query: ReportQuery, before: str
+) -> list[tuple[str, int, int]]:
+    """(quarter of the start, pairs, in work) of the judged pairs."""
+    q = _Params()
+    rows = await db.fetch_all(
+        f"SELECT {QUARTER} AS quarter, COUNT(*) AS n, COUNT(*) FILTER (WHERE {IN_WORK}) AS work "
+        f"FROM {ENDED_PAIRS} WHERE {_judged(q, query, before)} GROUP BY quarter",
+        q.values,
+    )
+    return [(row["quarter"], row["n"], row["work"]) for row in rows]
+
+
+# The factors of bot/model/effects.py's table, in its Factor order, as levels worked out in SQL.
+_MONTHS = f"((julianday(p.ended_at) - julianday(p.started_at)) / {DAYS_PER_MONTH})"
+_PER_MONTH = f"(COALESCE(s.meetings, 0) / {_MONTHS})"
+FACTORS = (
+    "CASE WHEN mf.value IS NULL OR fa.value IS NULL OR json_extract(fa.value, '$') IS NULL "
+    "THEN NULL WHEN mf.value = fa.value THEN 'same' ELSE 'different' END",
+    f"CASE WHEN {_MONTHS} <= 0 THEN NULL WHEN {_PER_MONTH} < {MEETINGS_LOW} THEN 'under_1' "
+    f"WHEN {_PER_MONTH} <= {MEETINGS_HIGH} THEN '1_to_2' ELSE 'over_2' END",
+    "CASE WHEN fm.met_at IS NULL THEN NULL "
+    "WHEN julianday(fm.met_at) - julianday(p.started_at) "
+    f"<= {FIRST_MEETING_DAYS} THEN 'within' ELSE 'later' END",
+    "json_extract(da.value, '$')",
+    "CASE WHEN p.id IN (SELECT pair_id FROM stall_episodes "
+    "WHERE reasons LIKE '%\"divergence\"%') THEN 'alerted' ELSE 'none' END",
+)
+LATEST_SCREENING = "(SELECT MAX(run_id) FROM screenings WHERE participant_id = p.mentor_id)"
+
+
+async def judged_by_factors(
+    db: Database, query: ReportQuery, before: str
+) -> list[tuple[tuple[str | None, ...], int, int]]:
+    """((level of each factor), pairs, in work) of the judged pairs."""
+    q = _Params()
+    levels = ", ".join(f"{factor} AS f{n}" for n, factor in enumerate(FACTORS))
+    names = ", ".join(f"f{n}" for n in range(len(FACTORS)))
+    rows = await db.fetch_all(
+        f"SELECT {levels}, COUNT(*) AS n, COUNT(*) FILTER (WHERE {IN_WORK}) AS work "
+        f"FROM {ENDED_PAIRS} "
+        f"LEFT JOIN answers fa ON fa.run_id = {LATEST_INTAKE} AND fa.question_id = 'field' "
+        # The same intake as the field answer, which every submitted intake holds (null when
+        # skipped): one lookup of the latest intake instead of two.
+        "LEFT JOIN answers da ON da.run_id = fa.run_id AND da.question_id = 'danish' "
+        f"LEFT JOIN answers mf ON mf.run_id = {LATEST_SCREENING} AND mf.question_id = 'field' "
+        "LEFT JOIN pair_signals s ON s.pair_id = p.id "
+        "LEFT JOIN first_meetings fm ON fm.pair_id = p.id "
+        f"WHERE {_judged(q, query, before)} GROUP BY {names}",
+        q.values,
+    )
+    return [
+        (tuple(row[f"f{n}"] for n in range(len(FACTORS))), row["n"], row["work"]) for row in rows
+    ]
 
 
 # -- the exports, row by row from a cursor, in a worker thread --------------------------------

@@ -20,7 +20,7 @@ from bot.model.privacy import (
     StoppedPair,
 )
 from storage.db import Database, parse_time
-from storage.evaluation import PROFILE_QUESTIONS
+from storage.evaluation import EFFECT_QUESTIONS, MENTOR_EFFECT_QUESTIONS, PROFILE_QUESTIONS
 
 OPEN = "('proposed', 'active', 'paused')"
 # A follow-up an erased person will never be asked: far in the future, so it never falls due
@@ -86,8 +86,9 @@ async def erase(db: Database, participant_id: int, because: str, now: datetime) 
 
     Kept, without anything that identifies the person: the participant row's role, status,
     first contact and recruitment channel; the screening's and intake's state and dates; the
-    intake's field and municipality; pairs, check-in states and the journal's structured
-    answers. These are the evaluation report's figures (storage/evaluation.py).
+    intake's field, municipality and Danish level and the screening's field; pairs, check-in
+    states and the journal's structured answers. These are the evaluation report's figures
+    (storage/evaluation.py).
     """
     async with db.transaction() as conn:
         cursor = await conn.execute(
@@ -152,13 +153,17 @@ _ERASE_ROWS = (
 
 
 async def _erase_answers(conn: aiosqlite.Connection, participant_id: int) -> None:
-    """Every questionnaire answer but the intake's field and municipality."""
-    kept = ", ".join(f"'{question}'" for question in PROFILE_QUESTIONS)
+    """Every questionnaire answer but those the evaluation counts: the intake's field,
+    municipality and Danish level, and the screening's field."""
+    intake = ", ".join(f"'{question}'" for question in (*PROFILE_QUESTIONS, *EFFECT_QUESTIONS))
+    screening = ", ".join(f"'{question}'" for question in MENTOR_EFFECT_QUESTIONS)
     await conn.execute(
         "DELETE FROM answers WHERE run_id IN "
         "(SELECT id FROM questionnaire_runs WHERE participant_id = ?1) "
-        f"AND NOT (question_id IN ({kept}) "
-        "AND run_id IN (SELECT run_id FROM intakes WHERE participant_id = ?1))",
+        f"AND NOT (question_id IN ({intake}) "
+        "AND run_id IN (SELECT run_id FROM intakes WHERE participant_id = ?1)) "
+        f"AND NOT (question_id IN ({screening}) "
+        "AND run_id IN (SELECT run_id FROM screenings WHERE participant_id = ?1))",
         (participant_id,),
     )
 

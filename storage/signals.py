@@ -56,6 +56,12 @@ async def apply_change(
             now,
         ),
     )
+    if changed.last_meeting_at is not None:
+        # The evaluation's first meeting: the first time one was reported, kept from then on.
+        await conn.execute(
+            "INSERT OR IGNORE INTO first_meetings (pair_id, met_at) VALUES (?, ?)",
+            (pair_id, changed.last_meeting_at),
+        )
 
 
 def signals_of(row: aiosqlite.Row) -> Signals:

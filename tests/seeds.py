@@ -19,6 +19,10 @@ test_scopes work out by hand. 12 mentees and 7 mentors, all pairs started on 1 J
     m12     health  Vejle         a7      proposed 1 Feb, lapsed; m12 blocked the bot
 
 Mentors a1-a4 came through "Novo Nordisk & Co", a5-a6 through "Facebook", a7 directly.
+The mentors' screenings gave the field it (a1, a2, a4, a7) or health (a3, a5, a6). The mentees'
+Danish: m1-m4 "good", m5 "everyday", m6 "fluent", m7-m12 "beginner". First meetings (days
+after the start): m1 7, m2 10, m3 14, m4 12, m5 30, m6 3, m7 21, m8 5. Pairs m2 and m7 had
+a divergence alert; m8 one for missed check-ins.
 Every intake was sent on 1 January 2026 (m10's on 2 November); the report is made on
 23 November 2026.
 
@@ -31,7 +35,13 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bench.seed import add_checkins, add_followups, add_journal_entries, add_meeting_counts
+from bench.seed import (
+    add_checkins,
+    add_followups,
+    add_journal_entries,
+    add_meeting_counts,
+    add_stall_episodes,
+)
 from bot.handlers.context import services_of
 from bot.model.pairs import Outcome, PairStatus, Side
 from bot.model.participants import Role
@@ -79,6 +89,10 @@ ENDED = [
     (7, 5, 60, 50, Outcome.DROPPED_OUT, None),
 ]
 MEETINGS = {1: 5, 2: 7, 3: 9, 4: 10, 5: 12, 6: 12, 7: 2, 8: 10}  # m9 reported none: 67
+FIRST_MEETING = {1: 7, 2: 10, 3: 14, 4: 12, 5: 30, 6: 3, 7: 21, 8: 5}  # days after the start
+MENTOR_FIELDS = {1: "it", 2: "it", 3: "health", 4: "it", 5: "health", 6: "health", 7: "it"}
+DANISH = {1: "good", 2: "good", 3: "good", 4: "good", 5: "everyday", 6: "fluent"}  # else beginner
+ALERTS = {2: "divergence", 7: "divergence", 8: "missed_checkins"}
 
 
 async def join(db: Database, user_id: int, role: Role, at: datetime) -> int:
@@ -95,17 +109,17 @@ async def join(db: Database, user_id: int, role: Role, at: datetime) -> int:
     return person.id
 
 
-async def screened(db: Database, mentor: int, decisions: list[Decision]) -> None:
+async def screened(db: Database, mentor: int, field: str, decisions: list[Decision]) -> None:
     at = MENTORS_JOINED + timedelta(days=1)
     run = await questionnaires.start_run(
         db,
         participant_id=mentor,
         questionnaire="screening",
         version=1,
-        first_question="name",
+        first_question="field",
         now=at,
     )
-    await questionnaires.move(db, run, None, at)
+    await questionnaires.record_answer(db, run, "field", field, None, at)
     ready = await questionnaires.get_run(db, run.id)
     assert ready is not None
     screening = await screening_store.submit(db, ready, at)
@@ -116,16 +130,22 @@ async def screened(db: Database, mentor: int, decisions: list[Decision]) -> None
         )
 
 
-async def intake(db: Database, mentee: int, field: str, municipality: str, at: datetime) -> None:
+async def intake(db: Database, mentee: int, answers: dict[str, str], at: datetime) -> None:
+    """A submitted intake with these answers (field, municipality, danish), in that order."""
+    questions = list(answers)
     run = await questionnaires.start_run(
-        db, participant_id=mentee, questionnaire="intake", version=1, first_question="field", now=at
+        db,
+        participant_id=mentee,
+        questionnaire="intake",
+        version=1,
+        first_question=questions[0],
+        now=at,
     )
-    await questionnaires.record_answer(db, run, "field", field, "municipality", at)
-    run = await questionnaires.get_run(db, run.id)
-    assert run is not None
-    await questionnaires.record_answer(db, run, "municipality", municipality, None, at)
-    run = await questionnaires.get_run(db, run.id)
-    assert run is not None
+    for question, following in zip(questions, [*questions[1:], None], strict=True):
+        await questionnaires.record_answer(db, run, question, answers[question], following, at)
+        found = await questionnaires.get_run(db, run.id)
+        assert found is not None
+        run = found
     assert await mentee_store.submit_intake(db, run, at) is not None
 
 
@@ -213,17 +233,20 @@ async def seed_programme(db: Database) -> Database:
         if channel:
             await participants.set_recruitment_channel(db, 1000 + n, channel.id, MENTORS_JOINED)
     for n in range(1, 6):
-        await screened(db, mentors[n], [Decision.APPROVED, Decision.COURSE_DONE])
-    await screened(db, mentors[6], [Decision.INTERVIEW])
-    await screened(db, mentors[7], [Decision.REJECTED])
+        await screened(db, mentors[n], MENTOR_FIELDS[n], [Decision.APPROVED, Decision.COURSE_DONE])
+    await screened(db, mentors[6], MENTOR_FIELDS[6], [Decision.INTERVIEW])
+    await screened(db, mentors[7], MENTOR_FIELDS[7], [Decision.REJECTED])
 
     mentees = {}
     for n, (field, municipality) in enumerate(MENTEES, start=1):
         joined = datetime(2026, 11, 1, 9, 0, tzinfo=UTC) if n == 10 else NEW_YEAR
         mentees[n] = await join(db, 2000 + n, Role.MENTEE, joined)
-        await intake(
-            db, mentees[n], field, municipality, joined + timedelta(days=1 if n == 10 else 0)
-        )
+        answers = {
+            "field": field,
+            "municipality": municipality,
+            "danish": DANISH.get(n, "beginner"),
+        }
+        await intake(db, mentees[n], answers, joined + timedelta(days=1 if n == 10 else 0))
 
     pair_of = {}
     for mentee, mentor, start_day, end_day, outcome, job_day in ENDED:
@@ -252,8 +275,16 @@ async def seed_programme(db: Database) -> Database:
     await move(db, lapsed, PairStatus.LAPSED, datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
     await participants.mark_unreachable(db, 2012, NOW)
 
+    def first_meeting(mentee: int) -> datetime:
+        start_day = 90 if mentee == 8 else ENDED[mentee - 1][2]
+        return NEW_YEAR + timedelta(days=start_day + FIRST_MEETING[mentee])
+
     await add_meeting_counts(
-        db, [(pair_of[n], meetings, None, NOW) for n, meetings in MEETINGS.items()]
+        db,
+        [(pair_of[n], meetings, first_meeting(n), None, NOW) for n, meetings in MEETINGS.items()],
+    )
+    await add_stall_episodes(
+        db, [(pair_of[n], reason, datetime(2026, 4, 1, tzinfo=UTC)) for n, reason in ALERTS.items()]
     )
     await check_ins(db, pair_of[8], mentors[5], Side.MENTOR, "AAMAAMAAO")
     await check_ins(db, pair_of[8], mentees[8], Side.MENTEE, "AMAMMAMO")

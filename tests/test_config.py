@@ -20,6 +20,7 @@ def test_defaults_with_only_a_token() -> None:
     assert [str(moment) for moment in config.checkin_window] == ["10:00:00", "18:00:00"]
     assert config.checkin_weekends is False
     assert config.rate_limit_per_second == 29
+    assert config.reference_work_share == 0.52  # the national programme's share into work
 
 
 def test_every_variable_is_read() -> None:
@@ -32,6 +33,7 @@ def test_every_variable_is_read() -> None:
             "DEFAULT_LANGUAGE": "ar",
             "BOT_API_BASE_URL": "http://localhost:8081/bot",
             "LOG_LEVEL": "debug",
+            "REFERENCE_WORK_SHARE": "0.6",
         }
     )
     assert config.coordinator_ids == {11, 22, 33}
@@ -41,6 +43,7 @@ def test_every_variable_is_read() -> None:
     assert config.bot_api_base_url == "http://localhost:8081/bot"
     assert config.bot_api_base_file_url == "http://localhost:8081/file/bot"
     assert config.log_level == 10
+    assert config.reference_work_share == 0.6
 
 
 def test_missing_token_says_how_to_get_one() -> None:
@@ -66,6 +69,8 @@ def test_missing_token_says_how_to_get_one() -> None:
         ("METRICS_PORT", "http"),
         ("LOG_FORMAT", "xml"),
         ("HEALTH_UNREACHABLE_SECONDS", "0"),
+        ("REFERENCE_WORK_SHARE", "52%"),
+        ("REFERENCE_WORK_SHARE", "1.2"),
     ],
 )
 def test_a_malformed_value_names_its_variable(variable: str, value: str) -> None:

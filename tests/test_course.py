@@ -209,7 +209,7 @@ async def test_a_session_fills_its_seats_moves_its_waiting_list_and_makes_mentor
 
     await coordinator.send("/report")
     # The chart is drawn in a process of its own: slow on a loaded machine.
-    report, *_chart_files_and_hint = await coordinator.next_messages(6, timeout=30)
+    report, *_chart_files_and_hint = await coordinator.next_messages(7, timeout=30)
     report = visible(report.text)
     assert (
         "Mentor course\nSessions held: 1\nSeats taken: fewer than 5\n"

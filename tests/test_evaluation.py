@@ -12,15 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from bot.charts import outcomes_chart
+from bot.charts import outcomes_chart, trend_chart
 from bot.evaluation import build_report
-from bot.exports import write_exports
+from bot.exports import write_exports, write_summary
 from bot.handlers.report_view import render
 from bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
-from bot.model.evaluation import CourseFigures, Days, ReportFilter, median, share, shown
+from bot.model.effects import Factor, Quarter
+from bot.model.evaluation import CourseFigures, Days, ReportFilter, days, median
+from bot.model.intervals import Verdict, share, shown
 from bot.model.participants import Role
 from bot.model.questionnaire import load
 from storage import Database
+from storage import outcomes as followup_store
 from tests.seeds import NOW
 
 FIRST_HALF = ReportFilter(start=date(2026, 1, 1), end=date(2026, 6, 30))
@@ -107,22 +110,37 @@ async def test_whole_programme(programme: Database) -> None:
 
 async def test_the_message_hides_small_groups(programme: Database) -> None:
     text = render(await build_report(programme, ReportFilter(), NOW), translator("en"))
-    assert "<b>Found work: 71% of the mentees whose pair ended</b>" in text
+    # 5 of 7: Wilson's 95% interval 35.9-91.8%
+    assert "<b>Found work: 71% (95% interval 36–92%) of the mentees whose pair ended</b>" in text
     assert "Mentees: 12 (blocked the bot: fewer than 5)" in text
-    assert "Called for interview: fewer than 5" in text
+    # interview 1 and rejected 1: two hidden, so 7 sent in - 5 approved gives neither away
+    assert "Called for interview: not shown" in text
+    assert "Rejected: not shown" in text
     assert "Active or paused now: fewer than 5" in text
-    assert "In work: 5 (71%)" in text
-    assert "In education: fewer than 5 (fewer than 5)" in text
+    assert "In work: 5, 71% (95% interval 36–92%)" in text
+    assert "In education: fewer than 5, fewer than 5" in text
     assert "Median time from intake to match: 30 days" in text
     assert "Median time from match to job: 120 days" in text
-    assert "Mentors answered: 67% of 9 check-ins" in text
+    assert "Mentors answered: 67% (95% interval 35–88%) of 9 check-ins" in text
     assert "Mentees answered: fewer than 5 of 8 check-ins" in text
     assert "Meetings per pair per month: 1.5" in text
-    assert "IT and software\u2069: 6 ended, 83% found work" in text
-    assert "Health care (doctor, nurse, pharmacy, laboratory)\u2069: fewer than 5 ended, " in text
-    assert "Århus\u2069: 7 ended, 71% found work" in text
-    assert "Novo Nordisk &amp; Co\u2069: 6 ended, 83% found work" in text
-    assert "Facebook\u2069: fewer than 5 ended, fewer than 5 found work" in text
+    assert "Århus\u2069: 7 ended, found work: 71% (95% interval 36–92%)" in text
+    assert "The CSV files have one row per pair or entry: they are for coordinators only" in text
+
+
+async def test_a_group_that_subtraction_would_reveal_is_hidden_with_the_next(
+    programme: Database,
+) -> None:
+    """7 pairs ended: IT 6 and health 1. Showing IT's 6 would give health's 1 away."""
+    text = render(await build_report(programme, ReportFilter(), NOW), translator("en"))
+    hidden = "\u2069: not shown, so that a smaller group cannot be worked out"
+    assert "Pairs ended: 7" in text
+    assert "IT and software" + hidden in text
+    small = "\u2069: fewer than 5 ended, found work: fewer than 5"
+    assert "Health care (doctor, nurse, pharmacy, laboratory)" + small in text
+    assert "6 ended" not in text
+    assert "Novo Nordisk &amp; Co" + hidden in text  # 6 of the 7 pairs, Facebook 1
+    assert "Facebook" + small in text
 
 
 async def test_a_municipality_however_it_is_typed(programme: Database) -> None:
@@ -242,6 +260,35 @@ async def test_csv_files(programme: Database, tmp_path: Path) -> None:
     assert [first[name] for name in answers] == ["work", "work"]
 
 
+async def test_the_csv_summary_hides_what_subtraction_would_reveal(
+    programme: Database, tmp_path: Path
+) -> None:
+    report = await build_report(programme, ReportFilter(), NOW)
+    header, *rows = read_csv(write_summary(report, translator("en"), tmp_path / "shares.csv"))
+    assert header == [
+        "Table",
+        "Group",
+        "Pairs",
+        "In work",
+        "Share in work, percent",
+        "Interval from, percent",
+        "Interval to, percent",
+    ]
+    by_group = {(table, group): cells for table, group, *cells in rows}
+    assert by_group["Outcomes of the pairs that ended", "All"] == ["7", "5", "71", "36", "92"]
+    assert by_group["Compared with the national programme", "All"] == ["6", "5", "83", "44", "97"]
+    # IT 6 and health 1 of the 7: both hidden, in words
+    assert by_group["By field", "IT and software"] == ["not shown", "not shown", "", "", ""]
+    health = by_group["By field", "Health care (doctor, nurse, pharmacy, laboratory)"]
+    assert health == ["fewer than 5", "not shown", "", "", ""]
+    assert by_group["By municipality", "Århus"] == ["7", "5", "71", "36", "92"]
+    effects = "What goes with finding work"
+    within = by_group[effects, "First meeting within 14 days"]
+    assert within == ["fewer than 5", "fewer than 5", "", "", ""]
+    same_field = by_group[effects, "Mentor in the mentee's field"]
+    assert same_field == ["not shown", "fewer than 5", "", "", ""]
+
+
 def label(t: Translator, questionnaire: str, question_id: str) -> str:
     (question,) = [q for q in load(questionnaire).questions if q.id == question_id]
     return t.gettext(question.label)
@@ -254,3 +301,108 @@ async def test_csv_files_follow_the_filter(programme: Database, tmp_path: Path) 
     assert len(outcomes) - 1 == 5
     # m8's check-ins from 15 April, weekly: the mentor's 9 all before July, the mentee's 8 too
     assert len(journal) - 1 == 15  # the November note is outside the period
+
+
+# -- the benchmark, the trend and what goes with success ----------------------------------------
+
+
+async def test_benchmark_judges_pairs_ended_three_months_ago(programme: Database) -> None:
+    report = await build_report(programme, ReportFilter(), NOW)
+    benchmark = report.effects.benchmark
+    # m6 ended on 29 August, less than 3 months ago: m1-m5 and m7 are judged, m1-m5 in work
+    assert (benchmark.pairs, benchmark.work.part) == (6, 5)
+    interval = benchmark.work.interval
+    assert interval is not None
+    assert (interval.low, interval.high) == (
+        pytest.approx(0.4365, abs=5e-5),
+        pytest.approx(0.9699, abs=5e-5),
+    )
+
+
+async def test_a_follow_up_in_work_counts_for_the_benchmark(programme: Database) -> None:
+    """m7 dropped out, and says at the 3-month follow-up that they work now."""
+    (row,) = await programme.fetch_all(
+        "SELECT f.id, f.participant_id FROM outcome_followups f JOIN pairs p ON p.id = f.pair_id "
+        "WHERE p.outcome = 'dropped_out' AND f.months = 3"
+    )
+    assert await followup_store.answer(programme, row["id"], row["participant_id"], "work", NOW)
+    report = await build_report(programme, ReportFilter(), NOW)
+    assert (report.effects.benchmark.pairs, report.effects.benchmark.work.part) == (6, 6)
+    assert report.outcomes.work == 5  # the outcome at the end stays as it was
+
+
+@pytest.mark.parametrize(
+    ("reference", "verdict", "sentence"),
+    [
+        (0.30, Verdict.ABOVE, "The whole interval lies above 30%: better than the national"),
+        (0.52, Verdict.ACROSS, "The interval includes 52%: no clear difference from the national"),
+        (0.98, Verdict.BELOW, "The whole interval lies below 98%: not as good as the national"),
+    ],
+)
+async def test_benchmark_verdict(
+    programme: Database, reference: float, verdict: Verdict, sentence: str
+) -> None:
+    """5 of 6 judged pairs in work: 44-97%, above 30%, across 52% and below 98%."""
+    report = await build_report(programme, ReportFilter(), NOW, reference)
+    assert report.effects.benchmark.verdict is verdict
+    text = render(report, translator("en"))
+    assert (
+        "In work at the end or at the 3- or 6-month follow-up: 83% (95% interval 44–97%) of 6 "
+        "pairs that ended at least 3 months ago." in text
+    )
+    assert sentence in text
+
+
+async def test_too_few_pairs_to_compare(programme: Database) -> None:
+    report = await build_report(programme, ReportFilter(field="health"), NOW)
+    assert report.effects.benchmark.pairs == 1  # m7
+    assert report.effects.benchmark.verdict is None
+    assert "Too few pairs to compare." in render(report, translator("en"))
+
+
+async def test_trend_by_quarter_of_the_start(programme: Database) -> None:
+    report = await build_report(programme, ReportFilter(), NOW)
+    first, second = report.effects.quarters
+    assert (first.quarter, second.quarter) == (Quarter(2026, 1), Quarter(2026, 2))
+    assert (first.work.whole, first.work.part) == (6, 5)
+    # m1-m7 started in the first quarter: 5, 10, 15, 20, 30, 40, 60 days after the intake
+    assert days(first.intake_to_match).median == 20
+    assert days(first.match_to_job).median == 120
+    assert (second.work.whole, days(second.intake_to_match).pairs) == (0, 2)  # m8, m9
+    text = render(report, translator("en"))
+    assert (
+        "Q1 2026: in work 83% (95% interval 44–97%) of 6; median from intake to match 20 days, "
+        "from match to job 120 days"
+    ) in text
+    assert "Q2 2026: no pair ended 3 months ago yet; median from intake to match not shown" in text
+    png = trend_chart(report, translator("da"))
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+async def test_what_goes_with_finding_work(programme: Database) -> None:
+    """The judged pairs m1-m5 (work) and m7 (not), by the table in tests/seeds.py."""
+    report = await build_report(programme, ReportFilter(), NOW)
+    table = {
+        (row.factor, row.level): (row.work.whole, row.work.part)
+        for row in report.effects.associations
+    }
+    assert table == {
+        (Factor.SAME_FIELD, "same"): (5, 4),  # m1-m4 (it), m7 (health)
+        (Factor.SAME_FIELD, "different"): (1, 1),  # m5 (it) with a3 (health)
+        (Factor.MEETINGS, "1_to_2"): (2, 1),  # m4 1.9 a month, m7 1.2
+        (Factor.MEETINGS, "over_2"): (4, 4),
+        (Factor.FIRST_MEETING, "within"): (4, 4),  # m3 on day 14 counts as within
+        (Factor.FIRST_MEETING, "later"): (2, 1),
+        (Factor.DANISH, "good"): (4, 4),
+        (Factor.DANISH, "everyday"): (1, 1),
+        (Factor.DANISH, "beginner"): (1, 0),
+        (Factor.DIVERGENCE, "alerted"): (2, 1),  # m2 and m7; m8's alert was another reason
+        (Factor.DIVERGENCE, "none"): (4, 4),
+    }
+    # every factor has a group under 5 beside one of 4 or 5: all rows stay hidden
+    assert all(row.work.count is None for row in report.effects.associations)
+    text = render(report, translator("en"))
+    assert "This shows which pairs did well, not why: an association, not a cause." in text
+    # 5 with a mentor in the same field would give away the 1 without
+    assert "Mentor in the mentee's field: not shown, so that a smaller group" in text
+    assert "Mentor in another field: in work fewer than 5 of fewer than 5" in text

@@ -10,10 +10,21 @@ from datetime import date
 import pytest
 
 from bot import exports
+from bot.handlers.context import services_of
 from bot.handlers.report import UnreadableDate, parse_filter, usage
-from bot.handlers.report_view import field_names
 from bot.i18n import SUPPORTED_LANGUAGES, translator
-from tests.scenarios import end_pair, matched, visible
+from bot.report_words import field_names
+from tests.conftest import rows
+from tests.scenarios import (
+    answer_mentor,
+    coordinator_ready,
+    due_wave,
+    end_pair,
+    matched,
+    mentor_answered_check_in,
+    visible,
+)
+from tests.seeds import seed_programme
 
 FIELDS = field_names(translator("en"))
 
@@ -49,8 +60,8 @@ async def test_a_coordinator_gets_figures_chart_and_csv_files(emulator, bot) -> 
     await karen.next_message()  # "Reply to this message with the job's start date…"
     seen = len(karen.messages)
     await karen.send("/report")
-    await karen.wait_for_messages(seen + 6)
-    text, chart, *files, hint = karen.messages[seen : seen + 6]
+    await karen.wait_for_messages(seen + 7)
+    text, chart, *files, hint = karen.messages[seen : seen + 7]
     figures = visible(text.text)
     assert figures.startswith("Evaluation report")
     assert "Pairs ended: fewer than 5" in figures  # one pair: never an exact small count
@@ -60,7 +71,9 @@ async def test_a_coordinator_gets_figures_chart_and_csv_files(emulator, bot) -> 
         "mentorbro-pairs-2026-11-23.csv",
         "mentorbro-journal-2026-11-23.csv",
         "mentorbro-outcomes-2026-11-23.csv",
+        "mentorbro-shares-2026-11-23.csv",
     ]
+    assert "they are for coordinators only; do not pass them on." in figures
     stored = emulator.files.get(files[0].document["file_id"])
     assert stored is not None and stored.data.startswith(b"\xef\xbb\xbf")  # BOM for Excel
     rows = list(csv.reader(io.StringIO(stored.data.decode("utf-8-sig")), delimiter=";"))
@@ -80,16 +93,46 @@ async def test_a_csv_file_too_large_for_telegram_comes_zipped(emulator, bot, mon
     karen, _, _ = await matched(emulator)
     seen = len(karen.messages)
     await karen.send("/report")
-    await karen.wait_for_messages(seen + 6)
-    files = [m.document for m in karen.messages[seen : seen + 6] if m.document]
+    await karen.wait_for_messages(seen + 7)
+    files = [m.document for m in karen.messages[seen : seen + 7] if m.document]
     by_name = {f["file_name"]: emulator.files.get(f["file_id"]) for f in files}
     assert list(by_name) == [
         "mentorbro-pairs-2026-11-23.csv.zip",
         "mentorbro-journal-2026-11-23.csv.zip",
         "mentorbro-outcomes-2026-11-23.csv.zip",
+        "mentorbro-shares-2026-11-23.csv.zip",
     ]
     stored = by_name["mentorbro-pairs-2026-11-23.csv.zip"]
     with zipfile.ZipFile(io.BytesIO(stored.data)) as archive:
         assert archive.namelist() == ["mentorbro-pairs-2026-11-23.csv"]
         inside = archive.read("mentorbro-pairs-2026-11-23.csv")
     assert inside.startswith(b"\xef\xbb\xbfPair id;")
+
+
+async def test_the_trend_comes_as_a_second_chart(emulator, bot) -> None:
+    """With 6 pairs that ended 3 months ago in one quarter, the share by quarter is a chart."""
+    await seed_programme(services_of(bot.application).db)
+    karen = await coordinator_ready(emulator)
+    await karen.send("/report")
+    sent = []
+    while not (sent and (sent[-1].text or "").startswith("For a period")):
+        sent.append(await karen.next_message(timeout=20))
+    text = "\n".join(visible(message.text) for message in sent if not message.document)
+    assert "Compared with the national programme" in text
+    assert "The interval includes 52%: no clear difference from the national programme." in text
+    assert len([message for message in sent if message.photo]) == 2
+
+
+async def test_the_first_reported_meeting_is_kept_for_the_evaluation(emulator, bot) -> None:
+    """The mentor says they met: that is the pair's first meeting, and a later one is not."""
+    _, mentor, _ = await mentor_answered_check_in(emulator, bot)
+    signals = "SELECT met_at, last_meeting_at FROM pair_signals JOIN first_meetings USING (pair_id)"
+    (first,) = await rows(bot, signals)
+    assert first["met_at"] == first["last_meeting_at"]
+    await due_wave(bot)
+    await mentor.next_message()
+    await answer_mentor(mentor)
+    await mentor.next_message()
+    (later,) = await rows(bot, signals)
+    assert later["met_at"] == first["met_at"]
+    assert later["last_meeting_at"] > later["met_at"]

@@ -323,8 +323,8 @@ async def test_a_scoped_report_and_announcement(emulator, scoped_bot) -> None:
     omar = people.omar
     seen = len(omar.messages)
     await omar.send("/report")
-    await omar.wait_for_messages(seen + 6)
-    text, _, pairs_file, *_ = omar.messages[seen : seen + 6]
+    await omar.wait_for_messages(seen + 7)
+    text, _, pairs_file, *_ = omar.messages[seen : seen + 7]
     assert "Only the mentors and mentees of your municipalities: Aarhus" in visible(text.text)
     stored = emulator.files.get(pairs_file.document["file_id"])
     assert stored is not None

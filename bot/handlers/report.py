@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
 from dataclasses import replace
@@ -13,15 +14,17 @@ from telegram.constants import ChatAction, MessageLimit
 from telegram.ext import CommandHandler, filters
 
 from bot import evaluation, outbox
-from bot.charts import draw_outcomes_chart
-from bot.exports import export, uploadable
+from bot.charts import draw_outcomes_chart, draw_trend_chart, has_trend
+from bot.exports import export, uploadable, write_summary
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
-from bot.handlers.report_view import field_names, render
-from bot.i18n import Translator
+from bot.handlers.report_view import render
+from bot.i18n import Translator, translator
 from bot.model.evaluation import ReportFilter
 from bot.model.participants import Participant
+from bot.report_words import field_names
+from bot.summary import draw_summary, summary_language
 
 MIN_NAME_PREFIX = 4  # "Heal" finds Health care; shorter words are taken as a municipality
 DAY = re.compile(r"^(?:(\d{1,2})\.(\d{1,2})\.(\d{4})|(\d{4})-(\d{2})-(\d{2}))$")
@@ -73,17 +76,28 @@ def _field(word: str, fields: dict[str, str]) -> str | None:
     return None
 
 
-@coordinator_only
-async def report_command(update: Update, context: BotContext, participant: Participant) -> None:
-    """/report [from] [to] [municipality] [field]."""
-    services = context.services
+async def chosen_filter(
+    update: Update, context: BotContext, participant: Participant
+) -> ReportFilter | None:
+    """The filter of `/report` or `/summary` within the coordinator's municipalities; None
+    (after explaining how to write it) when a date could not be read."""
     t = tr(participant)
     try:
         chosen = parse_filter(list(context.args or []), field_names(t))
     except UnreadableDate:
         await send(update, usage(t))
+        return None
+    return replace(chosen, within=(await sender_scope(context, participant)).names)
+
+
+@coordinator_only
+async def report_command(update: Update, context: BotContext, participant: Participant) -> None:
+    """/report [from] [to] [municipality] [field]."""
+    services = context.services
+    t = tr(participant)
+    chosen = await chosen_filter(update, context, participant)
+    if chosen is None:
         return
-    chosen = replace(chosen, within=(await sender_scope(context, participant)).names)
     chat = update.effective_chat
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
@@ -91,15 +105,36 @@ async def report_command(update: Update, context: BotContext, participant: Parti
     for part in parts(render(report, t)):
         await send(update, part)
     await outbox.reply_photo(context.bot, chat.id, await draw_outcomes_chart(report, t))
+    if has_trend(report):
+        await outbox.reply_photo(context.bot, chat.id, await draw_trend_chart(report, t))
     stamp = services.clock().astimezone(services.config.timezone).date().isoformat()
     with tempfile.TemporaryDirectory(prefix="mentorbro-report-") as folder:
         paths = await export(services, chosen, t, Path(folder))
+        paths.append(write_summary(report, t, Path(folder) / "shares.csv"))
         for path in paths:
             sent, name = await uploadable(path, f"mentorbro-{path.stem}-{stamp}.csv")
             with sent.open("rb") as data:
                 await outbox.reply_file(context.bot, chat.id, data, name)
     if not context.args:
         await send(update, usage(t))
+
+
+@coordinator_only
+async def summary_command(update: Update, context: BotContext, participant: Participant) -> None:
+    """/summary [from] [to] [municipality] [field]: the report's figures on one A4 page (PDF),
+    in Danish or English."""
+    chosen = await chosen_filter(update, context, participant)
+    if chosen is None:
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
+    report = await evaluation.report(context.services, chosen)
+    page = await draw_summary(report, translator(summary_language(participant.language)))
+    stamp = context.services.clock().astimezone(context.services.config.timezone).date()
+    await outbox.reply_file(
+        context.bot, chat.id, io.BytesIO(page), f"mentorbro-summary-{stamp.isoformat()}.pdf"
+    )
 
 
 def usage(t: Translator) -> str:
@@ -119,4 +154,7 @@ def parts(text: str) -> list[str]:
     return chunks
 
 
-HANDLERS = [CommandHandler("report", report_command, filters=filters.ChatType.PRIVATE)]
+HANDLERS = [
+    CommandHandler("report", report_command, filters=filters.ChatType.PRIVATE),
+    CommandHandler("summary", summary_command, filters=filters.ChatType.PRIVATE),
+]

@@ -6,45 +6,27 @@ and formats them.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
-from babel.numbers import format_percent
-
+from bot.handlers.effects_view import effects_sections
 from bot.handlers.texts import outcome_labels
 from bot.i18n import Translator
-from bot.model.evaluation import OTHER, WORK, Days, GroupResult, Report, ReportFilter, share, shown
+from bot.model.evaluation import OTHER, WORK, GroupResult, Report
+from bot.model.intervals import Proportion, protect, protect_counts
 from bot.model.pairs import Outcome, Side
 from bot.model.participants import Role
-from bot.model.questionnaire import load_fields
+from bot.report_words import (
+    CONFIDENCE,
+    count_text,
+    days_text,
+    escape,
+    field_names,
+    percent,
+    period_text,
+    share_text,
+)
 
 GROUPS_SHOWN = 10  # per table in the message; every group is in the CSV files
-
-
-def escape(text: str) -> str:
-    """Text for Telegram's HTML: outside tags only <, > and & are special."""
-    return html.escape(text, quote=False)
-
-
-def count_text(t: Translator, count: int) -> str:
-    n = shown(count)
-    return t.gettext("fewer than 5") if n is None else t.number(n)
-
-
-def share_text(t: Translator, value: float | None) -> str:
-    return t.gettext("fewer than 5") if value is None else format_percent(value, locale=t.locale)
-
-
-def days_text(t: Translator, value: Days, hidden: str | None = None) -> str:
-    """The median days; `hidden` (default: fewer than 5 pairs) when too few to show."""
-    if value.shown is None:
-        return hidden or t.gettext("not shown: fewer than 5 pairs")
-    whole = int(value.shown + 0.5)
-    return t.ngettext("{count} day", "{count} days", whole).format(count=t.number(whole))
-
-
-def field_names(t: Translator) -> dict[str, str]:
-    return {field.id: t.gettext(field.label) for field in load_fields()}
 
 
 def render(report: Report, t: Translator) -> str:
@@ -60,11 +42,24 @@ def render(report: Report, t: Translator) -> str:
         _followups(report, t),
         _checkins(report, t),
         *_groups(report, t),
+        *effects_sections(report, t),
+        _footer(t),
     ]
     return "\n\n".join(section for section in sections if section)
 
 
-def _line(t: Translator, label: str, count: int) -> str:
+def _footer(t: Translator) -> str:
+    return escape(
+        t.gettext(
+            "Shares come with their {level} interval: the range the true share most likely lies "
+            "in. Groups of fewer than 5 are not shown, nor is the next-smallest group where a "
+            "small one could be worked out from a total. The CSV files have one row per pair "
+            "or entry: they are for coordinators only; do not pass them on."
+        ).format(level=percent(t, CONFIDENCE))
+    )
+
+
+def _line(t: Translator, label: str, count: int | None) -> str:
     return label.format(count=count_text(t, count))
 
 
@@ -78,7 +73,7 @@ def _name(t: Translator, name: str) -> str:
 
 def _heading(report: Report, t: Translator) -> str:
     chosen = report.report_filter
-    lines = [_bold(escape(t.gettext("Evaluation report"))), _period(chosen, t)]
+    lines = [_bold(escape(t.gettext("Evaluation report"))), escape(period_text(chosen, t))]
     if chosen.municipality:
         lines.append(
             escape(t.gettext("Municipality: {name}")).format(
@@ -99,26 +94,12 @@ def _heading(report: Report, t: Translator) -> str:
     return "\n".join(lines)
 
 
-def _period(chosen: ReportFilter, t: Translator) -> str:
-    if chosen.start and chosen.end:
-        text = t.gettext("Period: {start} to {end}")
-    elif chosen.start:
-        text = t.gettext("Period: from {start}")
-    elif chosen.end:
-        text = t.gettext("Period: until {end}")
-    else:
-        text = t.gettext("Period: all time")
-    return escape(text).format(
-        start=t.date(chosen.start) if chosen.start else "",
-        end=t.date(chosen.end) if chosen.end else "",
-    )
-
-
 def _headline(report: Report, t: Translator) -> str:
     if report.outcomes.ended == 0:
         return ""
+    o = report.outcomes
     found = t.gettext("Found work: {share} of the mentees whose pair ended")
-    return _bold(escape(found).format(share=share_text(t, report.outcomes.work_share)))
+    return _bold(escape(found.format(share=share_text(t, Proportion(o.work, o.ended)))))
 
 
 def _participants(report: Report, t: Translator) -> str:
@@ -139,13 +120,17 @@ def _participants(report: Report, t: Translator) -> str:
 
 def _screenings(report: Report, t: Translator) -> str:
     s = report.screenings
+    # Waiting, interview, approved and rejected add up to those sent in.
+    waiting, interview, approved, rejected = protect_counts(
+        [s.waiting, s.interview, s.approved, s.rejected]
+    )
     rows = [
         (t.gettext("Sent in: {count}"), s.submitted),
-        (t.gettext("Waiting for a decision: {count}"), s.waiting),
-        (t.gettext("Called for interview: {count}"), s.interview),
-        (t.gettext("Approved: {count}"), s.approved),
+        (t.gettext("Waiting for a decision: {count}"), waiting),
+        (t.gettext("Called for interview: {count}"), interview),
+        (t.gettext("Approved: {count}"), approved),
         (t.gettext("Approved and mentor course done: {count}"), s.course_done),
-        (t.gettext("Rejected: {count}"), s.rejected),
+        (t.gettext("Rejected: {count}"), rejected),
     ]
     heading = _bold(escape(t.gettext("Mentor screenings")))
     return "\n".join([heading] + [escape(_line(t, label, n)) for label, n in rows])
@@ -202,16 +187,21 @@ def _outcomes(report: Report, t: Translator) -> str:
         return "\n".join([heading, escape(t.gettext("No pairs ended."))])
     labels = outcome_labels(t)
     groups = [
-        (t.gettext("In work: {count} ({share})"), o.work, WORK),
-        (t.gettext("In education: {count} ({share})"), o.education, (Outcome.EDUCATION,)),
-        (t.gettext("In an internship: {count} ({share})"), o.internship, (Outcome.INTERNSHIP,)),
-        (t.gettext("Other: {count} ({share})"), o.other, OTHER),
+        (t.gettext("In work: {count}, {share}"), o.work, WORK),
+        (t.gettext("In education: {count}, {share}"), o.education, (Outcome.EDUCATION,)),
+        (t.gettext("In an internship: {count}, {share}"), o.internship, (Outcome.INTERNSHIP,)),
+        (t.gettext("Other: {count}, {share}"), o.other, OTHER),
     ]
+    # The four add up to the pairs ended: hidden together where one could be worked out.
+    shares = protect([Proportion(count, o.ended) for _, count, _ in groups])
     lines = [heading, escape(_line(t, t.gettext("Pairs ended: {count}"), o.ended))]
-    for label, count, members in groups:
+    for (label, count, members), proportion in zip(groups, shares, strict=True):
         lines.append(
-            escape(label).format(
-                count=count_text(t, count), share=share_text(t, share(count, o.ended))
+            escape(
+                label.format(
+                    count=count_text(t, None if proportion.part_masked else count),
+                    share=share_text(t, proportion),
+                )
             )
         )
         if len(members) > 1:
@@ -255,8 +245,11 @@ def _checkins(report: Report, t: Translator) -> str:
     }
     lines = [_bold(escape(t.gettext("Check-ins")))]
     lines += [
-        escape(labels[rate.side]).format(
-            share=share_text(t, rate.rate), count=count_text(t, rate.asked)
+        escape(
+            labels[rate.side].format(
+                share=share_text(t, Proportion(rate.answered, rate.asked)),
+                count=count_text(t, rate.asked),
+            )
         )
         if rate.asked
         else escape(none_sent[rate.side])
@@ -297,15 +290,20 @@ def _groups(report: Report, t: Translator) -> list[str]:
 def _table(
     t: Translator, title: str, groups: tuple[GroupResult, ...], name: Callable[[GroupResult], str]
 ) -> str:
-    row = escape(t.gettext("{name}: {ended} ended, {share} found work"))
+    row = escape(t.gettext("{name}: {ended} ended, found work: {share}"))
+    hidden = escape(t.gettext("{name}: not shown, so that a smaller group cannot be worked out"))
+    # The groups add up to the pairs ended: a small one must not follow from the others.
+    shares = protect([Proportion(group.work, group.ended) for group in groups])
     lines = [_bold(escape(title))]
     lines += [
-        row.format(
+        hidden.format(name=_name(t, name(group)))
+        if proportion.masked
+        else row.format(
             name=_name(t, name(group)),
             ended=count_text(t, group.ended),
-            share=share_text(t, group.work_share),
+            share=escape(share_text(t, proportion)),
         )
-        for group in groups[:GROUPS_SHOWN]
+        for group, proportion in list(zip(groups, shares, strict=True))[:GROUPS_SHOWN]
     ]
     if len(groups) > GROUPS_SHOWN:
         more = len(groups) - GROUPS_SHOWN

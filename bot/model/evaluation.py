@@ -39,11 +39,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
+from bot.model.effects import Effects
+from bot.model.intervals import SMALL_GROUP, share
 from bot.model.matching import normalise_municipality
 from bot.model.pairs import JOB_OUTCOMES, Outcome, Side
 from bot.model.participants import Role, RoleCount, Status, participants_by_role
 
-SMALL_GROUP = 5
 WORK = JOB_OUTCOMES
 OTHER = (Outcome.OTHER_PROGRESS, Outcome.DROPPED_OUT, Outcome.MOVED_AWAY, None)
 DAYS_PER_MONTH = 365.25 / 12
@@ -60,18 +61,6 @@ class ReportFilter:
     municipality: str | None = None
     field: str | None = None
     within: tuple[str, ...] | None = None
-
-
-def shown(count: int) -> int | None:
-    """A count of people as it may be shown: None (say "fewer than 5") from 1 to 4."""
-    return None if 0 < count < SMALL_GROUP else count
-
-
-def share(numerator: int, denominator: int) -> float | None:
-    """numerator / denominator, or None when a small group could be recognised in it."""
-    if denominator < SMALL_GROUP or 0 < numerator < SMALL_GROUP:
-        return None
-    return numerator / denominator
 
 
 def median(histogram: Iterable[tuple[int, int]]) -> float | None:
@@ -244,6 +233,7 @@ class Report:
     by_municipality: tuple[GroupResult, ...]
     by_channel: tuple[GroupResult, ...]
     followups: tuple[FollowUps, ...]
+    effects: Effects
 
 
 # -- from rows to figures ----------------------------------------------------------------------
