@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.i18n import SUPPORTED_LANGUAGES
+from bot.model.checkins import Window
 from bot.model.effects import REFERENCE_WORK_SHARE
 from bot.model.stalls import StallRules
 
@@ -88,6 +89,13 @@ class Config:
     log_format: str = "text"
     # /healthz turns 503 when the Bot API has failed (or refused the token) this long.
     health_unreachable_seconds: int = 60
+
+    @property
+    def daytime(self) -> Window:
+        """The daytime window of reminders and follow-up questions (meetings, the mentor
+        course): the check-in hours, but every day of the week, as these are not check-ins."""
+        start, end = self.checkin_window
+        return Window(start, end, weekends=True, zone=self.timezone)
 
     @property
     def serves_ops(self) -> bool:

@@ -8,7 +8,6 @@ from datetime import UTC, timedelta
 
 from bot.calendar import CalendarEvent, ics_file
 from bot.i18n import month_numbers
-from bot.model.checkins import Window
 from bot.model.course import (
     ATTENDANCE_DAYS,
     COURSE_LENGTH,
@@ -17,14 +16,13 @@ from bot.model.course import (
     Seat,
     Session,
     SignUp,
-    WhenProblem,
     clean_place,
     parse_seats,
-    parse_when,
     reminder_due,
 )
 from bot.model.participants import Participant
 from bot.model.screening import DecisionRecord
+from bot.model.when import WhenProblem, parse_moment
 from bot.notices import settled_before
 from bot.services import Services
 from storage import courses as store
@@ -68,7 +66,7 @@ async def fill_draft(services: Services, draft: Session, text: str) -> Session |
     with a typed date (WhenProblem), or None for seats or a place that cannot be taken."""
     step = draft.draft_step
     if step is DraftStep.WHEN:
-        when = parse_when(text, services.clock(), services.config.timezone, month_numbers())
+        when = parse_moment(text, services.clock(), services.config.timezone, month_numbers())
         if isinstance(when, WhenProblem):
             return when
         await store.fill(services.db, draft.id, "starts_at", when.astimezone(UTC))
@@ -216,9 +214,7 @@ async def untold_no_fit(services: Services) -> list[tuple[int, int]]:
 async def reminders_due(services: Services) -> list[Reminder]:
     """Booked mentors of sessions starting tomorrow (programme time), in the daytime window
     of every day of the week (a course is not a check-in); a seat is reminded once."""
-    now = services.clock()
-    start, end = services.config.checkin_window
-    window = Window(start, end, weekends=True, zone=services.config.timezone)
+    now, window = services.clock(), services.config.daytime
     due = []
     for seat in await store.unreminded(services.db, now):
         session = await store.get(services.db, seat.session_id)

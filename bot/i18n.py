@@ -22,6 +22,7 @@ from babel.support import Translations
 
 from bot.model.languages import BY_CODE, CODES, language_of_telegram_code
 from bot.model.msgids import N_ as N_
+from bot.model.when import word
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
@@ -126,14 +127,15 @@ class Translator:
 
 @cache
 def month_numbers() -> dict[str, int]:
-    """Month names and abbreviations of every language the bot speaks (casefolded, without a
-    final dot), to 1-12: "januar", "jan", "january", "يناير"…, for dates people type."""
+    """Month names and abbreviations of every language the bot speaks, as bot/model/when.py
+    compares words ("januar", "jan", "january", "يناير", "січня", "ژانویه"…), to 1-12: the
+    months a person may type in a date."""
     names: dict[str, int] = {}
     for language in SUPPORTED_LANGUAGES:
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 for number, name in get_month_names(width, context, language).items():
-                    names[name.casefold().strip(".")] = number
+                    names.setdefault(word(name), number)
     return names
 
 
@@ -141,20 +143,6 @@ def load_all() -> None:
     """Every language's catalog and locale data, before the first update needs one."""
     for language in SUPPORTED_LANGUAGES:
         translator(language)
-
-
-@cache
-def month_names() -> dict[str, int]:
-    """Every month's name, long and short, in every language the bot speaks (lower case, no
-    trailing dot): the months a person may type in a date."""
-    names: dict[str, int] = {}
-    for language in SUPPORTED_LANGUAGES:
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
-                months = get_month_names(width, context, locale=language)
-                for number, name in months.items():
-                    names.setdefault(name.lower().rstrip("."), number)
-    return names
 
 
 @cache

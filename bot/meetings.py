@@ -9,9 +9,8 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum, auto
 
 from bot import alerts
-from bot.i18n import month_names
+from bot.i18n import month_numbers
 from bot.model import meetings as model
-from bot.model.checkins import Window
 from bot.model.meetings import (
     CONFIRMATIONS,
     Draft,
@@ -22,11 +21,11 @@ from bot.model.meetings import (
     Notice,
     NoticeKind,
     NoticeStatus,
-    Problem,
     Step,
 )
 from bot.model.pairs import Pair, PairStatus, Side
 from bot.model.participants import Participant
+from bot.model.when import WhenProblem, day_after, day_before, parse_day
 from bot.services import Services
 from storage import meetings as store
 from storage import pairs as pair_store
@@ -44,13 +43,6 @@ class Action(Enum):
     SEND = auto()
     WAIT = auto()  # outside the daytime window, or the pair is paused
     DROP = auto()  # the meeting moved, was cancelled or is over
-
-
-def window(services: Services) -> Window:
-    """The daytime window of reminders and day-after questions: a meeting reminder is not a
-    check-in, so weekends are included."""
-    start, end = services.config.checkin_window
-    return Window(start, end, True, services.config.timezone)
 
 
 def today(services: Services) -> date:
@@ -140,7 +132,7 @@ async def typing_draft(services: Services, participant: Participant) -> Draft | 
     return await store.draft_of(services.db, participant.id, services.clock() - DRAFT_FRESH)
 
 
-async def choose_day(services: Services, current: Draft, day: date) -> Draft | Problem | None:
+async def choose_day(services: Services, current: Draft, day: date) -> Draft | WhenProblem | None:
     """The day; a problem if it cannot be; None if the draft had moved on."""
     problem = model.day_problem(day, today(services))
     if problem is not None:
@@ -148,12 +140,12 @@ async def choose_day(services: Services, current: Draft, day: date) -> Draft | P
     return await store.step_draft(services.db, current, Step.TIME, services.clock(), day=day)
 
 
-def typed_day(services: Services, text: str) -> date | Problem:
+def typed_day(services: Services, text: str) -> date | WhenProblem:
     """A date as typed, in any language the bot speaks."""
-    return model.parse_day(text, today(services), month_names())
+    return parse_day(text, today(services), month_numbers(), recent=model.PAST_WITHOUT_YEAR)
 
 
-async def choose_time(services: Services, current: Draft, at: time) -> Draft | Problem | None:
+async def choose_time(services: Services, current: Draft, at: time) -> Draft | WhenProblem | None:
     """The time of day; a problem if it is past; None if the draft had moved on."""
     assert current.day is not None  # the day comes first
     start = model.starts_at(current.day, at, services.config.timezone)
@@ -235,18 +227,16 @@ def _notices(
 ) -> list[NewNotice]:
     """Both sides' confirmation now; for a planned or moved meeting also the reminder the day
     before (if it is planned before that day) and the question the day after."""
-    zone, opening = services.config.timezone, services.config.checkin_window[0]
+    daytime, zone = services.config.daytime, services.config.timezone
     found = []
     for person_id, side in ((pair.mentor_id, Side.MENTOR), (pair.mentee_id, Side.MENTEE)):
         found.append(NewNotice(person_id, side, kind, now))
         if kind is NoticeKind.CANCELLED:
             continue
         if model.wants_reminder(start, now, zone):
-            due = model.reminder_due(start, opening, zone)
+            due = day_before(start, daytime)
             found.append(NewNotice(person_id, side, NoticeKind.REMINDER, max(due, now)))
-        found.append(
-            NewNotice(person_id, side, NoticeKind.ASK, model.ask_due(start, opening, zone))
-        )
+        found.append(NewNotice(person_id, side, NoticeKind.ASK, day_after(start, daytime)))
     return found
 
 
@@ -279,7 +269,7 @@ def action(services: Services, notice: Notice, meeting: Meeting, pair_status: st
         return Action.DROP
     if notice.kind is NoticeKind.REMINDER and now >= meeting.starts_at:
         return Action.DROP
-    if pair_status != PairStatus.ACTIVE.value or not window(services).contains(now):
+    if pair_status != PairStatus.ACTIVE.value or not services.config.daytime.contains(now):
         return Action.WAIT
     return Action.SEND
 

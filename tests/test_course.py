@@ -4,16 +4,14 @@ file, attendance that makes a mentor ready for matching, and the bad input aroun
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-import pytest
 from icalendar import Calendar
 
 from bot.handlers.context import services_of
-from bot.i18n import month_numbers
 from bot.model.checkins import Window
-from bot.model.course import WhenProblem, parse_when, reminder_due
+from bot.model.course import reminder_due
 from tests.conftest import COORDINATOR_ID, SECOND_COORDINATOR, RunningBot, rows
 from tests.scenarios import (
     MENTOR_ANSWERS,
@@ -63,34 +61,6 @@ async def open_first_session(coordinator):
 
 
 ZONE = ZoneInfo("Europe/Copenhagen")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
-    ("typed", "read"),
-    [
-        ("14.1.2027 17:00", datetime(2027, 1, 14, 17, 0, tzinfo=ZONE)),
-        ("14/1/27 17.30", datetime(2027, 1, 14, 17, 30, tzinfo=ZONE)),
-        ("2027-01-14 09:05", datetime(2027, 1, 14, 9, 5, tzinfo=ZONE)),
-        ("January 14, 2027 at 17:30", datetime(2027, 1, 14, 17, 30, tzinfo=ZONE)),
-        ("14. januar kl. 17.00", datetime(2027, 1, 14, 17, 0, tzinfo=ZONE)),
-        ("14 jan. 2027 kl. 17.00", datetime(2027, 1, 14, 17, 0, tzinfo=ZONE)),
-        ("14 يناير ٢٠٢٧ الساعة ١٧:٠٠", datetime(2027, 1, 14, 17, 0, tzinfo=ZONE)),
-        ("١٤/١/٢٠٢٧ ١٧:٠٠", datetime(2027, 1, 14, 17, 0, tzinfo=ZONE)),
-        ("20.11 10:00", datetime(2027, 11, 20, 10, 0, tzinfo=ZONE)),  # no year: the next one
-        ("1.11.2026 17:00", WhenProblem.PAST),
-        ("23.11.2026 10:00", WhenProblem.PAST),  # this very moment
-        ("14.1.2027 24:00", WhenProblem.IMPOSSIBLE_TIME),
-        ("14.1.2027 17:60", WhenProblem.IMPOSSIBLE_TIME),
-        ("29.2.2027 17:00", WhenProblem.IMPOSSIBLE_DATE),
-        ("14.13.2027 17:00", WhenProblem.IMPOSSIBLE_DATE),
-        ("14.1.2027", WhenProblem.NO_TIME),
-        ("tomorrow 17:00", WhenProblem.UNREADABLE),
-        ("14 15 januar 17:00", WhenProblem.UNREADABLE),
-    ],
-)
-def test_a_typed_course_date(typed: str, read: datetime | WhenProblem) -> None:
-    assert parse_when(typed, NOW, ZONE, month_numbers()) == read
 
 
 def test_the_course_reminder_is_due_the_day_before_in_daytime() -> None:

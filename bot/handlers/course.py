@@ -18,8 +18,9 @@ from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only
 from bot.handlers.press import Press, Refused, on_press
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator, translator
-from bot.model.course import DraftStep, News, Seat, SeatStatus, Session, SignUp, WhenProblem
+from bot.model.course import DraftStep, News, Seat, SeatStatus, Session, SignUp
 from bot.model.participants import Participant
+from bot.model.when import WhenProblem
 from bot.outbox import Outbox, Sent
 from bot.services import Services
 

@@ -36,12 +36,11 @@ from bot.model.meetings import (
     NotHeld,
     Notice,
     NoticeKind,
-    Problem,
     Step,
     offered_days,
-    parse_time,
 )
 from bot.model.pairs import Pair, PairStatus, Side
+from bot.model.when import WhenProblem, parse_time
 from bot.outbox import Outbox
 from bot.services import Services
 
@@ -317,7 +316,7 @@ async def take_day(update: Update, context: BotContext, found: Draft, day: date)
     """The day; False when it could not be taken (said why)."""
     t = tr(context.participant)
     stepped = await meetings.choose_day(context.services, found, day)
-    if isinstance(stepped, Problem):
+    if isinstance(stepped, WhenProblem):
         await send(update, problem_text(t, stepped))
         return False
     if stepped is None:
@@ -331,7 +330,7 @@ async def take_time(update: Update, context: BotContext, found: Draft, at: time)
     """The time of day; False when it could not be taken (said why)."""
     t = tr(context.participant)
     stepped = await meetings.choose_time(context.services, found, at)
-    if isinstance(stepped, Problem):
+    if isinstance(stepped, WhenProblem):
         await send(update, problem_text(t, stepped))
         return False
     if stepped is None:
@@ -366,13 +365,13 @@ async def answer_message(update: Update, context: BotContext) -> bool:
     t, text = tr(participant), message.text
     if found.step is Step.DAY:
         day = meetings.typed_day(services, text)
-        if isinstance(day, Problem):
+        if isinstance(day, WhenProblem):
             await send(update, problem_text(t, day))
         else:
             await take_day(update, context, found, day)
     elif found.step is Step.TIME:
         at = parse_time(text)
-        if isinstance(at, Problem):
+        if isinstance(at, WhenProblem):
             await send(update, problem_text(t, at))
         else:
             await take_time(update, context, found, at)
@@ -390,24 +389,24 @@ async def answer_message(update: Update, context: BotContext) -> bool:
     return True
 
 
-def problem_text(t: Translator, problem: Problem) -> str:
+def problem_text(t: Translator, problem: WhenProblem) -> str:
     match problem:
-        case Problem.NOT_A_DAY:
-            return t.gettext(
-                "I could not read that date. Please choose a day with the buttons, or write it "
-                "as day and month, for example 24.12."
-            )
-        case Problem.NOT_A_TIME:
+        case WhenProblem.NOT_A_TIME:
             return t.gettext("Please write the time as hours and minutes, for example 17:30.")
-        case Problem.IMPOSSIBLE_TIME:
+        case WhenProblem.IMPOSSIBLE_TIME:
             return t.gettext(
                 "There is no such time of day. Please write a time between 00:00 and 23:59, "
                 "for example 17:30."
             )
-        case Problem.PAST:
+        case WhenProblem.PAST:
             return t.gettext("That is in the past. Please choose a day and time ahead.")
-        case Problem.TOO_FAR:
+        case WhenProblem.TOO_FAR:
             return t.gettext("Please choose a day within the next three weeks.")
+        case _:  # not a date, or a day no month has
+            return t.gettext(
+                "I could not read that date. Please choose a day with the buttons, or write it "
+                "as day and month, for example 24.12."
+            )
 
 
 def not_active_text(t: Translator, *, paused: bool) -> str:
