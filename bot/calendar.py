@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from bot.model.course import COURSE_LENGTH, Session
 from bot.model.meetings import Meeting, MeetingStatus
 
 PRODUCT = "-//Mentorbro//Mentorbro//EN"
-FILENAME = "meeting.ics"
+MEETING_FILE = "meeting.ics"
+COURSE_FILE = "mentor-course.ics"
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,9 @@ def ics_file(event: CalendarEvent, zone: ZoneInfo, stamp: datetime) -> bytes:
     return calendar.to_ical()
 
 
-def meeting_ics(
-    meeting: Meeting, *, summary: str, location: str | None, zone: ZoneInfo, now: datetime
-) -> bytes:
-    """The meeting as a calendar file: its start in the programme's time zone, one hour."""
-    event = CalendarEvent(
+def meeting_event(meeting: Meeting, *, summary: str, location: str | None) -> CalendarEvent:
+    """The meeting as it is now: one hour; cancelled, it is the event that removes it."""
+    return CalendarEvent(
         uid=meeting.uid,
         sequence=meeting.sequence,
         start=meeting.starts_at,
@@ -64,4 +64,16 @@ def meeting_ics(
         location=location,
         method="CANCEL" if meeting.status is MeetingStatus.CANCELLED else "PUBLISH",
     )
-    return ics_file(event, zone, now)
+
+
+def course_event(session: Session, *, summary: str) -> CalendarEvent:
+    """A course session; the same UID for every copy of it."""
+    assert session.starts_at is not None
+    return CalendarEvent(
+        uid=f"course-session-{session.id}@mentorbro",
+        sequence=0,
+        start=session.starts_at,
+        duration=COURSE_LENGTH,
+        summary=summary,
+        location=session.place,
+    )

@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
-from bot.calendar import CalendarEvent, ics_file
 from bot.i18n import month_numbers
 from bot.model.course import (
     ATTENDANCE_DAYS,
-    COURSE_LENGTH,
     DraftStep,
     News,
     Seat,
@@ -232,17 +230,3 @@ async def reminded(services: Services, reminder: Reminder) -> None:
     await store.mark_reminded(
         services.db, reminder.session.id, reminder.mentor.id, services.clock()
     )
-
-
-def calendar_file(services: Services, session: Session, summary: str) -> bytes:
-    """The session as a calendar event; the same UID for every copy of this session."""
-    assert session.starts_at is not None
-    event = CalendarEvent(
-        uid=f"course-session-{session.id}@mentorbro",
-        sequence=0,
-        start=session.starts_at,
-        duration=COURSE_LENGTH,
-        summary=summary,
-        location=session.place,
-    )
-    return ics_file(event, services.config.timezone, services.clock())

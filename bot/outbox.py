@@ -30,6 +30,7 @@ from telegram._utils.types import FileInput
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import alerts, registration
+from bot.calendar import CalendarEvent, ics_file
 from bot.i18n import Translator, translator
 from bot.services import Services
 
@@ -66,8 +67,8 @@ class Sent:
 
 
 class Outbox:
-    """The one way out to people: `send`, `send_document`, `to_coordinators`, `edit`,
-    `remove_buttons`."""
+    """The one way out to people: `send`, `send_event` (a calendar file), `to_coordinators`,
+    `edit`, `remove_buttons`."""
 
     def __init__(self, bot: Bot, services: Services, alert_pair: AlertPair) -> None:
         self.bot = bot
@@ -96,37 +97,41 @@ class Outbox:
                 )
             return message
 
+        return await self._deliver(chat_id, each_part(), if_blocked)
+
+    async def send_event(
+        self,
+        chat_id: int,
+        event: CalendarEvent,
+        filename: str,
+        caption: str | None = None,
+        markup: ReplyMarkup | None = None,
+    ) -> Sent:
+        """An event as a calendar file (in the programme's time zone), with its text as the
+        caption and buttons under it, to a person's chat; the same policy as `send`."""
+        services = self.services
+        content = ics_file(event, services.config.timezone, services.clock())
+        return await self._deliver(
+            chat_id,
+            self.bot.send_document(
+                chat_id, content, filename=filename, caption=caption, reply_markup=markup
+            ),
+            None,
+        )
+
+    async def _deliver(
+        self,
+        chat_id: int,
+        sending: Awaitable[Message],
+        if_blocked: Callable[[], Awaitable[None]] | None,
+    ) -> Sent:
         try:
-            message = await each_part()
+            message = await sending
         except Forbidden:
             await self.blocked(chat_id, if_blocked)
             return Sent(Delivery.BLOCKED)
         except TelegramError as error:
             log.warning("message to chat %s not sent: %s", chat_id, type(error).__name__)
-            return Sent(Delivery.FAILED)
-        return Sent(Delivery.SENT, message.message_id)
-
-    async def send_document(
-        self,
-        chat_id: int,
-        content: bytes,
-        filename: str,
-        caption: str | None = None,
-        markup: ReplyMarkup | None = None,
-        *,
-        if_blocked: Callable[[], Awaitable[None]] | None = None,
-    ) -> Sent:
-        """A file (a calendar file) with its text as the caption and buttons under it, to a
-        person's chat; the same policy as `send`."""
-        try:
-            message = await self.bot.send_document(
-                chat_id, content, filename=filename, caption=caption, reply_markup=markup
-            )
-        except Forbidden:
-            await self.blocked(chat_id, if_blocked)
-            return Sent(Delivery.BLOCKED)
-        except TelegramError as error:
-            log.warning("file to chat %s not sent: %s", chat_id, type(error).__name__)
             return Sent(Delivery.FAILED)
         return Sent(Delivery.SENT, message.message_id)
 

@@ -12,6 +12,7 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Upd
 from telegram.ext import CommandHandler, filters
 
 from bot import courses, notices, registration, scopes
+from bot.calendar import COURSE_FILE, course_event
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import BUTTONS_PER_ROW, coordinator_reply, send, tr
 from bot.handlers.context import BotContext
@@ -25,7 +26,6 @@ from bot.outbox import Outbox, Sent
 from bot.services import Services
 
 LANGUAGE = "|".join(SUPPORTED_LANGUAGES)
-CALENDAR_FILE = "mentor-course.ics"
 
 
 @dataclass(frozen=True)
@@ -608,8 +608,8 @@ async def send_reminder(outbox: Outbox, reminder: courses.Reminder) -> None:
         ),
     )
     if sent.ok:
-        content = courses.calendar_file(services, session, t.gettext("Mentor course"))
-        sent = await outbox.send_document(mentor.chat_id, content, CALENDAR_FILE)
+        event = course_event(session, summary=t.gettext("Mentor course"))
+        sent = await outbox.send_event(mentor.chat_id, event, COURSE_FILE)
     if sent.final:
         await courses.reminded(services, reminder)
 

@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, filters
 
 from bot import matchmaking, meetings, registration
-from bot.calendar import FILENAME, meeting_ics
+from bot.calendar import MEETING_FILE, meeting_event
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
@@ -315,29 +315,30 @@ async def on_no_place(press: Press[MeetingNoPlace]) -> None:
 async def take_day(update: Update, context: BotContext, found: Draft, day: date) -> bool:
     """The day; False when it could not be taken (said why)."""
     t = tr(context.participant)
-    stepped = await meetings.choose_day(context.services, found, day)
-    if isinstance(stepped, WhenProblem):
-        await send(update, problem_text(t, stepped))
-        return False
-    if stepped is None:
-        await send(update, t.gettext(NO_LONGER_ACTIVE))
-        return False
-    await send(update, time_question(t, day), times_keyboard(context.services, t, stepped))
-    return True
+    stepped = await taken(update, t, await meetings.choose_day(context.services, found, day))
+    if stepped is not None:
+        await send(update, time_question(t, day), times_keyboard(context.services, t, stepped))
+    return stepped is not None
 
 
 async def take_time(update: Update, context: BotContext, found: Draft, at: time) -> bool:
     """The time of day; False when it could not be taken (said why)."""
     t = tr(context.participant)
-    stepped = await meetings.choose_time(context.services, found, at)
+    stepped = await taken(update, t, await meetings.choose_time(context.services, found, at))
+    if stepped is not None:
+        await send(update, t.gettext("How will you meet?"), mode_keyboard(t, stepped))
+    return stepped is not None
+
+
+async def taken(update: Update, t: Translator, stepped: Draft | WhenProblem | None) -> Draft | None:
+    """The draft one step on; None, and the person told why, when the choice was not taken
+    (it cannot be, or the draft had moved on)."""
     if isinstance(stepped, WhenProblem):
         await send(update, problem_text(t, stepped))
-        return False
+        return None
     if stepped is None:
         await send(update, t.gettext(NO_LONGER_ACTIVE))
-        return False
-    await send(update, t.gettext("How will you meet?"), mode_keyboard(t, stepped))
-    return True
+    return stepped
 
 
 async def complete(update: Update, context: BotContext, found: Draft, place: str | None) -> None:
@@ -502,42 +503,45 @@ def reason_keyboard(t: Translator, notice: Notice) -> InlineKeyboardMarkup:
     )
 
 
-@on_press(MeetingAnswer)
-async def on_answer(press: Press[MeetingAnswer]) -> None:
-    """Yes counts as a meeting; No asks why and offers to plan a new one."""
-    services, t = press.services, press.t
-    found = await meetings.askable(services, press.data.notice_id, press.participant)
+async def asked(press: Press[MeetingAnswer] | Press[MeetingReason]) -> tuple[Notice, Meeting]:
+    """The day-after question the button belongs to, if it is the presser's and still open."""
+    found = await meetings.askable(press.services, press.data.notice_id, press.participant)
     if found is None:
         raise Refused(remove_buttons=True)
-    notice, meeting = found
-    held = press.data.held == "yes"
-    if not await meetings.answer(services, notice, meeting, held):
+    return found
+
+
+async def answered(press: Press[MeetingAnswer] | Press[MeetingReason], stored: bool) -> None:
+    """The answer stored (else it had been given already): the buttons come off."""
+    if not stored:
         raise Refused(remove_buttons=True)
     await press.answer()
     await press.remove_buttons()
+
+
+@on_press(MeetingAnswer)
+async def on_answer(press: Press[MeetingAnswer]) -> None:
+    """Yes counts as a meeting; No asks why and offers to plan a new one."""
+    notice, meeting = await asked(press)
+    held = press.data.held == "yes"
+    await answered(press, await meetings.answer(press.services, notice, meeting, held))
     if held:
         await press.reply(
-            t.gettext("Good to hear! It is saved for the coordinator."),
-            plan_keyboard(t, meeting.pair_id),
+            press.t.gettext("Good to hear! It is saved for the coordinator."),
+            plan_keyboard(press.t, meeting.pair_id),
         )
     else:
-        await press.reply(t.gettext("What happened?"), reason_keyboard(t, notice))
+        await press.reply(press.t.gettext("What happened?"), reason_keyboard(press.t, notice))
 
 
 @on_press(MeetingReason)
 async def on_reason(press: Press[MeetingReason]) -> None:
-    services, t = press.services, press.t
-    found = await meetings.askable(services, press.data.notice_id, press.participant)
-    if found is None:
-        raise Refused(remove_buttons=True)
-    notice, meeting = found
-    if not await meetings.give_reason(services, notice, meeting, press.data.reason):
-        raise Refused(remove_buttons=True)
-    await press.answer()
-    await press.remove_buttons()
+    notice, meeting = await asked(press)
+    reason = press.data.reason
+    await answered(press, await meetings.give_reason(press.services, notice, meeting, reason))
     await press.reply(
-        t.gettext("Thank you. Do you want to plan a new meeting?"),
-        plan_keyboard(t, meeting.pair_id),
+        press.t.gettext("Thank you. Do you want to plan a new meeting?"),
+        plan_keyboard(press.t, meeting.pair_id),
     )
 
 
@@ -572,15 +576,13 @@ async def send_notice(outbox: Outbox, notice: Notice, pair_status: str) -> None:
     text = notice_text(services, t, notice, meeting, name)
     markup = notice_keyboard(t, notice, meeting)
     if notice.kind in CONFIRMATIONS:
-        calendar = meeting_ics(
+        event = meeting_event(
             meeting,
             summary=t.gettext("Mentoring meeting with {name}").format(name=name),
             location=meeting.place
             or (t.gettext("Online") if meeting.mode is Mode.ONLINE else None),
-            zone=services.config.timezone,
-            now=services.clock(),
         )
-        sent = await outbox.send_document(person.chat_id, calendar, FILENAME, text, markup)
+        sent = await outbox.send_event(person.chat_id, event, MEETING_FILE, text, markup)
     else:
         sent = await outbox.send(person.chat_id, text, markup)
     if sent.final:
