@@ -90,9 +90,9 @@ async def get(services: Services, meeting_id: int) -> Meeting | None:
 
 async def changeable(
     services: Services, meeting_id: int, sequence: int, participant: Participant
-) -> Meeting | None:
-    """The meeting a Move or Cancel button names, only if it is still as the button showed it,
-    still ahead, and of an active pair of this person."""
+) -> tuple[Meeting, Pair] | None:
+    """The meeting a Move or Cancel button names, and its pair, only if the meeting is still
+    as the button showed it, still ahead, and of an active pair of this person."""
     meeting = await store.get(services.db, meeting_id)
     if (
         meeting is None
@@ -102,7 +102,7 @@ async def changeable(
     ):
         return None
     pair = await active_pair(services, meeting.pair_id, participant)
-    return meeting if pair is not None else None
+    return (meeting, pair) if pair is not None else None
 
 
 # -- planning, step by step --------------------------------------------------------------------

@@ -452,10 +452,10 @@ def change_keyboard(t: Translator, meeting: Meeting) -> InlineKeyboardMarkup:
 async def on_change(press: Press[MeetingChange]) -> None:
     """Move or cancel the meeting, only as it was when the button was shown."""
     services, participant, data = press.services, press.participant, press.data
-    meeting = await meetings.changeable(services, data.meeting_id, data.sequence, participant)
-    pair = await meetings.active_pair(services, meeting.pair_id, participant) if meeting else None
-    if meeting is None or pair is None:
+    found = await meetings.changeable(services, data.meeting_id, data.sequence, participant)
+    if found is None:
         raise Refused(remove_buttons=True)
+    meeting, pair = found
     side = pair.side_of(participant.id)
     assert side is not None  # active_pair checked it
     if data.action == "move":
