@@ -1,5 +1,6 @@
 """Dates and times as people type them, in every language of the language table, and the
-day-before and day-after moments of reminders and questions (bot/model/when.py)."""
+day-before and day-after moments of reminders and questions (bot/model/when.py); a meeting's
+day typed in Ukrainian and in Persian, through the bot."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.dates import get_month_names
 
-from bot.i18n import month_numbers
+from bot.i18n import LANGUAGE_NAMES, month_numbers, translator
 from bot.model.checkins import Window
 from bot.model.languages import CODES
 from bot.model.when import (
@@ -21,6 +22,8 @@ from bot.model.when import (
     parse_time,
     word,
 )
+from sandbox import SimulatedUser
+from tests.scenarios import matched, visible
 
 ZONE = ZoneInfo("Europe/Copenhagen")
 TODAY = date(2026, 11, 23)
@@ -148,3 +151,31 @@ def test_the_day_before_and_the_day_after_at_the_windows_opening() -> None:
     # A meeting at 00:30 in Copenhagen is on the 28th there, though on the 27th in UTC.
     night = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
     assert day_before(night, window).date() == date(2026, 11, 27)
+
+
+# -- through the bot ---------------------------------------------------------------------------
+
+
+async def speaks(person: SimulatedUser, language: str) -> None:
+    """The person switches the bot to `language`."""
+    await person.send("/language")
+    await person.next_message()
+    await person.press(LANGUAGE_NAMES[language])
+    await person.next_messages(2)  # the confirmation, and where the person stands
+
+
+async def test_a_meeting_day_typed_in_ukrainian_and_in_persian(emulator, bot) -> None:
+    # The bot's clock starts on Monday 23 November 2026, 10:00 in Copenhagen.
+    _, mentor, mentee = await matched(emulator)
+    for person, language, typed, day in (
+        (mentee, "uk", "28 листопада", date(2026, 11, 28)),
+        (mentor, "fa", "۱ دسامبر", date(2026, 12, 1)),
+    ):
+        t = translator(language)
+        await speaks(person, language)
+        await person.send("/meeting")
+        await person.next_message()
+        await person.send(typed)
+        assert visible((await person.next_message()).text).startswith(t.date(day, "full"))
+        await person.send("۱۷:۳۰" if language == "fa" else "17:30")
+        assert (await person.next_message()).text == t.gettext("How will you meet?")
