@@ -109,13 +109,7 @@ async def plan(
                 _utc(now),
             ),
         )
-        row = await cursor.fetchone()
-        if row is None:
-            return None
-        meeting = _meeting(row)
-        await _add_notices(conn, meeting, notices)
-        await _journal(conn, pair_id, entry, now)
-    return meeting
+        return await _changed(conn, cursor, notices, entry, now)
 
 
 async def move(
@@ -140,14 +134,7 @@ async def move(
             f"RETURNING {MEETING_COLUMNS}",
             (_utc(starts_at), mode.value, place, now, meeting.id, meeting.sequence),
         )
-        row = await cursor.fetchone()
-        if row is None:
-            return None
-        moved = _meeting(row)
-        await _drop_later(conn, meeting.id)
-        await _add_notices(conn, moved, notices)
-        await _journal(conn, meeting.pair_id, entry, now)
-    return moved
+        return await _changed(conn, cursor, notices, entry, now)
 
 
 async def cancel(
@@ -161,14 +148,9 @@ async def cancel(
             f"RETURNING {MEETING_COLUMNS}",
             (now, meeting.id, meeting.sequence),
         )
-        row = await cursor.fetchone()
-        if row is None:
-            return None
-        cancelled = _meeting(row)
-        await _drop_later(conn, meeting.id)
-        await conn.execute("DELETE FROM meeting_drafts WHERE meeting_id = ?", (meeting.id,))
-        await _add_notices(conn, cancelled, notices)
-        await _journal(conn, meeting.pair_id, entry, now)
+        cancelled = await _changed(conn, cursor, notices, entry, now)
+        if cancelled is not None:
+            await conn.execute("DELETE FROM meeting_drafts WHERE meeting_id = ?", (meeting.id,))
     return cancelled
 
 
@@ -378,6 +360,25 @@ async def forget_draft(db: Database, draft_id: int) -> None:
 async def _use_draft(conn: aiosqlite.Connection, draft_id: int) -> bool:
     cursor = await conn.execute("DELETE FROM meeting_drafts WHERE id = ?", (draft_id,))
     return cursor.rowcount == 1
+
+
+async def _changed(
+    conn: aiosqlite.Connection,
+    cursor: aiosqlite.Cursor,
+    notices: Iterable[NewNotice],
+    entry: Entry,
+    now: datetime,
+) -> Meeting | None:
+    """The meeting as the statement in `cursor` left it (None: it changed nothing): the
+    reminder and question of an earlier version dropped, its messages and journal entry added."""
+    row = await cursor.fetchone()
+    if row is None:
+        return None
+    meeting = _meeting(row)
+    await _drop_later(conn, meeting.id)
+    await _add_notices(conn, meeting, notices)
+    await _journal(conn, meeting.pair_id, entry, now)
+    return meeting
 
 
 async def _answered(conn: aiosqlite.Connection, notice: Notice) -> bool:
