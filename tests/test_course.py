@@ -139,7 +139,7 @@ async def test_a_session_fills_its_seats_moves_its_waiting_list_and_makes_mentor
     await bot.run_job("course")
     for mentor in (birgitte, chen):
         reminder, calendar_file = await mentor.next_messages(2)
-        assert visible(reminder.text).startswith("Reminder: the mentor course is tomorrow")
+        assert visible(reminder.text).startswith("Reminder: the mentor course is on ")
         assert calendar_file.document["file_name"] == "mentor-course.ics"
         (event,) = ics_of(emulator, calendar_file).walk("VEVENT")
         start = event.decoded("dtstart")

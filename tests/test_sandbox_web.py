@@ -325,7 +325,7 @@ async def test_fast_forward_brings_the_mentor_course_reminder_the_day_before(
 
     await post(client, "/api/fast-forward", {"days": 1})
     reminder, calendar_file = await mentor.next_messages(2)
-    assert reminder.text.startswith("Reminder: the mentor course is tomorrow")
+    assert reminder.text.startswith("Reminder: the mentor course is on ")
     assert calendar_file.document["file_name"] == "mentor-course.ics"
 
 

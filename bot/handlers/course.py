@@ -594,14 +594,14 @@ async def tell_news(outbox: Outbox, untold: courses.Untold) -> None:
 
 
 async def send_reminder(outbox: Outbox, reminder: courses.Reminder) -> None:
-    """The day before: the reminder, then the session as a calendar file."""
+    """The day before (or, after a restart, the day itself): the reminder and the calendar file."""
     services = outbox.services
     mentor, session = reminder.mentor, reminder.session
     t = translator(mentor.language)
     sent = await outbox.send(
         mentor.chat_id,
         t.gettext(
-            "Reminder: the mentor course is tomorrow, {when}. Place: {place}. The calendar file "
+            "Reminder: the mentor course is on {when}. Place: {place}. The calendar file "
             "below puts it in your calendar."
         ).format(
             when=when_text(t, services, session), place=escape(t.isolate(session.place or ""))
