@@ -170,7 +170,7 @@ async def on_button(press: Press[QuestionnaireButton]) -> None:
     """Any button of a question or of the summary."""
     run = await runs.owned_open_run(press.services, press.participant, press.data.run_id)
     if run is None:
-        raise Refused(remove_buttons=True)
+        raise await press.closed()
     if not is_current(press, run):
         await press.answer(press.t.gettext(EARLIER))
         await press.remove_buttons()
