@@ -17,10 +17,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
+from telegram.error import NetworkError
 from telegram.ext import Application
 
 from bot.model.inbox import KEPT_FOR, MAX_TRIES, InboxEntry
@@ -35,6 +37,14 @@ log = logging.getLogger(__name__)
 SetAside = Callable[[Update], Awaitable[None]]
 # What is kept of a message quoted in an update (see stored_form).
 BARE_MESSAGE = ("message_id", "date", "chat", "from")
+
+
+class InboxUnavailableError(NetworkError):
+    """The inbox could not store an update: a network error to PTB's updater, which then
+    backs off and tries again, as when Telegram cannot be reached."""
+
+    def __init__(self) -> None:
+        super().__init__("the update inbox is unavailable")
 
 
 class InboxQueue(asyncio.Queue[object]):
@@ -63,6 +73,15 @@ class InboxQueue(asyncio.Queue[object]):
         await super().put(item)
 
     async def _keep(self, update: Update) -> bool:
+        try:
+            return await self._store(update)
+        except sqlite3.Error as error:
+            # Not confirmed, so Telegram keeps it: the updater backs off and fetches it again,
+            # a webhook post is answered 500 and posted again.
+            log.error("update %s not stored: %s", update.update_id, type(error).__name__)
+            raise InboxUnavailableError from error
+
+    async def _store(self, update: Update) -> bool:
         services = self.services
         return await inbox_store.store(
             services.db, update.update_id, chat_of(update), stored_form(update), services.clock()

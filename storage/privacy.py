@@ -168,6 +168,8 @@ _ERASE_ROWS = (
     "WHERE run_id IN (SELECT run_id FROM screenings WHERE participant_id = ?)",
     "UPDATE intakes SET coordinators_told_at = COALESCE(coordinators_told_at, submitted_at) "
     "WHERE participant_id = ?",
+    "UPDATE questionnaire_runs SET thanked_at = COALESCE(thanked_at, submitted_at) "
+    "WHERE participant_id = ? AND status = 'submitted'",
 )
 
 

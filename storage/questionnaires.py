@@ -131,6 +131,24 @@ async def mark_reminded(db: Database, run_id: int, now: datetime) -> None:
         )
 
 
+async def unthanked(db: Database, submitted_before: datetime) -> list[Run]:
+    """Sent questionnaires whose thanks never reached the person (a crash cut it off)."""
+    rows = await db.fetch_all(
+        f"SELECT {RUN_COLUMNS} FROM questionnaire_runs "
+        "WHERE status = 'submitted' AND thanked_at IS NULL AND submitted_at < ? ORDER BY id",
+        (submitted_before,),
+    )
+    return [await _with_answers(db, row) for row in rows]
+
+
+async def mark_thanked(db: Database, run_id: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE questionnaire_runs SET thanked_at = ? WHERE id = ? AND thanked_at IS NULL",
+            (now, run_id),
+        )
+
+
 async def mark_submitted(conn: aiosqlite.Connection, run: Run, now: datetime) -> bool:
     """Within a caller's transaction: close the run, if it is still open at the summary."""
     cursor = await conn.execute(

@@ -91,6 +91,7 @@ TOLD_COLUMNS = {
     "screenings": {"coordinators_told_at"},
     "screening_decisions": {"mentor_told_at"},
     "intakes": {"coordinators_told_at"},
+    "questionnaire_runs": {"thanked_at"},
 }
 
 

@@ -375,3 +375,19 @@ async def test_coordinators_are_pointed_elsewhere(emulator, bot) -> None:
         answer = await coordinator.next_message()
         assert answer.text.startswith("This command is for mentors and mentees.")
         assert not answer.buttons and not answer.document
+
+
+async def test_what_people_send_is_kept_seven_days_after_it_was_handled(emulator, bot) -> None:
+    person = emulator.user(9005, "Nour", language_code="en")
+    await person.send("/start")
+    await person.send("My name is Nour")
+    await person.next_messages(2)  # the second waits its turn until the first is done
+    (first,) = await rows(bot, "SELECT status, raw FROM inbox ORDER BY update_id LIMIT 1")
+    assert first["status"] == "handled" and "/start" in first["raw"]
+
+    bot.clock.advance(days=6)
+    await bot.run_job("retention")
+    assert len(await rows(bot, "SELECT update_id FROM inbox")) == 2
+    bot.clock.advance(days=2)
+    await bot.run_job("retention")
+    assert "My name is Nour" not in await everything_stored(bot)

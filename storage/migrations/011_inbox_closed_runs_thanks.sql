@@ -22,3 +22,11 @@ CREATE INDEX inbox_chat ON inbox (chat_id);
 -- A questionnaire run closed when the person withdrew their consent: it takes no more answers
 -- and is not offered again; its status stays 'in_progress' (never submitted).
 ALTER TABLE questionnaire_runs ADD COLUMN closed_at TEXT;
+
+-- The person was thanked for a sent questionnaire (a one-off notice, bot/notices.py): NULL
+-- means the thanks was cut off by a crash and is sent by the next scan. Rows from before this
+-- migration were thanked already.
+ALTER TABLE questionnaire_runs ADD COLUMN thanked_at TEXT;
+UPDATE questionnaire_runs SET thanked_at = submitted_at WHERE status = 'submitted';
+CREATE INDEX questionnaire_runs_unthanked ON questionnaire_runs (submitted_at)
+    WHERE status = 'submitted' AND thanked_at IS NULL;
