@@ -317,7 +317,8 @@ class Harness:
         deadline = time.monotonic() + seconds
         while not condition():
             if self.process is not None and self.process.returncode is not None:
-                await self._revive()
+                await self._revive()  # which waits for its own start: look again
+                continue
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {what}")
             await asyncio.sleep(POLL_S)
