@@ -167,8 +167,10 @@ class Harness:
         self.last_effect = 0.0
         self.trace: list[str] = []  # steps, kills and restarts, for the message of a failure
         self.process: asyncio.subprocess.Process | None = None
-        # Besides the plan: every effect call this says yes to kills the bot (it does not land).
+        # Besides the plan: every effect call this says yes to kills the bot, the call landing
+        # first if `kill_lands`.
         self.kill_when: Callable[[ApiCall], bool] | None = None
+        self.kill_lands = False
         # The update id whose confirmation by a getUpdates (its offset past it) kills the bot.
         self.kill_at_confirmation: int | None = None
         self.held = EffectGate()
@@ -233,9 +235,10 @@ class Harness:
         if call.method not in EFFECT_METHODS:
             return None
         if self.kill_when is not None and self.kill_when(call):
-            self.trace.append(f"kill at {call.method} (chosen)")
+            response = await self.emulator.execute(call) if self.kill_lands else None
+            self.trace.append(f"kill at {call.method} (chosen, lands: {self.kill_lands})")
             await self._kill()
-            return web.json_response({"ok": False, "error_code": 502}, status=502)
+            return response or web.json_response({"ok": False, "error_code": 502}, status=502)
         self.effect_calls += 1
         self.last_effect = time.monotonic()
         lands = self.plan.points.get(self.effect_calls)

@@ -296,3 +296,30 @@ async def test_an_update_that_fails_three_times_is_set_aside_and_the_queue_goes_
     assert "hjaelp" not in alert.text
     assert len(coordinator.messages) == 2  # the greeting, and that one alert
     assert harness.lost_updates() == 0
+
+
+async def test_a_press_answered_just_before_a_kill_is_carried_out_after_the_restart(
+    tmp_path: Path,
+) -> None:
+    async with BotApiEmulator(token=TOKEN) as emulator:
+        harness = Harness(emulator, tmp_path, KillPlan())
+        try:
+            await harness.start()
+            coordinator = await coordinator_ready(emulator)
+            mentor = await onboard(emulator, 9001, "en", "mentor")
+            await answer_until(mentor, "en", MENTOR_ANSWERS)
+            # The press is answered (Telegram takes no second answer), then the bot dies.
+            harness.kill_when = lambda call: call.method == "answerCallbackQuery"
+            harness.kill_lands = True
+            await mentor.press("Send my answers")
+            await harness.until_dead()
+            harness.kill_when = None
+            await harness.start()
+
+            thanks = await mentor.next_message(timeout=30)
+            screening = await coordinator.next_message(timeout=30)
+        finally:
+            await harness.stop()
+    assert thanks.text.startswith("Thank you! Your answers have been sent")
+    assert screening.text.startswith("New mentor screening")
+    assert harness.lost_updates() == 0

@@ -125,7 +125,8 @@ async def stale_button(update: Update, context: BotContext) -> None:
 async def guard(update: Update, context: BotContext) -> None:
     """Before any handler: private chats only; the sender resolved once for every handler; no
     button with an impossible id or no data (PTB would hand a press without data to every
-    pattern handler as a match)."""
+    pattern handler as a match); a replay of an update whose changes are stored does nothing
+    again (bot/inbox.py)."""
     await ignore_non_private(update, context)
     if update.effective_user is not None:
         try:

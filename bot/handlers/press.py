@@ -33,6 +33,8 @@ NO_LONGER_ACTIVE = N_("This button is no longer active.")
 ONLY_COORDINATORS = N_("Only the programme's coordinators can do this.")
 OUT_OF_SCOPE = N_("This is not in your municipalities.")
 WITHDRAWN = N_("You withdrew your consent; /consent to give it again.")
+# What Telegram says to the answer of a press it no longer waits for.
+QUERY_GONE = "query is too old"
 
 
 class Refused(Exception):
@@ -78,9 +80,17 @@ class Press(Generic[D]):
         return self.context.bot
 
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
-        """The little answer on the button (Telegram takes one a press)."""
+        """The little answer on the button (Telegram takes one a press, within seconds)."""
         self.answered = True
-        await self.query.answer(text, show_alert=alert)
+        try:
+            await self.query.answer(text, show_alert=alert)
+        except BadRequest as error:
+            # A press replayed after a crash (bot/inbox.py) was answered before, or is too old
+            # to answer: the handler goes on, and what the answer said goes to the chat.
+            if QUERY_GONE not in error.message.lower():
+                raise
+            if text:
+                await self.reply(text)
 
     async def reply(self, text: str, markup: ReplyMarkup | None = None) -> Message:
         """A new message in the presser's chat."""
