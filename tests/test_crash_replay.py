@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import alerts, checkins, registration, review, runs
+from bot import alerts, checkins
 from bot.handlers.context import services_of
 from bot.i18n import translator
 from bot.model.questionnaire import choose
@@ -114,32 +114,6 @@ async def test_an_alert_cut_off_by_a_crash_is_sent_by_the_next_scan(emulator, bo
     await coordinator.send("/help")
     await coordinator.next_message()
     assert len(alerts_in(coordinator)) == 1
-
-
-async def test_thanks_cut_off_by_a_crash_is_sent_by_the_next_notices_scan(
-    emulator, bot: RunningBot
-):
-    coordinator = await coordinator_ready(emulator)
-    mentor = await onboard(emulator, 9001, "en", "mentor")
-    await answer_until(mentor, "en", MENTOR_ANSWERS)
-    services = services_of(bot.application)
-    person = await registration.participant_by_telegram_id(services, mentor.id)
-    assert person is not None
-    run = await runs.open_run(services, person)
-    assert run is not None
-    # Send is pressed and the screening filed; the bot dies before anyone hears of it.
-    assert await review.submit(services, run) is not None
-    await bot.restart()
-
-    bot.clock.advance(minutes=2)
-    await bot.run_job("notices")
-    assert (await coordinator.next_message()).text.startswith("New mentor screening")
-    thanks = await mentor.next_message()
-    assert thanks.text.startswith("Thank you! Your answers have been sent")
-    await bot.run_job("notices")
-    await mentor.send("/help")
-    await mentor.next_message()
-    assert [m.text for m in mentor.messages].count(thanks.text) == 1
 
 
 # -- the inbox: updates taken from Telegram and cut off by a kill are handled after it ---------

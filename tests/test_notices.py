@@ -37,6 +37,10 @@ APPROVED_DA = DA.gettext(
     "course, where you learn about the role and meet other mentors. The coordinator "
     "will tell you when it is."
 )
+THANKS_DA = DA.gettext(
+    "Thank you! Your answers have been sent to the programme's coordinator, who will get back "
+    "to you."
+)
 
 
 def starting(user, text: str) -> list:
@@ -115,8 +119,12 @@ async def test_a_screening_cut_off_by_a_crash_reaches_the_coordinator(emulator, 
     screening = await coordinator.next_message()
     assert visible(screening.text).startswith("New mentor screening")
     assert "Amal Hassan" in visible(screening.text)
+    # ...and the mentor her thanks, once.
+    thanks = await mentor.next_message()
+    assert thanks.text == THANKS_DA
     await bot.run_job(JOB)
     assert len(starting(coordinator, "New mentor screening")) == 1
+    assert len(starting(mentor, THANKS_DA)) == 1
     # The copy works as any other: the decision reaches the mentor.
     await coordinator.press("Approve", message=screening)
     assert (await mentor.next_message()).text == APPROVED_DA
@@ -196,6 +204,11 @@ async def test_an_upgrade_does_not_send_old_notices_again(emulator, bot):
         db.execute("ALTER TABLE screenings DROP COLUMN coordinators_told_at")
         db.execute("ALTER TABLE screening_decisions DROP COLUMN mentor_told_at")
         db.execute("ALTER TABLE intakes DROP COLUMN coordinators_told_at")
+        # ...and before the update inbox, closed runs and the thanks marker.
+        db.execute("DROP TABLE inbox")
+        db.execute("DROP INDEX questionnaire_runs_unthanked")
+        db.execute("ALTER TABLE questionnaire_runs DROP COLUMN closed_at")
+        db.execute("ALTER TABLE questionnaire_runs DROP COLUMN thanked_at")
         db.execute("PRAGMA user_version = 9")
     before = [len(person.messages) for person in (coordinator, mentor, mentee)]
 
@@ -207,7 +220,9 @@ async def test_an_upgrade_does_not_send_old_notices_again(emulator, bot):
         "SELECT (SELECT COUNT(*) FROM pairs WHERE announced_at IS NULL) "
         "+ (SELECT COUNT(*) FROM screenings WHERE coordinators_told_at IS NULL) "
         "+ (SELECT COUNT(*) FROM screening_decisions WHERE mentor_told_at IS NULL) "
-        "+ (SELECT COUNT(*) FROM intakes WHERE coordinators_told_at IS NULL) AS n",
+        "+ (SELECT COUNT(*) FROM intakes WHERE coordinators_told_at IS NULL) "
+        "+ (SELECT COUNT(*) FROM questionnaire_runs WHERE status = 'submitted' "
+        "   AND thanked_at IS NULL) AS n",
     )
     assert untold[0]["n"] == 0
     assert [len(person.messages) for person in (coordinator, mentor, mentee)] == before
