@@ -251,6 +251,8 @@ async def erase_myself(person) -> None:
 
 async def test_delete_asks_first_and_no_keeps_everything(emulator, bot) -> None:
     mentor = await submitted_screening(emulator, 9001)
+    await mentor.send("/help")  # answered once Send is done to the end (her updates queue)
+    await mentor.next_message()
     # The inbox gets every update, these too (and drops the mentor's with the rest at /delete).
     before = await everything_stored(bot, but=("inbox",))
     await mentor.send("/delete")
