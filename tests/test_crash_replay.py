@@ -5,6 +5,11 @@ approved and through the course; a mentee invited by link who reads the introduc
 the intake in Arabic; the match, accepted by both; a stall alert after 21 days without a
 meeting, taken by the coordinator; a check-in wave answered by both sides, the mentor asking
 for the coordinator (an alert at once).
+
+The update inbox (bot/inbox.py) under kills: forty answers confirmed to Telegram (polling) or
+answered 200 (webhook) just before a kill are all handled after the restart, once each; a press
+answered just before a kill is carried out; an update that kills the bot each time is set aside
+after three tries and the queue goes on.
 """
 
 from __future__ import annotations
