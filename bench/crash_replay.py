@@ -1,5 +1,6 @@
 """Kill -9 at random points of a scripted programme run, many times: does the database always
-end the same as after an undisturbed run?
+end the same as after an undisturbed run? And was every update people sent handled (or, after
+three tries, set aside)? `crash_lost_updates` counts those that were neither.
 
 The run and the kills are those of tests/test_crash_replay.py (tests/crash_harness.py), with
 more runs and more kill points each. A run that cannot be finished counts as a mismatch.
@@ -30,6 +31,7 @@ async def bench(runs: int, kills: int) -> None:
         calm = await run_programme(root / "calm", KillPlan())
         expected = dump(calm.database)
         mismatches = killed = 0
+        lost = calm.lost_updates()
         started = time.perf_counter()
         for seed in range(FIRST_SEED, FIRST_SEED + runs):
             plan = KillPlan.random(seed, kills, calm.effect_calls)
@@ -40,6 +42,7 @@ async def bench(runs: int, kills: int) -> None:
                 print(f"seed {seed}: could not finish: {error}", file=sys.stderr)
                 continue
             killed += harness.kills
+            lost += harness.lost_updates()
             found = differences(expected, dump(harness.database))
             if found:
                 mismatches += 1
@@ -48,6 +51,7 @@ async def bench(runs: int, kills: int) -> None:
     print(f"crash_runs: {runs}")
     print(f"crash_kills: {killed}")
     print(f"crash_mismatches: {mismatches}")
+    print(f"crash_lost_updates: {lost}")
     print(f"crash_seconds_per_run: {seconds / runs:.1f}")
 
 

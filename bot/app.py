@@ -10,7 +10,7 @@ from datetime import time, timedelta
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import i18n, operations
+from bot import i18n, inbox, operations
 from bot.config import Config
 from bot.delivery import RetryingRateLimiter
 from bot.handlers import (
@@ -39,7 +39,7 @@ from bot.handlers import (
 )
 from bot.handlers.alert_cards import alert_pair
 from bot.handlers.context import OUTBOX_KEY, SERVICES_KEY, BotContext, services_of
-from bot.handlers.errors import on_error, where
+from bot.handlers.errors import on_error, set_aside, where
 from bot.handlers.menu import publish_coordinator_menu, publish_default_menus
 from bot.jobs import backup, retention
 from bot.jobs.announcements import resume_interrupted
@@ -90,8 +90,13 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
         database = await open_database(config.database_path)
         services = Services(config=config, db=database, clock=clock, monitor=monitor)
         application.bot_data[SERVICES_KEY] = services
-        application.bot_data[OUTBOX_KEY] = Outbox(application.bot, services, alert_pair)
+        outbox = Outbox(application.bot, services, alert_pair)
+        application.bot_data[OUTBOX_KEY] = outbox
+        assert isinstance(application.update_queue, inbox.InboxQueue)
+        application.update_queue.attach(services)
         await publish_menus(application)
+        # What a crash cut off is handled before anything new is fetched.
+        await inbox.replay(application, lambda update: set_aside(outbox, update))
 
     async def post_shutdown(application: Application) -> None:
         services = application.bot_data.pop(SERVICES_KEY, None)
@@ -100,6 +105,8 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
 
     builder = (
         ApplicationBuilder()
+        .application_class(inbox.InboxApplication)
+        .update_queue(inbox.InboxQueue())
         .token(config.bot_token)
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML))

@@ -1,6 +1,7 @@
 """One-off notices that follow a state change (a new pair, a screening or an intake sent, a
-decision on a screening). Each state's row has a marker, set right after the notice is sent;
-a scan finds the rows a crash left unmarked, so the notice is sent after all."""
+decision on a screening, the thanks for a sent questionnaire). Each state's row has a marker,
+set right after the notice is sent; a scan finds the rows a crash left unmarked, so the notice
+is sent after all."""
 
 from __future__ import annotations
 
@@ -105,3 +106,19 @@ async def untold_intakes(services: Services) -> list[UntoldIntake]:
 
 async def intake_told(services: Services, intake: Intake) -> None:
     await intake_store.mark_coordinators_told(services.db, intake.run_id, services.clock())
+
+
+async def unthanked_runs(services: Services) -> list[tuple[Run, Participant]]:
+    """Sent questionnaires whose sender was never thanked, with the sender."""
+    found = []
+    for run in await run_store.unthanked(services.db, settled_before(services.clock())):
+        person = await participant_store.by_id(services.db, run.participant_id)
+        if person is None:
+            await thanked(services, run)
+        else:
+            found.append((run, person))
+    return found
+
+
+async def thanked(services: Services, run: Run) -> None:
+    await run_store.mark_thanked(services.db, run.id, services.clock())

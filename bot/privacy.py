@@ -20,7 +20,7 @@ from bot.model.privacy import (
     ExportedRun,
     StoppedPair,
 )
-from bot.model.questionnaire import YES, Answer, Question
+from bot.model.questionnaire import YES, Answer, Question, load
 from bot.services import Services
 from storage import privacy as store
 
@@ -80,6 +80,27 @@ async def consents(services: Services, participant: Participant) -> list[Consent
 async def withdraw(services: Services, participant: Participant) -> list[StoppedPair] | None:
     """Withdraw the person's consent: their pairs stop. None if no consent was standing."""
     return await store.withdraw(services.db, participant.id, services.clock())
+
+
+async def withdrawn(services: Services, participant: Participant) -> bool:
+    """Whether the person gave consent once and has withdrawn it (none stands now)."""
+    given = await consents(services, participant)
+    return bool(given) and not any(consent.standing for consent in given)
+
+
+async def consent_again(services: Services, participant: Participant) -> ConsentVersion | None:
+    """Give consent again after a withdrawal: to today's text of the questionnaire the last
+    consent was given in. Nothing that was closed opens again. None if one stands already."""
+    given = await consents(services, participant)
+    if not given or any(consent.standing for consent in given):
+        return None
+    questionnaire = given[-1].questionnaire
+    version = consent_version(questionnaire, load(questionnaire).question(CONSENT_QUESTION))
+    if not await store.consent_again(
+        services.db, participant.id, questionnaire, version, services.clock()
+    ):
+        return None
+    return version
 
 
 async def erase(services: Services, participant_id: int, because: str) -> Erasure | None:

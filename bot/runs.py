@@ -57,7 +57,7 @@ async def open_run(services: Services, participant: Participant) -> Run | None:
 async def owned_open_run(services: Services, participant: Participant, run_id: int) -> Run | None:
     """The run a button names, only if it is this person's and still open."""
     run = await store.get_run(services.db, run_id)
-    if run is None or run.participant_id != participant.id or run.submitted:
+    if run is None or run.participant_id != participant.id or run.submitted or run.closed:
         return None
     return run
 

@@ -291,6 +291,11 @@ class UpdateQueue:
         self.signal.notify()
         return update
 
+    @property
+    def last_id(self) -> int:
+        """The id of the newest update queued so far (0 before the first)."""
+        return self._next_id - 1
+
     def confirm(self, offset: int) -> None:
         if offset < 0:
             self.pending = self.pending[offset:]

@@ -4,6 +4,7 @@ the pragmas and the migrations; how times and days are stored."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import multiprocessing
 import os
 import re
@@ -26,6 +27,11 @@ READERS = 3
 
 
 T = TypeVar("T")
+# The update (its Telegram id) whose handler runs in this task, if any: every transaction made
+# for it notes in the inbox that its changes are stored, so a replay of it changes nothing.
+HANDLING_UPDATE: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "handling_update", default=None
+)
 Params = Iterable[Any] | Mapping[str, Any]  # positional (?) or named (:name) parameters
 
 
@@ -85,6 +91,12 @@ class Database:
             await self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield self._writer
+                update_id = HANDLING_UPDATE.get()
+                if update_id is not None:
+                    await self._writer.execute(
+                        "UPDATE inbox SET committed = 1 WHERE update_id = ? AND committed = 0",
+                        (update_id,),
+                    )
                 # A failed COMMIT (a full disk) leaves the transaction open: roll it back too,
                 # or every later BEGIN on this connection would fail.
                 await self._writer.commit()

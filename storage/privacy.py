@@ -67,9 +67,10 @@ async def consents(db: Database, participant_id: int) -> list[Consent]:
 
 
 async def withdraw(db: Database, participant_id: int, now: datetime) -> list[StoppedPair] | None:
-    """Withdraw every standing consent and stop the person's pairs: a proposal is declined, an
-    active or paused pair paused without a date (no check-ins until a coordinator acts).
-    None if no consent was standing."""
+    """Withdraw every standing consent, close what is open and stop the person's pairs: an
+    unfinished questionnaire and an unanswered check-in take no more answers, a proposal is
+    declined, an active or paused pair paused without a date (no check-ins until a coordinator
+    acts). None if no consent was standing."""
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE consents SET withdrawn_at = ? "
@@ -78,7 +79,34 @@ async def withdraw(db: Database, participant_id: int, now: datetime) -> list[Sto
         )
         if cursor.rowcount == 0:
             return None
+        await conn.execute(
+            "UPDATE questionnaire_runs SET closed_at = ?, updated_at = ? "
+            "WHERE participant_id = ? AND status = 'in_progress' AND closed_at IS NULL",
+            (now, now, participant_id),
+        )
+        await conn.execute(
+            "UPDATE checkins SET status = 'missed' "
+            "WHERE participant_id = ? AND status IN ('pending', 'sent')",
+            (participant_id,),
+        )
         return await _stop_pairs(conn, participant_id, "consent_withdrawn", now)
+
+
+async def consent_again(
+    db: Database, participant_id: int, questionnaire: str, version: ConsentVersion, now: datetime
+) -> bool:
+    """Record a new consent to this text, if none stands; False if one stands already."""
+    async with db.transaction() as conn:
+        row = await (
+            await conn.execute(
+                "SELECT 1 FROM consents WHERE participant_id = ? AND withdrawn_at IS NULL",
+                (participant_id,),
+            )
+        ).fetchone()
+        if row is not None:
+            return False
+        await add_consent(conn, participant_id, questionnaire, version, now)
+        return True
 
 
 async def erase(db: Database, participant_id: int, because: str, now: datetime) -> Erasure | None:
@@ -91,6 +119,13 @@ async def erase(db: Database, participant_id: int, because: str, now: datetime) 
     (storage/evaluation.py).
     """
     async with db.transaction() as conn:
+        # What they wrote to the bot, kept for a replay: gone with the rest (their chat id is
+        # cleared below, so first).
+        await conn.execute(
+            "DELETE FROM inbox WHERE chat_id IN "
+            "(SELECT chat_id FROM participants WHERE id = ? AND erased_at IS NULL)",
+            (participant_id,),
+        )
         cursor = await conn.execute(
             # Telegram's ids are positive: -id can never be a real person, so a later /start
             # from the same account meets nobody and begins as a new participant.
@@ -149,6 +184,8 @@ _ERASE_ROWS = (
     "UPDATE course_seats SET status = CASE WHEN attended IS NULL THEN 'cancelled' ELSE status END, "
     "news_told_at = COALESCE(news_told_at, updated_at), "
     "reminded_at = COALESCE(reminded_at, updated_at) WHERE participant_id = ?",
+    "UPDATE questionnaire_runs SET thanked_at = COALESCE(thanked_at, submitted_at) "
+    "WHERE participant_id = ? AND status = 'submitted'",
 )
 
 

@@ -16,7 +16,8 @@ from storage import privacy
 from storage.db import Database
 
 RUN_COLUMNS = (
-    "id, participant_id, questionnaire, status, current_question, selection, prompt_message_id"
+    "id, participant_id, questionnaire, status, current_question, selection, prompt_message_id, "
+    "closed_at"
 )
 
 
@@ -24,7 +25,8 @@ async def open_run(db: Database, participant_id: int) -> Run | None:
     """The questionnaire this person is in the middle of, if any."""
     row = await db.fetch_one(
         f"SELECT {RUN_COLUMNS} FROM questionnaire_runs "
-        "WHERE participant_id = ? AND status = 'in_progress' ORDER BY id DESC LIMIT 1",
+        "WHERE participant_id = ? AND status = 'in_progress' AND closed_at IS NULL "
+        "ORDER BY id DESC LIMIT 1",
         (participant_id,),
     )
     return await _with_answers(db, row) if row else None
@@ -95,7 +97,8 @@ async def save_selection(db: Database, run: Run, selection: tuple[str, ...], now
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE questionnaire_runs SET selection = ?, updated_at = ?, reminded_at = NULL "
-            "WHERE id = ? AND status = 'in_progress' AND current_question IS ?",
+            "WHERE id = ? AND status = 'in_progress' AND closed_at IS NULL "
+            "AND current_question IS ?",
             (json.dumps(list(selection)), now, run.id, run.current),
         )
         return cursor.rowcount == 1
@@ -113,7 +116,8 @@ async def idle_runs(db: Database, idle_since: datetime) -> list[Run]:
     """Open runs untouched since `idle_since` and not yet reminded since the last answer."""
     rows = await db.fetch_all(
         f"SELECT {RUN_COLUMNS} FROM questionnaire_runs "
-        "WHERE status = 'in_progress' AND reminded_at IS NULL AND updated_at < ? ORDER BY id",
+        "WHERE status = 'in_progress' AND closed_at IS NULL AND reminded_at IS NULL "
+        "AND updated_at < ? ORDER BY id",
         (idle_since,),
     )
     return [await _with_answers(db, row) for row in rows]
@@ -127,11 +131,30 @@ async def mark_reminded(db: Database, run_id: int, now: datetime) -> None:
         )
 
 
+async def unthanked(db: Database, submitted_before: datetime) -> list[Run]:
+    """Sent questionnaires whose thanks never reached the person (a crash cut it off)."""
+    rows = await db.fetch_all(
+        f"SELECT {RUN_COLUMNS} FROM questionnaire_runs "
+        "WHERE status = 'submitted' AND thanked_at IS NULL AND submitted_at < ? ORDER BY id",
+        (submitted_before,),
+    )
+    return [await _with_answers(db, row) for row in rows]
+
+
+async def mark_thanked(db: Database, run_id: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE questionnaire_runs SET thanked_at = ? WHERE id = ? AND thanked_at IS NULL",
+            (now, run_id),
+        )
+
+
 async def mark_submitted(conn: aiosqlite.Connection, run: Run, now: datetime) -> bool:
     """Within a caller's transaction: close the run, if it is still open at the summary."""
     cursor = await conn.execute(
         "UPDATE questionnaire_runs SET status = 'submitted', submitted_at = ?, updated_at = ? "
-        "WHERE id = ? AND status = 'in_progress' AND current_question IS NULL",
+        "WHERE id = ? AND status = 'in_progress' AND closed_at IS NULL "
+        "AND current_question IS NULL",
         (now, now, run.id),
     )
     return cursor.rowcount == 1
@@ -142,7 +165,8 @@ async def _move(
 ) -> bool:
     cursor = await conn.execute(
         "UPDATE questionnaire_runs SET current_question = ?, selection = '[]', updated_at = ?, "
-        "reminded_at = NULL WHERE id = ? AND status = 'in_progress' AND current_question IS ?",
+        "reminded_at = NULL WHERE id = ? AND status = 'in_progress' AND closed_at IS NULL "
+        "AND current_question IS ?",
         (to_question, now, run.id, run.current),
     )
     return cursor.rowcount == 1
@@ -161,6 +185,7 @@ async def _with_answers(db: Database, row: aiosqlite.Row) -> Run:
         selection=tuple(json.loads(row["selection"])),
         answers={r["question_id"]: _from_json(json.loads(r["value"])) for r in answer_rows},
         prompt_message_id=row["prompt_message_id"],
+        closed=row["closed_at"] is not None,
     )
 
 

@@ -16,6 +16,7 @@ import os
 import random
 import re
 import signal
+import socket
 import sqlite3
 import sys
 import time
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 from aiohttp import web
 
 from bot.handlers import questions as view
@@ -83,7 +85,9 @@ LEFT_OUT_COLUMNS = {
 }
 LEFT_OUT_ROWS = {"referrals": "participant_id IS NOT NULL"}
 # The bot's record of its scheduled scans' runs: when they ran depends on when the kills fell.
-LEFT_OUT_TABLES = {"scan_runs"}
+# The inbox of updates (bot/inbox.py): update ids and times differ with every retry a kill
+# causes. What it is for is counted apart (Harness.lost_updates).
+LEFT_OUT_TABLES = {"scan_runs", "inbox"}
 # When a one-off notice was marked sent (bot/notices.py): a notice a kill cut off is sent by the
 # notices scan later, and even undisturbed the mark may read the clock after the harness moved
 # it on. Whether each one is marked is still compared.
@@ -94,6 +98,7 @@ TOLD_COLUMNS = {
     "intakes": {"coordinators_told_at"},
     # A meeting's message a kill cut off goes out with the next wave, at a later time.
     "meeting_notices": {"sent_at"},
+    "questionnaire_runs": {"thanked_at"},
 }
 
 
@@ -169,6 +174,14 @@ class Harness:
         self.last_effect = 0.0
         self.trace: list[str] = []  # steps, kills and restarts, for the message of a failure
         self.process: asyncio.subprocess.Process | None = None
+        # Besides the plan: every effect call this says yes to kills the bot, the call landing
+        # first if `kill_lands`.
+        self.kill_when: Callable[[ApiCall], bool] | None = None
+        self.kill_lands = False
+        # The update id whose confirmation by a getUpdates (its offset past it) kills the bot.
+        self.kill_at_confirmation: int | None = None
+        self.held = EffectGate()
+        emulator.interceptors.append(self.held.intercept)
         emulator.interceptors.append(self._intercept)
 
     # -- the bot process -------------------------------------------------------------------------
@@ -209,12 +222,30 @@ class Harness:
         self.process.terminate()
         await self.process.wait()
 
+    async def until_dead(self) -> None:
+        """Wait until a kill (planned or chosen) has ended the bot."""
+        await self._until_or_death(lambda: False, START_TIMEOUT_S, "the kill")
+        assert not self.alive(), "the bot was not killed"
+
     def alive(self) -> bool:
         return self.process is not None and self.process.returncode is None
 
     async def _intercept(self, call: ApiCall, request: web.Request) -> web.StreamResponse | None:
+        if call.method == "getUpdates" and self._confirms_the_awaited(call):
+            # Telegram takes the offset, and forgets the updates before it; the bot dies.
+            self.emulator.updates.confirm(int(call.params["offset"]))
+            self.kill_at_confirmation = None
+            self.trace.append(f"kill after getUpdates confirmed {call.params['offset']}")
+            await self._kill()
+            self.held.release()
+            return web.json_response({"ok": False, "error_code": 502}, status=502)
         if call.method not in EFFECT_METHODS:
             return None
+        if self.kill_when is not None and self.kill_when(call):
+            response = await self.emulator.execute(call) if self.kill_lands else None
+            self.trace.append(f"kill at {call.method} (chosen, lands: {self.kill_lands})")
+            await self._kill()
+            return response or web.json_response({"ok": False, "error_code": 502}, status=502)
         self.effect_calls += 1
         self.last_effect = time.monotonic()
         lands = self.plan.points.get(self.effect_calls)
@@ -224,6 +255,24 @@ class Harness:
         self.trace.append(f"kill at call {self.effect_calls} {call.method} (lands: {lands})")
         await self._kill()
         return response or web.json_response({"ok": False, "error_code": 502}, status=502)
+
+    def _confirms_the_awaited(self, call: ApiCall) -> bool:
+        awaited = self.kill_at_confirmation
+        offset = call.params.get("offset")
+        return awaited is not None and offset is not None and int(offset) > awaited
+
+    def lost_updates(self) -> int:
+        """Updates people sent that the bot neither handled nor set aside (a failed one)."""
+        connection = sqlite3.connect(self.database)
+        try:
+            done = {
+                row[0]
+                for row in connection.execute("SELECT update_id FROM inbox WHERE status != 'open'")
+            }
+        finally:
+            connection.close()
+        sent = range(1, self.emulator.updates.last_id + 1)
+        return sum(1 for number in sent if number not in done)
 
     async def _kill(self) -> None:
         assert self.process is not None
@@ -282,7 +331,8 @@ class Harness:
         deadline = time.monotonic() + seconds
         while not condition():
             if self.process is not None and self.process.returncode is not None:
-                await self._revive()
+                await self._revive()  # which waits for its own start: look again
+                continue
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {what}")
             await asyncio.sleep(POLL_S)
@@ -347,6 +397,105 @@ class Harness:
             for user in self.emulator.users
         ]
         return "\n".join(["steps:", *self.trace[-12:], *chats])
+
+
+class WebhookBot:
+    """`python -m bot` receiving updates as a webhook, on the harness's database; the test posts
+    the updates as Telegram does, and may kill it."""
+
+    SECRET = "crash-test-webhook-secret-0123456789"
+
+    def __init__(self, emulator: BotApiEmulator, database: Path, workdir: Path) -> None:
+        self.emulator = emulator
+        self.database = database
+        self.workdir = workdir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/telegram"
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        """Start it and wait until it registered its webhook (after it replayed the inbox)."""
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "BOT_TOKEN": TOKEN,
+            "BOT_API_BASE_URL": self.emulator.base_url,
+            "DATABASE_PATH": str(self.database),
+            "BACKUP_DIR": str(self.workdir / "backups"),
+            "COORDINATOR_IDS": str(COORDINATOR_ID),
+            "LOG_LEVEL": "WARNING",
+            "WEBHOOK_URL": self.url,
+            "WEBHOOK_SECRET": self.SECRET,
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(self.port),
+        }
+        registered = self.emulator.stats.by_method.get("setWebhook", 0)
+        with (self.workdir / "webhook.log").open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", cwd=self.workdir, env=env, stdout=log, stderr=log
+            )
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while self.emulator.stats.by_method.get("setWebhook", 0) == registered:
+            assert self.process.returncode is None, "the webhook bot exited at its start"
+            assert time.monotonic() < deadline, "the webhook bot did not register its webhook"
+            await asyncio.sleep(POLL_S)
+
+    def taken(self) -> list[dict]:
+        """The updates people sent since the last call, as Telegram posts them (in order)."""
+        updates = list(self.emulator.updates.pending)
+        self.emulator.updates.clear()
+        return updates
+
+    async def post(self, update: dict) -> int:
+        """Post one update as Telegram does; the HTTP status (retried while it starts)."""
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.SECRET}
+        async with aiohttp.ClientSession() as session:
+            for _ in range(100):
+                try:
+                    async with session.post(self.url, json=update, headers=headers) as response:
+                        return response.status
+                except aiohttp.ClientConnectorError:
+                    await asyncio.sleep(0.1)
+        raise AssertionError(f"nothing listens on {self.url}")
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        await self.process.wait()
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            await self.process.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class EffectGate:
+    """Holds the bot's effect calls while closed: nobody sees anything until the bot is
+    killed; then each held call fails (502), as a call cut off by the kill does."""
+
+    def __init__(self) -> None:
+        self._open: asyncio.Event | None = None
+
+    def hold(self) -> None:
+        self._open = asyncio.Event()
+
+    def release(self) -> None:
+        if self._open is not None:
+            self._open.set()
+            self._open = None
+
+    async def intercept(self, call: ApiCall, request: web.Request) -> web.StreamResponse | None:
+        opened = self._open
+        if opened is None or call.method not in EFFECT_METHODS:
+            return None
+        await opened.wait()
+        return web.json_response({"ok": False, "error_code": 502}, status=502)
 
 
 # -- what people see -------------------------------------------------------------------------------

@@ -353,3 +353,5 @@ async def seed_pair(
         await pair_store.answer(
             db, proposal_id, side, True, actor_id=actor, reason=None, now=bot.clock()
         )
+    # Both sides were told, as the flow tells them; else the notices scan announces it again.
+    await pair_store.mark_announced(db, proposal_id, bot.clock())

@@ -5,11 +5,18 @@ approved and through the course; a mentee invited by link who reads the introduc
 the intake in Arabic; the match, accepted by both; a stall alert after 21 days without a
 meeting, taken by the coordinator; a check-in wave answered by both sides, the mentor asking
 for the coordinator (an alert at once).
+
+The update inbox (bot/inbox.py) under kills: forty answers confirmed to Telegram (polling) or
+answered 200 (webhook) just before a kill are all handled after the restart, once each; a press
+answered just before a kill is carried out; an update that kills the bot each time is set aside
+after three tries and the queue goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -17,10 +24,28 @@ import pytest
 
 from bot import alerts, checkins
 from bot.handlers.context import services_of
+from bot.i18n import translator
 from bot.model.questionnaire import choose
-from tests.conftest import RunningBot
-from tests.crash_harness import KillPlan, differences, dump, run_programme
-from tests.scenarios import alerts_in, matched, visible
+from sandbox import BotApiEmulator, SimulatedUser
+from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot
+from tests.crash_harness import (
+    Harness,
+    KillPlan,
+    WebhookBot,
+    differences,
+    dump,
+    run_programme,
+)
+from tests.scenarios import (
+    MENTOR_ANSWERS,
+    alerts_in,
+    answer_until,
+    coordinator_ready,
+    matched,
+    onboard,
+    question_in,
+    visible,
+)
 
 KILLS_PER_RUN = 4
 # 20 and 68 each kill twice while a meeting is planned, reminded and asked about.
@@ -63,6 +88,7 @@ async def test_kills_at_random_points_leave_the_same_database(
     harness = await run_programme(tmp_path, plan)
     assert harness.kills == KILLS_PER_RUN, harness.trace
     assert differences(expected, dump(harness.database)) == [], harness.trace
+    assert harness.lost_updates() == 0, harness.trace
 
 
 # -- the two gaps the kills found, each cut off by hand where a kill hit -----------------------
@@ -104,3 +130,186 @@ async def test_an_alert_cut_off_by_a_crash_is_sent_by_the_next_scan(emulator, bo
     await coordinator.send("/help")
     await coordinator.next_message()
     assert len(alerts_in(coordinator)) == 1
+
+
+# -- the inbox: updates taken from Telegram and cut off by a kill are handled after it ---------
+
+BURST = 40
+LANGUAGES = ("da", "en", "ar")
+
+
+async def at_the_name_question(emulator: BotApiEmulator, number: int) -> SimulatedUser:
+    """A new mentor who agreed to the screening and is asked for their name."""
+    language = LANGUAGES[number % len(LANGUAGES)]
+    user = await onboard(emulator, 7000 + number, language, "mentor")
+    await user.press(translator(language).gettext("Yes"))
+    await user.next_message()
+    return user
+
+
+async def forty_at_the_name_question(emulator: BotApiEmulator) -> list[SimulatedUser]:
+    """Eight at a time: all at once could wait longer than a person's timeout."""
+    people: list[SimulatedUser] = []
+    for first in range(0, BURST, 8):
+        batch = range(first, min(first + 8, BURST))
+        people += await asyncio.gather(*(at_the_name_question(emulator, n) for n in batch))
+    return people
+
+
+def name_of(number: int) -> str:
+    return f"Person Number {number}"
+
+
+async def asked_for_the_job_title(user: SimulatedUser) -> bool:
+    """Whether her newest message (within a while) asks the question after the name."""
+    language = LANGUAGES[(user.id - 7000) % len(LANGUAGES)]
+    for _ in range(400):
+        shown = question_in(user.last.text or "", language) if user.last else None
+        if shown is not None and shown.id == "job_title":
+            return True
+        await asyncio.sleep(0.025)
+    return False
+
+
+def names_stored(database: Path) -> list[tuple[str, str]]:
+    """Every answer to the name and the job title questions, as (question, value)."""
+    connection = sqlite3.connect(database)
+    try:
+        return sorted(
+            (question, json.loads(value))
+            for question, value in connection.execute(
+                "SELECT question_id, value FROM answers WHERE question_id IN ('name', 'job_title')"
+            )
+        )
+    finally:
+        connection.close()
+
+
+async def test_a_burst_confirmed_just_before_a_kill_is_answered_after_the_restart(
+    tmp_path: Path,
+) -> None:
+    async with BotApiEmulator(token=TOKEN) as emulator:
+        harness = Harness(emulator, tmp_path, KillPlan())
+        try:
+            await harness.start()
+            people = await forty_at_the_name_question(emulator)
+            # Nobody sees an answer; the getUpdates that confirms the last of the forty (PTB's
+            # updater sends it once it has taken them) is the bot's last call.
+            harness.held.hold()
+            harness.kill_at_confirmation = emulator.updates.last_id + BURST
+            for number, user in enumerate(people):
+                await user.send(name_of(number))
+            await harness.until_dead()
+            assert emulator.updates.pending == []  # Telegram will not send them again
+            await harness.start()
+
+            for user in people:
+                assert await asked_for_the_job_title(user), harness.describe()
+        finally:
+            await harness.stop()
+    assert harness.kills == 1, harness.trace
+    assert names_stored(harness.database) == sorted(("name", name_of(n)) for n in range(BURST))
+    assert harness.lost_updates() == 0
+
+
+async def test_posts_answered_before_a_kill_are_handled_after_the_restart(
+    tmp_path: Path,
+) -> None:
+    async with BotApiEmulator(token=TOKEN) as emulator:
+        harness = Harness(emulator, tmp_path, KillPlan())
+        try:
+            await harness.start()
+            people = await forty_at_the_name_question(emulator)
+        finally:
+            await harness.stop()
+        webhook = WebhookBot(emulator, harness.database, tmp_path)
+        await webhook.start()
+        try:
+            harness.held.hold()  # the handlers run, but nothing they send gets through
+            for number, user in enumerate(people):
+                await user.send(name_of(number))
+            posted = await asyncio.gather(*(webhook.post(u) for u in webhook.taken()))
+            assert posted == [200] * BURST  # each only once it was stored
+            await webhook.kill()
+            harness.held.release()
+            await webhook.start()
+
+            for user in people:
+                assert await asked_for_the_job_title(user), harness.describe()
+        finally:
+            await webhook.stop()
+    assert names_stored(harness.database) == sorted(("name", name_of(n)) for n in range(BURST))
+    assert harness.lost_updates() == 0
+
+
+async def test_an_update_that_fails_three_times_is_set_aside_and_the_queue_goes_on(
+    tmp_path: Path,
+) -> None:
+    t = translator("da")
+    unknown = t.gettext("I don't know the command {command}. Type /help to see what I can do.")
+    sorry = t.gettext("Sorry, something went wrong on our side. Please try again in a moment.")
+    async with BotApiEmulator(token=TOKEN) as emulator:
+        harness = Harness(emulator, tmp_path, KillPlan())
+        try:
+            await harness.start()
+            coordinator = emulator.user(COORDINATOR_ID, "Karen", language_code="en")
+            await coordinator.send("/start")
+            await coordinator.next_message()
+            poisoned = emulator.user(7101, "Lina", language_code="da")
+            await poisoned.send("/start")
+            await poisoned.next_message()
+            other = emulator.user(7102, "Omar", language_code="en")
+            # Answering this command kills the bot, each time it is tried.
+            harness.kill_when = lambda call: (
+                call.params.get("chat_id") == poisoned.id
+                and visible(call.params.get("text")).startswith(unknown.split("{command}")[0])
+            )
+            await poisoned.send("/hjaelp")
+            await poisoned.send("/start")
+            await other.send("/start")
+            await harness.until_dead()
+            await harness.start()  # which starts it again each time the replay kills it
+
+            first, second = await poisoned.next_messages(2, timeout=60)
+            greeting = await other.next_message(timeout=30)
+            alert = await coordinator.next_message(timeout=30)
+        finally:
+            await harness.stop()
+    assert harness.kills == 3, harness.trace  # the first try and two replays, then set aside
+    assert first.text == sorry
+    assert "Hvilket sprog vil du bruge?" in visible(second.text)
+    assert "Which language do you want to use?" in visible(greeting.text)
+    assert alert.text == (
+        "A message or button press from participant #2 could not be handled after three "
+        "tries. It was set aside, and they were told that something went wrong."
+    )
+    assert "hjaelp" not in alert.text
+    assert len(coordinator.messages) == 2  # the greeting, and that one alert
+    assert harness.lost_updates() == 0
+
+
+async def test_a_press_answered_just_before_a_kill_is_carried_out_after_the_restart(
+    tmp_path: Path,
+) -> None:
+    async with BotApiEmulator(token=TOKEN) as emulator:
+        harness = Harness(emulator, tmp_path, KillPlan())
+        try:
+            await harness.start()
+            coordinator = await coordinator_ready(emulator)
+            mentor = await onboard(emulator, 9001, "en", "mentor")
+            await answer_until(mentor, "en", MENTOR_ANSWERS)
+            # The press is answered (Telegram takes no second answer), then the bot dies.
+            harness.kill_when = lambda call: call.method == "answerCallbackQuery"
+            harness.kill_lands = True
+            await mentor.press("Send my answers")
+            await harness.until_dead()
+            harness.kill_when = None
+            await harness.start()
+
+            thanks = await mentor.next_message(timeout=30)
+            screening = await coordinator.next_message(timeout=30)
+        finally:
+            await harness.stop()
+    assert thanks.text.startswith("Thank you! Your answers have been sent")
+    assert screening.text.startswith("New mentor screening")
+    assert harness.lost_updates() == 0

@@ -39,6 +39,10 @@ APPROVED_DA = DA.gettext(
     "course, where you learn about the role and meet other mentors. The coordinator "
     "will tell you when it is."
 )
+THANKS_DA = DA.gettext(
+    "Thank you! Your answers have been sent to the programme's coordinator, who will get back "
+    "to you."
+)
 
 
 def starting(user, text: str) -> list:
@@ -117,8 +121,12 @@ async def test_a_screening_cut_off_by_a_crash_reaches_the_coordinator(emulator, 
     screening = await coordinator.next_message()
     assert visible(screening.text).startswith("New mentor screening")
     assert "Amal Hassan" in visible(screening.text)
+    # ...and the mentor her thanks, once.
+    thanks = await mentor.next_message()
+    assert thanks.text == THANKS_DA
     await bot.run_job(JOB)
     assert len(starting(coordinator, "New mentor screening")) == 1
+    assert len(starting(mentor, THANKS_DA)) == 1
     # The copy works as any other: the decision reaches the mentor.
     await coordinator.press("Approve", message=screening)
     assert (await mentor.next_message()).text == APPROVED_DA
@@ -214,7 +222,9 @@ async def test_an_upgrade_does_not_send_old_notices_again(emulator, bot, monkeyp
         "SELECT (SELECT COUNT(*) FROM pairs WHERE announced_at IS NULL) "
         "+ (SELECT COUNT(*) FROM screenings WHERE coordinators_told_at IS NULL) "
         "+ (SELECT COUNT(*) FROM screening_decisions WHERE mentor_told_at IS NULL) "
-        "+ (SELECT COUNT(*) FROM intakes WHERE coordinators_told_at IS NULL) AS n",
+        "+ (SELECT COUNT(*) FROM intakes WHERE coordinators_told_at IS NULL) "
+        "+ (SELECT COUNT(*) FROM questionnaire_runs WHERE status = 'submitted' "
+        "   AND thanked_at IS NULL) AS n",
     )
     assert untold[0]["n"] == 0
     assert [len(person.messages) for person in (coordinator, mentor, mentee)] == before

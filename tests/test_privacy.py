@@ -14,6 +14,7 @@ from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.model.evaluation import ReportFilter
 from bot.model.questionnaire import load
 from bot.privacy import consent_version
+from sandbox import SimulatedUser
 from tests.conftest import RunningBot, rows
 from tests.scenarios import (
     MENTEE,
@@ -45,11 +46,13 @@ async def person_id(bot: RunningBot, telegram_user_id: int) -> int:
     return row["id"]
 
 
-async def everything_stored(bot: RunningBot) -> str:
-    """Every value in every table, as one text to search for what must be gone."""
+async def everything_stored(bot: RunningBot, *, but: tuple[str, ...] = ()) -> str:
+    """Every value in every table (but these), as one text to search for what must be gone."""
     tables = await rows(bot, "SELECT name FROM sqlite_master WHERE type = 'table'")
     values = []
     for table in tables:
+        if table["name"] in but:
+            continue
         for row in await rows(bot, f"SELECT * FROM {table['name']}"):
             values.extend(str(value) for value in row)
     return "\n".join(values)
@@ -112,9 +115,82 @@ async def test_withdrawing_consent_stops_check_ins_and_tells_the_coordinator(emu
     await due_wave(bot, days=30)
     await mentee.send("/consent")
     again = await mentee.next_message()
-    assert "You withdrew it on" in visible(again.text) and not again.buttons
+    assert "You withdrew it on" in visible(again.text)
+    assert again.button_texts == ["Give consent again"]
     assert len(mentor.messages) == seen[0]  # no check-in for either side
     assert len(mentee.messages) == seen[1] + 1
+
+
+async def withdraw(person: SimulatedUser, language: str = "en") -> None:
+    """/consent, Withdraw my consent, Yes, withdraw; the confirmation read."""
+    t = translator(language)
+    await person.send("/consent")
+    await person.next_message()
+    await person.press(t.gettext("Withdraw my consent"))
+    asked = await person.next_message()
+    await person.press(t.gettext("Yes, withdraw"), message=asked)
+    await person.next_message()
+
+
+async def test_withdrawing_in_the_middle_of_the_screening_closes_it(emulator, bot) -> None:
+    coordinator = await coordinator_ready(emulator)
+    mentor = await onboard(emulator, 9001, "da", "mentor")
+    await answer_questions(mentor, "da", MENTOR_ANSWERS, stop_before="field")
+    field_question = mentor.last
+    await withdraw(mentor, "da")
+    told = await coordinator.next_message()
+    assert "has withdrawn their consent" in told.text
+    (run,) = await rows(bot, "SELECT closed_at, status FROM questionnaire_runs")
+    assert (run["closed_at"], run["status"]) == (bot.clock.now.isoformat(), "in_progress")
+    stored = await rows(bot, "SELECT question_id, value FROM answers ORDER BY question_id")
+
+    await mentor.press("Sundhed (læge, sygeplejerske, apotek, laboratorie)", message=field_question)
+    refused = await mentor.next_callback_answer()
+    assert (
+        refused.text
+        == "Du har trukket dit samtykke tilbage. Skriv /consent, hvis du vil give det igen."
+    )
+    await mentor.send("Sygeplejerske")  # typed, as if it answered a question
+    await mentor.next_message()
+    assert await rows(bot, "SELECT question_id, value FROM answers ORDER BY question_id") == stored
+    (still,) = await rows(bot, "SELECT closed_at FROM questionnaire_runs")
+    assert still["closed_at"] == run["closed_at"]
+
+    await mentor.send("/consent")
+    shown = await mentor.next_message()
+    await mentor.press("Giv samtykke igen", message=shown)
+    thanks = await mentor.next_message()
+    assert "/start" in thanks.text
+    given = await rows(
+        bot, "SELECT text_version, withdrawn_at FROM consents ORDER BY given_at, rowid"
+    )
+    version = consent_version("screening", load("screening").question("consent")).id
+    assert [tuple(row) for row in given][-1] == (version, None)
+    assert len(given) == 2
+    assert "has given their consent again" in (await coordinator.next_message()).text
+    (run,) = await rows(bot, "SELECT closed_at FROM questionnaire_runs")
+    assert run["closed_at"] is not None  # nothing opens again by itself
+
+
+async def test_withdrawing_in_the_middle_of_a_check_in_closes_it(emulator, bot) -> None:
+    coordinator, mentor, mentee = await matched(emulator)
+    await due_wave(bot)
+    await mentor.next_message()
+    await mentee.next_message()
+    await mentor.press("Yes, in person")
+    going = await mentor.next_message()
+    await withdraw(mentor)
+    await coordinator.next_message()
+    assert "stopped taking part" in (await mentee.next_message()).text
+    statuses = await rows(bot, "SELECT side, status, answers FROM checkins ORDER BY side")
+    mentor_check_in = next(row for row in statuses if row["side"] == "mentor")
+    assert mentor_check_in["status"] == "missed"
+
+    await mentor.press("Good", message=going)
+    refused = await mentor.next_callback_answer()
+    assert refused.text == "You withdrew your consent; /consent to give it again."
+    assert await rows(bot, "SELECT side, status, answers FROM checkins ORDER BY side") == statuses
+    assert await rows(bot, "SELECT id FROM journal WHERE kind = 'checkin'") == []
 
 
 # -- /mydata -----------------------------------------------------------------------------------
@@ -178,13 +254,16 @@ async def erase_myself(person) -> None:
 
 async def test_delete_asks_first_and_no_keeps_everything(emulator, bot) -> None:
     mentor = await submitted_screening(emulator, 9001)
-    before = await everything_stored(bot)
+    await mentor.send("/help")  # answered once Send is done to the end (her updates queue)
+    await mentor.next_message()
+    # The inbox gets every update, these too (and drops the mentor's with the rest at /delete).
+    before = await everything_stored(bot, but=("inbox",))
     await mentor.send("/delete")
     asked = await mentor.next_message()
     assert asked.button_texts == ["Yes, erase my data", "No, keep my data"]
     await mentor.press("No, keep my data")
     assert (await mentor.next_message()).text == "Good. Nothing has changed."
-    assert await everything_stored(bot) == before
+    assert await everything_stored(bot, but=("inbox",)) == before
 
 
 async def test_delete_erases_the_person_and_tells_the_coordinator(emulator, bot) -> None:
@@ -301,3 +380,19 @@ async def test_coordinators_are_pointed_elsewhere(emulator, bot) -> None:
         answer = await coordinator.next_message()
         assert answer.text.startswith("This command is for mentors and mentees.")
         assert not answer.buttons and not answer.document
+
+
+async def test_what_people_send_is_kept_seven_days_after_it_was_handled(emulator, bot) -> None:
+    person = emulator.user(9005, "Nour", language_code="en")
+    await person.send("/start")
+    await person.send("My name is Nour")
+    await person.next_messages(2)  # the second waits its turn until the first is done
+    (first,) = await rows(bot, "SELECT status, raw FROM inbox ORDER BY update_id LIMIT 1")
+    assert first["status"] == "handled" and "/start" in first["raw"]
+
+    bot.clock.advance(days=6)
+    await bot.run_job("retention")
+    assert len(await rows(bot, "SELECT update_id FROM inbox")) == 2
+    bot.clock.advance(days=2)
+    await bot.run_job("retention")
+    assert "My name is Nour" not in await everything_stored(bot)

@@ -92,7 +92,9 @@ async def on_button(press: Press[CheckInButton]) -> None:
     """An option, a tick, Done or Skip under the check-in's current question."""
     services, data = press.services, press.data
     check_in = await checkins.answerable(services, data.check_in_id, press.participant)
-    if check_in is None or check_in.current != data.question_id:
+    if check_in is None:
+        raise await press.closed(alert=False)
+    if check_in.current != data.question_id:
         raise Refused(alert=False, remove_buttons=True)
     question = checkins.current_question(check_in)
     assert question is not None  # the check-in's current question

@@ -1,4 +1,5 @@
-"""/consent: what a person agreed to and when, and withdrawing it (after one more question)."""
+"""/consent: what a person agreed to and when, withdrawing it (after one more question), and
+giving it again after a withdrawal."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ async def consent_command(update: Update, context: BotContext) -> None:
     else:
         lines.append("")
         lines.append(t.gettext("If you want us to erase your data, type /delete."))
+        keyboard = InlineKeyboardMarkup(
+            [[action_button(t.gettext("Give consent again"), "g", participant)]]
+        )
     await send(update, "\n".join(lines), reply_markup=keyboard)
 
 
@@ -114,4 +118,35 @@ async def confirm_withdrawal(press: Press[PrivacyAction]) -> bool:
 
     await outbox.to_coordinators(coordinators, render)
     log.info("participant %s withdrew consent", participant.id)
+    return True
+
+
+async def give_consent_again(press: Press[PrivacyAction]) -> bool:
+    """Give consent again: recorded with today's text; what the withdrawal closed or paused
+    stays so (a coordinator resumes a pair). The coordinators are told."""
+    services, participant = press.services, press.participant
+    if await privacy.consent_again(services, participant) is None:
+        return False
+    await press.reply(
+        press.t.gettext(
+            "Thank you, your consent is given again. What was stopped stays stopped for now: "
+            "the coordinator will contact you. Type /start to see where you are."
+        )
+    )
+    role = participant.role
+    name = await name_of(services, participant.id, role)
+
+    def render(ct: Translator) -> str:
+        if name:
+            return ct.gettext("{name} ({role}) has given their consent again.").format(
+                name=escape(name), role=role_label(ct, role)
+            )
+        return ct.gettext("Participant #{number} ({role}) has given their consent again.").format(
+            number=participant.id, role=role_label(ct, role)
+        )
+
+    await press.outbox.to_coordinators(
+        await scopes.coordinators_of_person(services, participant.id), render
+    )
+    log.info("participant %s gave consent again", participant.id)
     return True

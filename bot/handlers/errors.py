@@ -10,9 +10,11 @@ from collections.abc import Callable
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, Forbidden
 
-from bot import outbox
+from bot import outbox, registration, scopes
 from bot.handlers.context import BotContext
 from bot.i18n import Translator, guess_language, translator
+from bot.model.participants import Participant
+from bot.outbox import Outbox
 
 log = logging.getLogger(__name__)
 PRIMARY_CODE = 0xFF  # an extended result code (e.g. SQLITE_BUSY_SNAPSHOT) holds its primary one
@@ -107,3 +109,37 @@ def where(error: BaseException | None) -> str:
     if error is None:
         return ""
     return "".join(traceback.format_tb(error.__traceback__))
+
+
+async def set_aside(out: Outbox, update: Update) -> None:
+    """An update that never got through three tries (bot/inbox.py): the person hears that
+    something went wrong, in their language; their coordinators get one alert, which names the
+    person by number only, never what they sent."""
+    services = out.services
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    known = await registration.participant_by_telegram_id(services, user.id)
+    language = (
+        known.language
+        if known is not None
+        else guess_language(user.language_code, services.config.default_language)
+    )
+    await out.send(chat.id, sorry_text(translator(language), update))
+    if known is None:
+        coordinators = sorted(services.config.coordinator_ids)
+    else:
+        coordinators = await scopes.coordinators_of_person(services, known.id)
+    await out.to_coordinators(coordinators, lambda t: set_aside_text(t, known))
+
+
+def set_aside_text(t: Translator, known: Participant | None) -> str:
+    if known is None:
+        return t.gettext(
+            "A message or button press from someone new could not be handled after three "
+            "tries. It was set aside, and they were told that something went wrong."
+        )
+    return t.gettext(
+        "A message or button press from participant #{number} could not be handled after "
+        "three tries. It was set aside, and they were told that something went wrong."
+    ).format(number=known.id)

@@ -14,7 +14,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import registration
+from bot import checkins as checkin_service
+from bot import registration, runs
 from bot.handlers import (
     announcements,
     checkins,
@@ -31,6 +32,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.press import NO_LONGER_ACTIVE
 from bot.handlers.start import send_step
 from bot.i18n import guess_language, translator
+from bot.inbox import InboxQueue
 from bot.model.participants import OnboardingStep
 
 MAX_ECHOED_COMMAND = 32
@@ -135,7 +137,8 @@ async def stale_button(update: Update, context: BotContext) -> None:
 async def guard(update: Update, context: BotContext) -> None:
     """Before any handler: private chats only; the sender resolved once for every handler; no
     button with an impossible id or no data (PTB would hand a press without data to every
-    pattern handler as a match)."""
+    pattern handler as a match); a replay of an update whose changes are stored does nothing
+    again (bot/inbox.py)."""
     await ignore_non_private(update, context)
     if update.effective_user is not None:
         try:
@@ -147,6 +150,29 @@ async def guard(update: Update, context: BotContext) -> None:
     if query is not None and (not query.data or IMPOSSIBLE_ID.search(query.data)):
         await stale_button(update, context)
         raise ApplicationHandlerStop
+    queue = context.application.update_queue
+    if isinstance(queue, InboxQueue) and queue.is_replay_of_stored_changes(update):
+        await repeat_prompt(update, context)
+        raise ApplicationHandlerStop
+
+
+async def repeat_prompt(update: Update, context: BotContext) -> None:
+    """A replayed update whose changes were stored before a crash: nothing is done again; the
+    person gets at most the reply they were owed, the question they are at now."""
+    if update.effective_user is None:
+        return
+    participant, services = context.participant, context.services
+    step = registration.onboarding_step_of(services, participant)
+    if step in (OnboardingStep.CHOOSE_LANGUAGE, OnboardingStep.CHOOSE_ROLE):
+        await send_step(update, participant, step)
+        return
+    run = await runs.open_run(services, participant)
+    if run is not None:
+        await questionnaire.ask(update, context, participant, run)
+        return
+    check_in = await checkin_service.awaiting_message(services, participant)
+    if check_in is not None:
+        await checkins.send_question(context.outbox, check_in)
 
 
 GUARDS = [TypeHandler(Update, guard)]

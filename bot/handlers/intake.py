@@ -105,6 +105,7 @@ async def intake_submitted(
         return
     await tell_coordinators_ready(context.outbox, participant, filed, run)
     await send(update, mentee_status_text(t, thanks=True))
+    await notices.thanked(context.services, run)
 
 
 async def tell_coordinators_ready(

@@ -19,7 +19,7 @@ from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
-from bot import scopes
+from bot import privacy, scopes
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import send
 from bot.handlers.context import BotContext
@@ -32,6 +32,9 @@ D = TypeVar("D", bound=CallbackData)
 NO_LONGER_ACTIVE = N_("This button is no longer active.")
 ONLY_COORDINATORS = N_("Only the programme's coordinators can do this.")
 OUT_OF_SCOPE = N_("This is not in your municipalities.")
+WITHDRAWN = N_("You withdrew your consent; /consent to give it again.")
+# What Telegram says to the answer of a press it no longer waits for.
+QUERY_GONE = "query is too old"
 
 
 class Refused(Exception):
@@ -77,9 +80,17 @@ class Press(Generic[D]):
         return self.context.bot
 
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
-        """The little answer on the button (Telegram takes one a press)."""
+        """The little answer on the button (Telegram takes one a press, within seconds)."""
         self.answered = True
-        await self.query.answer(text, show_alert=alert)
+        try:
+            await self.query.answer(text, show_alert=alert)
+        except BadRequest as error:
+            # A press replayed after a crash (bot/inbox.py) was answered before, or is too old
+            # to answer: the handler goes on, and what the answer said goes to the chat.
+            if QUERY_GONE not in error.message.lower():
+                raise
+            if text:
+                await self.reply(text)
 
     async def reply(self, text: str, markup: ReplyMarkup | None = None) -> Message:
         """A new message in the presser's chat."""
@@ -97,6 +108,13 @@ class Press(Generic[D]):
             # Pressed twice, or a forwarded copy the bot cannot edit: nothing to change.
             if not uneditable(error):
                 raise
+
+    async def closed(self, *, alert: bool = True) -> Refused:
+        """The refusal of a press on a question that is closed: after a withdrawal of consent
+        it says so, otherwise that the button is no longer active."""
+        if await privacy.withdrawn(self.services, self.participant):
+            return Refused(WITHDRAWN, remove_buttons=True)
+        return Refused(alert=alert, remove_buttons=True)
 
     async def require_pair_in_scope(self, pair_id: int) -> None:
         """Refuse a coordinator outside the municipalities of this pair."""

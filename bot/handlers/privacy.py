@@ -9,7 +9,12 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import CommandHandler, filters
 
 from bot import privacy
-from bot.handlers.consent import ask_withdrawal, confirm_withdrawal, consent_command
+from bot.handlers.consent import (
+    ask_withdrawal,
+    confirm_withdrawal,
+    consent_command,
+    give_consent_again,
+)
 from bot.handlers.erasure import confirm_erasure, delete_command
 from bot.handlers.mydata import mydata_command
 from bot.handlers.press import Press, Refused, on_press
@@ -18,7 +23,7 @@ from bot.handlers.privacy_shared import PrivacyAction
 
 @on_press(PrivacyAction)
 async def on_button(press: Press[PrivacyAction]) -> None:
-    """Withdraw, erase and their confirmations."""
+    """Withdraw, give consent again, erase and their confirmations."""
     participant = press.participant
     if press.data.owner_id != participant.id or not privacy.takes_part(participant):
         raise Refused()
@@ -37,6 +42,7 @@ BUTTON_ACTIONS: dict[str, Callable[[Press[PrivacyAction]], Awaitable[bool]]] = {
     "w": ask_withdrawal,
     "wy": confirm_withdrawal,
     "wn": keep_everything,
+    "g": give_consent_again,
     "dy": confirm_erasure,
     "dn": keep_everything,
 }

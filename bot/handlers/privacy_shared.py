@@ -26,10 +26,10 @@ from bot.services import Services
 
 @dataclass(frozen=True)
 class PrivacyAction(CallbackData, prefix="pv1"):
-    """Withdraw (w), its Yes/No (wy, wn), erase's Yes/No (dy, dn); the id is checked against
-    the person pressing."""
+    """Withdraw (w), its Yes/No (wy, wn), give consent again (g), erase's Yes/No (dy, dn); the
+    id is checked against the person pressing."""
 
-    action: Literal["w", "wy", "wn", "dy", "dn"]
+    action: Literal["w", "wy", "wn", "g", "dy", "dn"]
     owner_id: int
 
 

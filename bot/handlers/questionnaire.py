@@ -170,7 +170,7 @@ async def on_button(press: Press[QuestionnaireButton]) -> None:
     """Any button of a question or of the summary."""
     run = await runs.owned_open_run(press.services, press.participant, press.data.run_id)
     if run is None:
-        raise Refused(remove_buttons=True)
+        raise await press.closed()
     if not is_current(press, run):
         await press.answer(press.t.gettext(EARLIER))
         await press.remove_buttons()
@@ -270,10 +270,13 @@ async def take(
             await press.answer(view.problem_text(t, result), alert=True)
         return
     await press.answer()
-    original = getattr(press.query.message, "text_html", None) or ""
-    await press.replace_message(
-        view.answered_text(t, original, question, result.answers[question.id])
-    )
+    original = getattr(press.query.message, "text_html", None)
+    if original:
+        await press.replace_message(
+            view.answered_text(t, original, question, result.answers[question.id])
+        )
+    else:  # a press replayed after a crash: the inbox keeps no copy of the bot's text
+        await press.remove_buttons()
     await ask_again(press, result)
 
 

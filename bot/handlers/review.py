@@ -54,12 +54,15 @@ async def screening_submitted(
     screening_view = await review.view_of(services, screening.run_id)
     assert screening_view is not None
     await send_new_screening(context.outbox, screening_view)
-    await send(
-        update,
-        t.gettext(
-            "Thank you! Your answers have been sent to the programme's coordinator, who will "
-            "get back to you."
-        ),
+    await send(update, screening_thanks(t))
+    await notices.thanked(services, run)
+
+
+def screening_thanks(t: Translator) -> str:
+    """The mentor's thanks for the sent screening (again by the notices scan, if cut off)."""
+    return t.gettext(
+        "Thank you! Your answers have been sent to the programme's coordinator, who will "
+        "get back to you."
     )
 
 

@@ -10,9 +10,11 @@ import logging
 
 from bot import notices
 from bot.handlers.context import BotContext
-from bot.handlers.intake import tell_coordinators_ready
+from bot.handlers.intake import mentee_status_text, tell_coordinators_ready
 from bot.handlers.proposals import announce_pair
-from bot.handlers.review import send_new_screening, tell_mentor
+from bot.handlers.review import screening_thanks, send_new_screening, tell_mentor
+from bot.i18n import translator
+from bot.model.mentees import INTAKE
 
 log = logging.getLogger(__name__)
 
@@ -33,3 +35,12 @@ async def resend_notices(context: BotContext) -> None:
     for untold in await notices.untold_intakes(services):
         log.info("sending intake %s to the coordinators after a restart", untold.intake.run_id)
         await tell_coordinators_ready(outbox, untold.mentee, untold.intake, untold.run)
+    for run, person in await notices.unthanked_runs(services):
+        log.info("thanking participant %s for run %s after a restart", person.id, run.id)
+        t = translator(person.language)
+        if run.questionnaire == INTAKE:
+            thanks = mentee_status_text(t, thanks=True)
+        else:
+            thanks = screening_thanks(t)
+        if (await outbox.send(person.chat_id, thanks)).final:
+            await notices.thanked(services, run)

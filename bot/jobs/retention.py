@@ -1,12 +1,13 @@
 """Daily: the data of participants whose last pair ended longer ago than RETENTION_DAYS is
-erased with the same erasure as /delete; each coordinator gets the numbers in their scope."""
+erased with the same erasure as /delete; each coordinator gets the numbers in their scope.
+Updates the inbox handled more than seven days ago are deleted too (bot/inbox.py)."""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
 
-from bot import privacy, scopes
+from bot import inbox, privacy, scopes
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
 
@@ -18,6 +19,7 @@ async def retention_sweep(context: BotContext) -> None:
     """Daily: erase the data of participants whose last pair ended longer ago than
     RETENTION_DAYS, with the same erasure as /delete; the coordinators get the numbers."""
     services = context.services
+    await inbox.forget_old(services)
     erased: dict[int, list[int]] = defaultdict(list)  # coordinator: participants in their scope
     for participant_id in await privacy.retention_due(services):
         coordinators = await scopes.coordinators_of_person(services, participant_id)

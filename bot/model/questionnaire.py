@@ -338,3 +338,4 @@ class Run:
     selection: tuple[str, ...]  # ticked, not yet confirmed options of a multi-choice question
     answers: dict[str, Answer]
     prompt_message_id: int | None
+    closed: bool = False  # closed unfinished when the person withdrew their consent
