@@ -28,6 +28,7 @@ from pathlib import Path
 from bot.evaluation import query_of
 from bot.i18n import Translator, translator
 from bot.model.evaluation import FOLLOWUP_MONTHS, ReportFilter
+from bot.model.municipalities import display
 from bot.model.questionnaire import Kind, Question, load
 from bot.services import Services
 from storage import Database
@@ -159,7 +160,7 @@ def _pair_cells(row: sqlite3.Row) -> Sequence[Cell]:
         row["mentor_id"],
         row["mentee_id"],
         row["field"],
-        row["municipality"],
+        display(row["municipality"]),
         row["channel"],
         row["status"],
         _day(row["proposed_at"]),
@@ -221,7 +222,7 @@ def _outcome_cells(row: sqlite3.Row) -> Sequence[Cell]:
         row["id"],
         row["mentee_id"],
         row["field"],
-        row["municipality"],
+        display(row["municipality"]),
         _day(row["started_at"]),
         _day(row["ended_at"]),
         row["outcome"],

@@ -89,8 +89,10 @@ async def test_whole_programme(programme: Database) -> None:
 
     fields = {group.name: (group.ended, group.work) for group in report.by_field}
     assert fields == {"it": (6, 5), "health": (1, 0)}
-    (aarhus,) = report.by_municipality  # three spellings, one municipality
-    assert (aarhus.name, aarhus.ended, aarhus.work) == ("Århus", 7, 5)
+    (aarhus,) = report.by_municipality
+    assert (aarhus.key, aarhus.name, aarhus.ended, aarhus.work) == (751, "Aarhus", 7, 5)
+    (midtjylland,) = report.by_region
+    assert (midtjylland.key, midtjylland.ended, midtjylland.work) == ("midtjylland", 7, 5)
     channels = [(group.name, group.ended, group.work) for group in report.by_channel]
     assert channels == [("Novo Nordisk & Co", 6, 5), ("Facebook", 1, 0)]
 
@@ -116,7 +118,8 @@ async def test_the_message_hides_small_groups(programme: Database) -> None:
     assert "Meetings per pair per month: 1.5" in text
     assert "IT and software\u2069: 6 ended, 83% found work" in text
     assert "Health care (doctor, nurse, pharmacy, laboratory)\u2069: fewer than 5 ended, " in text
-    assert "Århus\u2069: 7 ended, 71% found work" in text
+    assert "<b>By municipality</b>\n\u2068Aarhus\u2069: 7 ended, 71% found work" in text
+    assert "<b>By region</b>\n\u2068Central Jutland (Midtjylland)\u2069: 7 ended, 71%" in text
     assert "Novo Nordisk &amp; Co\u2069: 6 ended, 83% found work" in text
     assert "Facebook\u2069: fewer than 5 ended, fewer than 5 found work" in text
 
@@ -131,7 +134,7 @@ async def test_a_municipality_however_it_is_typed(programme: Database) -> None:
     assert all(rate.asked == 0 for rate in report.answer_rates)  # only m8 had check-ins
     assert report.meetings.meetings == 57  # 67 without m8's 10
     text = render(report, translator("en"))
-    assert "Municipality: \u2068århus\u2069" in text
+    assert "Municipality: \u2068Aarhus\u2069" in text
     assert "Mentors: no check-ins were sent." in text
 
 
@@ -215,7 +218,7 @@ async def test_csv_files(programme: Database, tmp_path: Path) -> None:
     assert len(rows) == 12
     first = dict(zip(header, rows[0], strict=True))
     cells = [first[t.gettext(name)] for name in ("Municipality", "Field", "Outcome")]
-    assert cells == ["Århus", "it", "job"]
+    assert cells == ["Aarhus", "it", "job"]
     assert first[t.gettext("Mentor's recruitment channel")] == "Novo Nordisk & Co"
     cells = [first[t.gettext(name)] for name in ("Started", "Ended", "Meetings reported")]
     assert cells == ["2026-01-06", "2026-03-17", "5"]

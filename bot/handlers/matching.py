@@ -138,9 +138,11 @@ def reason_text(t: Translator, reason: MatchReason) -> str:
             language=option_label(t, "languages", value)
         )
     if reason.kind is MatchReasonKind.SAME_MUNICIPALITY:
-        return t.gettext("both in {place}").format(place=t.isolate(value))
+        return t.gettext("both in {place}").format(
+            place=t.isolate(view.municipality_name(t, value))
+        )
     if reason.kind is MatchReasonKind.SAME_REGION:
-        return t.gettext("same region: {region}").format(region=option_label(t, "region", value))
+        return t.gettext("same region: {region}").format(region=view.region_label(t, value))
     if reason.kind is MatchReasonKind.SAME_FREQUENCY:
         return t.gettext("same meeting frequency: {frequency}").format(
             frequency=option_label(t, "frequency", value)

@@ -83,7 +83,7 @@ async def report_command(update: Update, context: BotContext, participant: Parti
     except UnreadableDate:
         await send(update, usage(t))
         return
-    chosen = replace(chosen, within=(await sender_scope(context, participant)).names)
+    chosen = replace(chosen, within=(await sender_scope(context, participant)).codes)
     chat = update.effective_chat
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)

@@ -248,3 +248,48 @@ def near(text: str) -> tuple[Municipality, ...]:
     """The municipalities a coordinator may choose from to place an answer as typed."""
     found = find(text)
     return found.municipalities if found.outcome is not Outcome.REGION else ()
+
+
+def exact(text: str) -> Municipality | None:
+    """The municipality a name, alias or code names exactly (for settings and commands,
+    where a near spelling is refused rather than guessed)."""
+    query = normalise(text)
+    if query.isdigit():
+        return by_code(int(query))
+    named = catalogue().names.get(query)
+    return named if isinstance(named, Municipality) else None
+
+
+def named(text: str) -> Municipality | None:
+    """The one municipality text names, exactly or clearly enough (a filter, not an answer)."""
+    found = find(text)
+    return exact(text) or (found.municipalities[0] if found.outcome is Outcome.ONE else None)
+
+
+def display(stored: object) -> str | None:
+    """A stored municipality for a file: its Danish name, or an old answer as typed."""
+    known = place(stored)
+    return known.name if known else (str(stored) if stored is not None else None)
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A name that is no municipality, with the closest ones to suggest instead."""
+
+    typed: str
+    closest: tuple[Municipality, ...]
+
+
+def resolve(names: Iterable[str]) -> tuple[tuple[Municipality, ...], tuple[Unknown, ...]]:
+    """Names, aliases or codes (blanks skipped, each municipality once), and those unknown."""
+    known: dict[int, Municipality] = {}
+    unknown = []
+    for name in (" ".join(name.split()) for name in names):
+        if not name:
+            continue
+        municipality = exact(name)
+        if municipality is not None:
+            known.setdefault(municipality.code, municipality)
+        else:
+            unknown.append(Unknown(name, near(name)))
+    return tuple(known.values()), tuple(unknown)
