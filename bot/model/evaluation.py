@@ -370,4 +370,3 @@ def _ordered(groups: Iterable[GroupResult]) -> tuple[GroupResult, ...]:
     return tuple(
         sorted(groups, key=lambda g: (-g.ended, g.name is None, str(g.name or "").casefold()))
     )
-
