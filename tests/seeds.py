@@ -117,7 +117,10 @@ async def screened(db: Database, mentor: int, decisions: list[Decision]) -> None
         )
 
 
-async def intake(db: Database, mentee: int, field: str, municipality: int, at: datetime) -> None:
+async def intake(
+    db: Database, mentee: int, field: str, municipality: int | str, at: datetime
+) -> None:
+    """A sent intake with a field and a municipality (a code, or text as typed before codes)."""
     run = await questionnaires.start_run(
         db, participant_id=mentee, questionnaire="intake", version=1, first_question="field", now=at
     )
