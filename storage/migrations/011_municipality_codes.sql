@@ -6,7 +6,7 @@
 
 -- Every answer placed in a municipality: the text it was, the code it is now, and who placed
 -- it (a coordinator's Telegram user id; NULL: the list, at a start). Nothing typed is lost.
-CREATE TABLE municipality_changes (
+CREATE TABLE IF NOT EXISTS municipality_changes (
     id         INTEGER PRIMARY KEY,
     run_id     INTEGER NOT NULL REFERENCES questionnaire_runs (id) ON DELETE CASCADE,
     typed      TEXT NOT NULL,
@@ -15,7 +15,7 @@ CREATE TABLE municipality_changes (
     changed_at TEXT NOT NULL
 );
 
-CREATE INDEX municipality_changes_run ON municipality_changes (run_id);
+CREATE INDEX IF NOT EXISTS municipality_changes_run ON municipality_changes (run_id);
 
 -- The region question is gone (the region follows from the municipality): a questionnaire
 -- waiting at it goes on to the municipality.
