@@ -99,7 +99,7 @@ class Plan(NamedTuple):
 
     mentor: int  # index among the mentors
     field: str
-    municipality: str
+    municipality: int  # a code
     proposed: datetime
     status: str
     started: datetime | None
@@ -454,7 +454,7 @@ async def report_seconds(bench: Bench) -> float:
 async def municipality_report_seconds(bench: Bench) -> float:
     """One municipality's report: every figure goes through the mentees' intake answers."""
     start = time.perf_counter()
-    report = await build_report(bench.db, ReportFilter(municipality="hovedstaden 1"), NOW)
+    report = await build_report(bench.db, ReportFilter(municipality="København"), NOW)
     render(report, translator("da"))
     return time.perf_counter() - start
 

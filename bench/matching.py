@@ -21,6 +21,7 @@ from bot.model.matching import (
     is_available,
     score,
 )
+from bot.model.municipalities import catalogue
 from bot.model.questionnaire import Field, load_fields
 
 SEED = 20261123
@@ -28,14 +29,7 @@ MENTORS = 10_000
 MENTEES = 1_000
 ONE_MENTEE_RUNS = 50
 NAIVE_RUNS = 5
-# Denmark's 98 municipalities by region; names are stand-ins, the counts are real.
-MUNICIPALITIES_PER_REGION = {
-    "hovedstaden": 29,
-    "sjaelland": 17,
-    "syddanmark": 22,
-    "midtjylland": 19,
-    "nordjylland": 11,
-}
+REGIONS = ("hovedstaden", "sjaelland", "syddanmark", "midtjylland", "nordjylland")
 REGION_WEIGHTS = (32, 14, 21, 23, 10)  # roughly by population
 # Common fields first: volunteers come more from health, IT and offices than from fishing.
 FIELD_WEIGHTS = (10, 6, 6, 5, 9, 7, 4, 4, 3, 4, 3, 4, 3, 1, 7, 4, 5, 3, 3, 1)
@@ -44,21 +38,16 @@ MODES = ("in_person", "online", "both")
 DANISH_LEVELS = ("none", "beginner", "everyday", "good", "fluent")
 
 
-def municipalities() -> dict[str, list[str]]:
-    return {
-        region: [f"{region.title()} {n}" for n in range(1, count + 1)]
-        for region, count in MUNICIPALITIES_PER_REGION.items()
-    }
+def municipalities() -> dict[str, list[int]]:
+    """Denmark's 98 municipality codes by region (bot/data/municipalities.toml)."""
+    return {region: [m.code for m in catalogue().in_region(region)] for region in REGIONS}
 
 
-def place(rng: random.Random, towns: dict[str, list[str]]) -> tuple[str, str]:
+def place(rng: random.Random, towns: dict[str, list[int]]) -> tuple[str, int]:
     region = rng.choices(list(towns), REGION_WEIGHTS)[0]
-    names = towns[region]
+    codes = towns[region]
     # A few big towns, many small: weight by rank.
-    name = rng.choices(names, [1 / (rank + 1) for rank in range(len(names))])[0]
-    if rng.random() < 0.1:  # typed differently; normalising must still match it
-        name = f"  {name.upper()}  "
-    return region, name
+    return region, rng.choices(codes, [1 / (rank + 1) for rank in range(len(codes))])[0]
 
 
 def languages(rng: random.Random, chances: dict[str, float]) -> frozenset[str]:

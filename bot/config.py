@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.model.checkins import Window
 from bot.model.effects import REFERENCE_WORK_SHARE
+from bot.model.municipalities import Unknown, resolve
 from bot.model.stalls import StallRules
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
@@ -82,7 +83,7 @@ class Config:
     # The share into work the evaluation compares with: the national programme's 52%.
     reference_work_share: float = REFERENCE_WORK_SHARE
     # Coordinators limited to some municipalities (bot/scopes.py); absent: programme-wide.
-    coordinator_scopes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    coordinator_scopes: Mapping[int, tuple[int, ...]] = field(default_factory=dict)  # codes
     webhook: Webhook | None = None  # None: the bot polls Telegram for updates
     backup: BackupSettings = field(default_factory=BackupSettings)
     monitoring: Monitoring | None = None  # None: no /healthz and /metrics (unless a webhook)
@@ -177,9 +178,10 @@ def _coordinator_ids(value: str) -> frozenset[int]:
     return frozenset(int(part) for part in parts)
 
 
-def _coordinator_scopes(value: str, coordinators: frozenset[int]) -> dict[int, tuple[str, ...]]:
-    """`900002=Aarhus,Odense;900003=Vejle`: coordinators limited to those municipalities."""
-    scopes: dict[int, tuple[str, ...]] = {}
+def _coordinator_scopes(value: str, coordinators: frozenset[int]) -> dict[int, tuple[int, ...]]:
+    """`900002=Aarhus,Odense;900003=Vejle`: coordinators limited to those municipalities (names,
+    aliases or codes), kept as codes."""
+    scopes: dict[int, tuple[int, ...]] = {}
     for part in (part.strip() for part in value.split(";")):
         if not part:
             continue
@@ -195,8 +197,19 @@ def _coordinator_scopes(value: str, coordinators: frozenset[int]) -> dict[int, t
             raise ConfigError(
                 f"COORDINATOR_SCOPES names {user_id.strip()}, who is not in COORDINATOR_IDS"
             )
-        scopes[int(user_id)] = municipalities
+        known, unknown = resolve(municipalities)
+        if unknown:
+            raise ConfigError(f"COORDINATOR_SCOPES: {unknown_municipality(unknown[0])}")
+        scopes[int(user_id)] = tuple(m.code for m in known)
     return scopes
+
+
+def unknown_municipality(unknown: Unknown) -> str:
+    """`"Arhuss" is not a Danish municipality; the closest: Aarhus`, for the one line."""
+    line = f"{unknown.typed!r} is not a Danish municipality"
+    if unknown.closest:
+        line += "; the closest: " + ", ".join(m.name for m in unknown.closest)
+    return line
 
 
 def _timezone(value: str) -> ZoneInfo:

@@ -4,6 +4,7 @@ every figure of the report gathered from it. What the figures mean: bot/model/ev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -16,6 +17,7 @@ from bot.model.evaluation import (
     by_channel,
     by_field,
     by_municipality,
+    by_region,
     days,
     followups,
     meetings,
@@ -24,7 +26,7 @@ from bot.model.evaluation import (
     participant_rows,
     screening_counts,
 )
-from bot.model.matching import normalise_municipality
+from bot.model.municipalities import named, normalise, place
 from bot.services import Services
 from storage import Database
 from storage import evaluation as store
@@ -45,20 +47,29 @@ async def query_of(db: Database, report_filter: ReportFilter, now: datetime) -> 
     if report_filter.municipality is None and report_filter.within is None:
         return query
     stored = await store.stored_answers(db, "municipality")
-    named = {
-        text: normalise_municipality(value)
-        for text, value in stored.items()
-        if isinstance(value, str)
-    }
     if report_filter.municipality is not None:
-        wanted = normalise_municipality(report_filter.municipality)
-        named = {text: value for text, value in named.items() if value == wanted}
-        query = replace(query, municipalities=tuple(named))
+        wanted = _wanted(report_filter.municipality)
+        query = replace(query, municipalities=tuple(t for t, v in stored.items() if wanted(v)))
     if report_filter.within is not None:
-        within = {normalise_municipality(name) for name in report_filter.within}
-        inside = tuple(text for text, value in named.items() if value in within)
+        within = frozenset(report_filter.within)
+        inside = tuple(text for text, value in stored.items() if _code(value) in within)
         query = replace(query, municipalities=inside, mentor_municipalities=inside)
     return query
+
+
+def _code(stored: object) -> int | None:
+    known = place(stored)
+    return known.code if known else None
+
+
+def _wanted(typed: str) -> Callable[[object], bool]:
+    """Which stored answers a municipality typed in /report means: a municipality's code, or
+    (when the list does not know it) old answers as typed, compared normalised."""
+    known = named(typed)
+    if known is not None:
+        return lambda stored: _code(stored) == known.code
+    name = normalise(typed)
+    return lambda stored: isinstance(stored, str) and normalise(stored) == name
 
 
 async def report(services: Services, report_filter: ReportFilter) -> Report:
@@ -98,6 +109,7 @@ async def build_report(
         meetings=meetings(totals),
         by_field=by_field(by_mentee),
         by_municipality=by_municipality(by_mentee),
+        by_region=by_region(by_mentee),
         by_channel=by_channel(await store.results_by_channel(db, query)),
         followups=followups(await store.followup_counts(db, query)),
         effects=effects(

@@ -31,6 +31,7 @@ from bot.evaluation import query_of
 from bot.i18n import Translator, translator
 from bot.model.evaluation import FOLLOWUP_MONTHS, Report, ReportFilter
 from bot.model.intervals import SMALL_GROUP, Proportion, protect
+from bot.model.municipalities import display
 from bot.model.questionnaire import Kind, Question, load
 from bot.report_words import count_text, field_names, level_names, quarter_text
 from bot.services import Services
@@ -243,7 +244,7 @@ def _pair_cells(row: sqlite3.Row) -> Sequence[Cell]:
         row["mentor_id"],
         row["mentee_id"],
         row["field"],
-        row["municipality"],
+        display(row["municipality"]),
         row["channel"],
         row["status"],
         _day(row["proposed_at"]),
@@ -305,7 +306,7 @@ def _outcome_cells(row: sqlite3.Row) -> Sequence[Cell]:
         row["id"],
         row["mentee_id"],
         row["field"],
-        row["municipality"],
+        display(row["municipality"]),
         _day(row["started_at"]),
         _day(row["ended_at"]),
         row["outcome"],

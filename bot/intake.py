@@ -6,10 +6,10 @@ from bot.model.mentees import (
     INTRODUCTION,
     Intake,
     Referral,
-    clean_municipality,
     new_referral_code,
     referral_code,
 )
+from bot.model.municipalities import Municipality
 from bot.model.participants import Participant, Role
 from bot.model.questionnaire import Run
 from bot.services import Services
@@ -17,12 +17,14 @@ from storage import mentees as store
 from storage import participants as participant_store
 
 
-async def invite(services: Services, coordinator_id: int, municipality: str) -> Referral:
+async def invite(
+    services: Services, coordinator_id: int, municipality: Municipality | None
+) -> Referral:
     """A personal invitation link for one referred mentee, optionally with the municipality."""
     return await store.create_referral(
         services.db,
         code=new_referral_code(),
-        municipality=clean_municipality(municipality),
+        municipality=None if municipality is None else str(municipality.code),
         created_by=coordinator_id,
         now=services.clock(),
     )

@@ -10,11 +10,11 @@ from bot.model.matching import (
     MentorProfile,
     Suggestion,
     is_available,
-    normalise_municipality,
     rank,
     score,
 )
 from bot.model.mentees import INTAKE
+from bot.model.municipalities import place
 from bot.model.pairs import (
     CLOSING_ANSWER,
     JOB_OUTCOMES,
@@ -62,8 +62,8 @@ def mentor_profile(
         participant_id=participant_id,
         field=str(answers.get("field", "")),
         languages=frozenset(_options(answers.get("languages"))),
-        region=str(answers.get("region", "")),
-        municipality=normalise_municipality(str(answers.get("municipality", ""))),
+        region=_region(answers),
+        municipality=_municipality(answers),
         frequency=str(answers.get("frequency", "")),
         mode=str(answers.get("mode", "")),
         capacity=capacity if capacity is not None else _number(answers.get("capacity"), 1),
@@ -78,11 +78,23 @@ def mentee_profile(participant_id: int, answers: dict[str, Answer]) -> MenteePro
         field=str(answers.get("field", "")),
         languages=frozenset(_options(answers.get("languages"))),
         danish=str(answers.get("danish", "none")),
-        region=str(answers.get("region", "")),
-        municipality=normalise_municipality(str(answers.get("municipality", ""))),
+        region=_region(answers),
+        municipality=_municipality(answers),
         frequency=str(answers.get("frequency", "")),
         mode=str(answers.get("mode", "")),
     )
+
+
+def _municipality(answers: dict[str, Answer]) -> int | None:
+    known = place(answers.get("municipality"))
+    return known.code if known else None
+
+
+def _region(answers: dict[str, Answer]) -> str:
+    """The region of the municipality; for an answer the list could not place, the region
+    answered before the region followed from the municipality (if any)."""
+    known = place(answers.get("municipality"))
+    return known.region if known else str(answers.get("region") or "")
 
 
 async def waiting(services: Services) -> list[WaitingMentee]:

@@ -5,15 +5,16 @@ The rule, the same for every list, button, alert, notification and report:
 - A coordinator's scope comes from `/scope` (stored, wins) or else from COORDINATOR_SCOPES in the
   configuration; a coordinator with neither is programme-wide and sees everyone. Only
   programme-wide coordinators may set scopes.
-- Municipalities compare as `normalise_municipality` makes them: case and spaces do not count.
+- A scope is a set of municipality codes (bot/model/municipalities.py); names, aliases or codes
+  name them in the configuration and in /scope, and an unknown one is refused.
 - A mentee's municipality is their answer in their latest intake; before the intake (or when
   they skipped it) the municipality of the invitation they came through.
 - A mentor's municipality is their screening answer. A mentor is also in the scope of every
   coordinator who may see a mentee in an open pair (proposed, active, paused) with them, so the
   coordinator of a pair always sees both sides.
 - A pair belongs to its mentee's municipality.
-- Someone whose municipality is not known yet (no answer, no invitation) is seen only by
-  programme-wide coordinators.
+- Someone whose municipality is not known yet (no answer, no invitation, or an old answer the
+  list could not place) is seen only by programme-wide coordinators.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.model.matching import normalise_municipality
+from bot.model.municipalities import Municipality, Unknown, exact, place, resolve
 from bot.model.participants import Role, RoleCount, Status, participants_by_role
 from bot.reports import participant_overview
 from bot.services import Services
@@ -32,63 +33,78 @@ from storage import scopes as store
 
 @dataclass(frozen=True)
 class Scope:
-    """The municipalities a coordinator works for, as typed; None: the whole programme."""
+    """The municipalities (codes) a coordinator works for; None: the whole programme."""
 
-    names: tuple[str, ...] | None = None
+    codes: tuple[int, ...] | None = None
 
     @classmethod
-    def of(cls, names: Iterable[str]) -> Scope:
-        """A scope limited to these municipalities (duplicates and blanks dropped)."""
-        kept: dict[str, str] = {}
-        for name in names:
-            cleaned = " ".join(name.split())
-            if cleaned:
-                kept.setdefault(normalise_municipality(cleaned), cleaned)
-        return cls(tuple(kept.values()))
+    def of(cls, stored: Iterable[object]) -> Scope:
+        """A scope limited to these municipalities: codes as stored, or names as configured
+        (resolved when the configuration is read; anything unknown is left out)."""
+        codes: dict[int, None] = {}
+        for entry in stored:
+            known = place(entry) or (exact(entry) if isinstance(entry, str) else None)
+            if known is not None:
+                codes.setdefault(known.code)
+        return cls(tuple(codes))
 
     @property
     def programme_wide(self) -> bool:
-        return self.names is None
+        return self.codes is None
 
     @property
-    def municipalities(self) -> frozenset[str] | None:
-        """The normalised municipalities; None: all."""
-        if self.names is None:
+    def names(self) -> tuple[str, ...] | None:
+        """The municipalities' Danish names; None: all."""
+        if self.codes is None:
             return None
-        return frozenset(normalise_municipality(name) for name in self.names)
+        return tuple(m.name for m in map(place, self.codes) if m is not None)
 
-    def allows(self, municipality: str | None) -> bool:
-        """Whether a participant or pair of this municipality is this coordinator's."""
-        wanted = self.municipalities
-        if wanted is None:
+    def allows(self, municipality: object) -> bool:
+        """Whether a participant or pair of this municipality (a stored code, or an old answer
+        as typed, which no limited scope includes) is this coordinator's."""
+        if self.codes is None:
             return True
-        return municipality is not None and normalise_municipality(municipality) in wanted
+        known = place(municipality)
+        return known is not None and known.code in self.codes
 
-    def allows_any(self, municipalities: Iterable[str | None]) -> bool:
+    def allows_any(self, municipalities: Iterable[object]) -> bool:
         return any(self.allows(municipality) for municipality in municipalities)
 
 
 PROGRAMME_WIDE = Scope()
 
 
-def invitation_municipality(scope: Scope, typed: str) -> str | None:
-    """The municipality an invitation gets: as typed, spelled as the scope spells it, or the
-    scope's only one when none is typed; None when the scope does not allow it."""
+@dataclass(frozen=True)
+class Invitation:
+    """Where a new invitation is for: a municipality (None: not said), or why it cannot be."""
+
+    municipality: Municipality | None = None
+    unknown: Unknown | None = None  # not a municipality
+    outside: bool = False  # not one of the coordinator's (or, with several, none named)
+
+
+def invitation_municipality(scope: Scope, typed: str) -> Invitation:
+    """The municipality an invitation gets: the one typed (a name, alias or code), or the
+    scope's only one when none is typed."""
     cleaned = " ".join(typed.split())
-    if scope.names is None:
-        return cleaned
-    if not cleaned and len(scope.names) == 1:
-        return scope.names[0]
-    wanted = normalise_municipality(cleaned)
-    return next((name for name in scope.names if normalise_municipality(name) == wanted), None)
+    if not cleaned:
+        if scope.codes is not None and len(scope.codes) == 1:
+            return Invitation(place(scope.codes[0]))
+        return Invitation(outside=scope.codes is not None)
+    (found, unknown) = resolve([cleaned])
+    if unknown:
+        return Invitation(unknown=unknown[0])
+    if not scope.allows(found[0].code):
+        return Invitation(outside=True)
+    return Invitation(found[0])
 
 
 async def scope_of(services: Services, telegram_user_id: int) -> Scope:
     """A coordinator's scope as it stands now: the stored one, else the configured one."""
     stored = await store.get(services.db, telegram_user_id)
     if stored is not None:
-        names = stored.municipalities
-        return PROGRAMME_WIDE if names is None else Scope.of(names)
+        stored_codes = stored.municipalities
+        return PROGRAMME_WIDE if stored_codes is None else Scope.of(stored_codes)
     configured = services.config.coordinator_scopes.get(telegram_user_id)
     return PROGRAMME_WIDE if configured is None else Scope.of(configured)
 
@@ -100,15 +116,26 @@ class Change(StrEnum):
     OWN = "own"  # nobody limits themself, so a programme-wide coordinator always remains
 
 
-def parse_command(args: Sequence[str]) -> tuple[int, Scope] | None:
-    """`/scope <user id> Aarhus, Odense` or `/scope <user id> all`; None when not understood."""
+@dataclass(frozen=True)
+class ScopeCommand:
+    """`/scope <user id> Aarhus, Odense` or `/scope <user id> all`, read."""
+
+    user_id: int
+    scope: Scope
+    unknown: tuple[Unknown, ...] = ()  # names that are no municipality: nothing is saved
+
+
+def parse_command(args: Sequence[str]) -> ScopeCommand | None:
+    """The command's coordinator and municipalities; None when not understood."""
     if len(args) < 2 or not args[0].isdigit():
         return None
     rest = " ".join(args[1:])
     if rest.strip().casefold() == "all":
-        return int(args[0]), PROGRAMME_WIDE
-    scope = Scope.of(rest.split(","))
-    return (int(args[0]), scope) if scope.names else None
+        return ScopeCommand(int(args[0]), PROGRAMME_WIDE)
+    found, unknown = resolve(rest.split(","))
+    if not found and not unknown:
+        return None
+    return ScopeCommand(int(args[0]), Scope(tuple(m.code for m in found)), unknown)
 
 
 async def change_scope(services: Services, by: int, coordinator_id: int, scope: Scope) -> Change:
@@ -119,7 +146,7 @@ async def change_scope(services: Services, by: int, coordinator_id: int, scope: 
         return Change.NOT_COORDINATOR
     if coordinator_id == by:
         return Change.OWN
-    await store.put(services.db, coordinator_id, scope.names, by, services.clock())
+    await store.put(services.db, coordinator_id, scope.codes, by, services.clock())
     return Change.SAVED
 
 

@@ -18,6 +18,8 @@ from typing import Any, TypeVar, overload
 
 import aiosqlite
 
+from storage.municipality_codes import place_typed
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
@@ -182,6 +184,7 @@ async def _open_writer(path: Path | str) -> aiosqlite.Connection:
         await connection.execute("PRAGMA synchronous = NORMAL")
         await _configure(connection)
         await _migrate(connection)
+        await place_typed(connection)  # a data migration in Python, see its module
     except BaseException:
         await connection.close()
         raise

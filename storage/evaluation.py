@@ -323,9 +323,9 @@ async def checkin_counts(db: Database, query: ReportQuery) -> list[tuple[str, st
 
 async def results_by_mentee(
     db: Database, query: ReportQuery
-) -> list[tuple[str | None, str | None, int, int]]:
-    """(field, municipality as typed, ended, with work) of the pairs that ended in the
-    period, by the mentee's answers."""
+) -> list[tuple[str | None, int | str | None, int, int]]:
+    """(field, municipality code or old answer as typed, ended, with work) of the pairs that
+    ended in the period, by the mentee's answers."""
     q = _Params()
     first, after = _period(q, query)
     rows = await db.fetch_all(
@@ -338,9 +338,15 @@ async def results_by_mentee(
     return await converted(rows, _mentee_result)
 
 
-def _mentee_result(row: aiosqlite.Row) -> tuple[str | None, str | None, int, int]:
-    # Thousands of rows (a field and a municipality as typed), each answer JSON to decode.
-    return (_text(row["field"]), _text(row["municipality"]), row["ended"], row["work"])
+def _mentee_result(row: aiosqlite.Row) -> tuple[str | None, int | str | None, int, int]:
+    # Thousands of rows (a field and a municipality), each answer JSON to decode.
+    return (_text(row["field"]), _place(row["municipality"]), row["ended"], row["work"])
+
+
+def _place(stored: str | None) -> int | str | None:
+    """A stored municipality: its code, or an old answer as typed; None if skipped or empty."""
+    value = json.loads(stored) if stored is not None else None
+    return value if isinstance(value, int) else _text(stored)
 
 
 def _text(stored: str | None) -> str | None:

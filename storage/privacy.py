@@ -169,6 +169,9 @@ _ERASE_ROWS = (
     "UPDATE screening_decisions SET note = NULL WHERE run_id IN "
     "(SELECT run_id FROM screenings WHERE participant_id = ?)",
     "DELETE FROM questionnaire_runs WHERE participant_id = ? AND status = 'in_progress'",
+    # What they once typed as their municipality, and who placed it.
+    "DELETE FROM municipality_changes WHERE run_id IN "
+    "(SELECT id FROM questionnaire_runs WHERE participant_id = ?)",
     # Nothing is owed to anyone about an erased person: the notices scan must not send a
     # screening, a decision or an intake that a crash had cut off.
     "UPDATE screenings SET coordinators_told_at = COALESCE(coordinators_told_at, submitted_at) "

@@ -1,6 +1,6 @@
 """Coordinators' stored scopes, and the municipalities that place participants and pairs in one.
 
-Municipalities come back as typed; bot/scopes.py compares them.
+Municipalities come back as stored: a code, or an old answer as typed; bot/scopes.py compares them.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ async def get(db: Database, telegram_user_id: int) -> StoredScope | None:
 async def put(
     db: Database,
     telegram_user_id: int,
-    municipalities: tuple[str, ...] | None,
+    municipalities: tuple[int, ...] | None,
     set_by: int,
     now: datetime,
 ) -> None:

@@ -137,14 +137,22 @@ async def waiting(db: Database) -> list[Waiting]:
     rows = await db.fetch_all(
         "SELECT s.run_id, s.participant_id, s.status, s.course_done_at, s.submitted_at, "
         "  (SELECT value FROM answers WHERE run_id = s.run_id AND question_id = 'name') AS name, "
-        "  (SELECT value FROM answers WHERE run_id = s.run_id AND question_id = 'field') AS field "
+        "  (SELECT value FROM answers WHERE run_id = s.run_id AND question_id = 'field') AS field, "
+        "  (SELECT value FROM answers WHERE run_id = s.run_id AND question_id = 'municipality') "
+        "  AS municipality "
         "FROM screenings s "
         "WHERE s.status IN ('pending', 'interview') "
         "   OR (s.status = 'approved' AND s.course_done_at IS NULL) "
         "ORDER BY s.submitted_at, s.run_id"
     )
     return [
-        Waiting(_screening(row), _json_text(row["name"]), _json_text(row["field"])) for row in rows
+        Waiting(
+            _screening(row),
+            _json_text(row["name"]),
+            _json_text(row["field"]),
+            _json_text(row["municipality"]),  # text: not placed; a placed one is a code
+        )
+        for row in rows
     ]
 
 

@@ -599,7 +599,13 @@ class Person:
             or self.is_summary(shown)
             or self.is_thanks(shown)
             or self.is_pair_status(shown)
+            or self.is_municipality_offer(shown)
         )
+
+    def is_municipality_offer(self, text: str) -> bool:
+        """The question "Do you mean Aarhus?" after a typed municipality."""
+        before, after = self.t.gettext("Do you mean {municipality}?").split("{municipality}")
+        return text.startswith(before) and text.endswith(after)
 
     def is_summary(self, text: str) -> bool:
         return text.startswith(
@@ -640,7 +646,14 @@ class Person:
             question = question_in(text, self.language, questionnaire)
             if self.is_summary(text) or self.is_thanks(text) or self.is_pair_status(text):
                 return
-            typed = question is not None and question.kind in (Kind.TEXT, Kind.NUMBER)
+            if self.is_municipality_offer(text):
+                await self.press(self.t.gettext("Yes"), message, prompt)
+                continue
+            typed = question is not None and question.kind in (
+                Kind.TEXT,
+                Kind.NUMBER,
+                Kind.MUNICIPALITY,
+            )
             if question is None or (not typed and not message.buttons):
                 await self.wake(prompt)  # nothing to answer: where am I?
                 continue

@@ -27,7 +27,6 @@ MENTOR_ANSWERS: dict[str, object] = {
     "employer": None,  # skipped
     "education": "Nurse (professional bachelor)",
     "languages": ("da", "ar"),
-    "region": "midtjylland",
     "municipality": "Aarhus",
     "frequency": "twice_monthly",
     "mode": "both",
@@ -49,7 +48,6 @@ MENTEE_ANSWERS: dict[str, object] = {
     "experience": "Five years as a web developer in Syria",
     "danish": "everyday",
     "languages": ("ar", "en"),
-    "region": "hovedstaden",
     "municipality": "København",
     "goal": "job",
     "frequency": "weekly",
@@ -124,6 +122,10 @@ async def answer(user: SimulatedUser, language: str, question: Question, value: 
         option = question.option(str(value))
         assert option is not None
         await user.press(t.gettext(option.label))
+    elif question.kind is Kind.MUNICIPALITY:
+        await user.send(str(value))
+        await user.next_message()  # "Aarhus?"
+        await user.press(t.gettext("Yes"))
     elif question.kind is Kind.MULTI:
         assert isinstance(value, tuple)
         for option_id in value:

@@ -96,8 +96,10 @@ async def test_whole_programme(programme: Database) -> None:
 
     fields = {group.name: (group.ended, group.work) for group in report.by_field}
     assert fields == {"it": (6, 5), "health": (1, 0)}
-    (aarhus,) = report.by_municipality  # three spellings, one municipality
-    assert (aarhus.name, aarhus.ended, aarhus.work) == ("Århus", 7, 5)
+    (aarhus,) = report.by_municipality
+    assert (aarhus.key, aarhus.name, aarhus.ended, aarhus.work) == (751, "Aarhus", 7, 5)
+    (midtjylland,) = report.by_region
+    assert (midtjylland.key, midtjylland.ended, midtjylland.work) == ("midtjylland", 7, 5)
     channels = [(group.name, group.ended, group.work) for group in report.by_channel]
     assert channels == [("Novo Nordisk & Co", 6, 5), ("Facebook", 1, 0)]
 
@@ -124,7 +126,10 @@ async def test_the_message_hides_small_groups(programme: Database) -> None:
     assert "Mentors answered: 67% (95% interval 35–88%) of 9 check-ins" in text
     assert "Mentees answered: fewer than 5 of 8 check-ins" in text
     assert "Meetings per pair per month: 1.5" in text
-    assert "Århus\u2069: 7 ended, found work: 71% (95% interval 36–92%)" in text
+    by_municipality = "<b>By municipality</b>\n\u2068Aarhus\u2069: 7 ended, found work: 71%"
+    assert by_municipality + " (95% interval 36–92%)" in text
+    by_region = "<b>By region</b>\n\u2068Central Jutland (Midtjylland)\u2069: 7 ended"
+    assert by_region + ", found work: 71% (95% interval 36–92%)" in text
     assert "The CSV files have one row per pair or entry: they are for coordinators only" in text
 
 
@@ -153,7 +158,7 @@ async def test_a_municipality_however_it_is_typed(programme: Database) -> None:
     assert all(rate.asked == 0 for rate in report.answer_rates)  # only m8 had check-ins
     assert report.meetings.meetings == 57  # 67 without m8's 10
     text = render(report, translator("en"))
-    assert "Municipality: \u2068århus\u2069" in text
+    assert "Municipality: \u2068Aarhus\u2069" in text
     assert "Mentors: no check-ins were sent." in text
 
 
@@ -237,7 +242,7 @@ async def test_csv_files(programme: Database, tmp_path: Path) -> None:
     assert len(rows) == 12
     first = dict(zip(header, rows[0], strict=True))
     cells = [first[t.gettext(name)] for name in ("Municipality", "Field", "Outcome")]
-    assert cells == ["Århus", "it", "job"]
+    assert cells == ["Aarhus", "it", "job"]
     assert first[t.gettext("Mentor's recruitment channel")] == "Novo Nordisk & Co"
     cells = [first[t.gettext(name)] for name in ("Started", "Ended", "Meetings reported")]
     assert cells == ["2026-01-06", "2026-03-17", "5"]
@@ -281,7 +286,7 @@ async def test_the_csv_summary_hides_what_subtraction_would_reveal(
     assert by_group["By field", "IT and software"] == ["not shown", "not shown", "", "", ""]
     health = by_group["By field", "Health care (doctor, nurse, pharmacy, laboratory)"]
     assert health == ["fewer than 5", "not shown", "", "", ""]
-    assert by_group["By municipality", "Århus"] == ["7", "5", "71", "36", "92"]
+    assert by_group["By municipality", "Aarhus"] == ["7", "5", "71", "36", "92"]
     effects = "What goes with finding work"
     within = by_group[effects, "First meeting within 14 days"]
     assert within == ["fewer than 5", "fewer than 5", "", "", ""]

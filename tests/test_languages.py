@@ -39,16 +39,15 @@ UKRAINIAN_ANSWERS: dict[str, object] = {
     "danish": "beginner",
     "languages": ("uk", "other"),
     "languages_other": "Російська, польська",
-    "region": "midtjylland",
-    "municipality": "Aarhus",
+    "municipality": "Орхус",  # typed in Cyrillic; the bot confirms "Aarhus?"
     "goal": "job",
     "frequency": "weekly",
     "mode": "online",
     "contact": "+45 20 30 40 50",
     "share_contact": "yes",
 }
-# Latin letters a Ukrainian reader meets on purpose: the bot's name, the municipality she
-# typed, Danish place names in brackets, and "e-mail".
+# Latin letters a Ukrainian reader meets on purpose: the bot's name, the municipality's
+# Danish name (as on official letters), Danish place names in brackets, and "e-mail".
 ALLOWED_LATIN = re.compile(
     r"Mentorbro|Aarhus|e-mail"
     r"|\((?:Hovedstaden|Sjælland|Syddanmark|Midtjylland|Nordjylland)\)"

@@ -517,6 +517,9 @@ async def answer_on_page(
             for label in labels:
                 await chat.tick(label)
             await chat.press(t.gettext("Done"))
+        elif question.kind is Kind.MUNICIPALITY:
+            await chat.type(str(value))  # "Do you mean Aarhus?"
+            await chat.press(t.gettext("Yes"))
         else:
             await chat.type(str(value))
 

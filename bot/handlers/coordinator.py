@@ -14,6 +14,7 @@ from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.press import OUT_OF_SCOPE
 from bot.i18n import Translator
+from bot.model.municipalities import Unknown
 from bot.model.participants import Participant, Role, RoleCount
 from bot.scopes import Change, Scope
 
@@ -102,7 +103,10 @@ async def scope_command(update: Update, context: BotContext, participant: Partic
         )
         await send(update, "\n".join([*lines, "", usage]))
         return
-    user_id, scope = parsed
+    if parsed.unknown:
+        await send(update, unknown_municipality_text(t, parsed.unknown[0]))
+        return
+    user_id, scope = parsed.user_id, parsed.scope
     change = await scopes.change_scope(services, participant.telegram_user_id, user_id, scope)
     texts = {
         Change.NOT_ALLOWED: t.gettext(
@@ -115,6 +119,18 @@ async def scope_command(update: Update, context: BotContext, participant: Partic
         Change.SAVED: t.gettext("Saved.") + "\n" + scope_line(t, user_id, scope),
     }
     await send(update, texts[change])
+
+
+def unknown_municipality_text(t: Translator, unknown: Unknown) -> str:
+    """A name that is no municipality, refused with the closest ones, if any."""
+    text = t.gettext("{name} is not a Danish municipality. Nothing is saved.").format(
+        name=escape(t.isolate(unknown.typed))
+    )
+    if unknown.closest:
+        text += "\n" + t.gettext("Did you mean: {names}?").format(
+            names=escape(", ".join(m.name for m in unknown.closest))
+        )
+    return text
 
 
 def scope_line(t: Translator, user_id: int, scope: Scope) -> str:

@@ -14,7 +14,7 @@ from bot.handlers import questions as view
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
-from bot.handlers.coordinator import coordinator_only, sender_scope
+from bot.handlers.coordinator import coordinator_only, sender_scope, unknown_municipality_text
 from bot.handlers.keyboards import one_per_row
 from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.review import split
@@ -135,7 +135,7 @@ def ready_text(
         came = t.gettext("Came without an invitation link")
     elif referral.municipality:
         came = t.gettext("Came through an invitation from {municipality}").format(
-            municipality=escape(t.isolate(referral.municipality))
+            municipality=escape(t.isolate(view.municipality_name(t, referral.municipality)))
         )
     else:
         came = t.gettext("Came through an invitation link")
@@ -168,8 +168,11 @@ async def invite_command(update: Update, context: BotContext, participant: Parti
     services = context.services
     t = tr(participant)
     scope = await sender_scope(context, participant)
-    municipality = scopes.invitation_municipality(scope, " ".join(context.args or []))
-    if municipality is None:
+    invitation = scopes.invitation_municipality(scope, " ".join(context.args or []))
+    if invitation.unknown is not None:
+        await send(update, unknown_municipality_text(t, invitation.unknown))
+        return
+    if invitation.outside:
         await send(
             update,
             t.gettext(
@@ -181,11 +184,12 @@ async def invite_command(update: Update, context: BotContext, participant: Parti
             ),
         )
         return
-    referral = await intake.invite(services, participant.telegram_user_id, municipality)
+    referral = await intake.invite(services, participant.telegram_user_id, invitation.municipality)
     link = invitation_link(context.bot.username, referral)
     if referral.municipality:
         intro = t.gettext("Here is a personal invitation link for a mentee from {municipality}:")
-        intro = intro.format(municipality=escape(t.isolate(referral.municipality)))
+        name = view.municipality_name(t, referral.municipality)
+        intro = intro.format(municipality=escape(t.isolate(name)))
     else:
         intro = t.gettext("Here is a personal invitation link for a mentee:")
     await send(

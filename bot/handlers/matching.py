@@ -16,6 +16,7 @@ from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import send, send_numbered_list, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
+from bot.handlers.municipalities import offer_fix
 from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.proposals import send_proposal
 from bot.handlers.texts import full_name
@@ -79,6 +80,9 @@ async def match_command(update: Update, context: BotContext, participant: Partic
             f"{escape(t.isolate(full_name(mentee.answers)))} – "
             f"{escape(view.field_label(t, str(mentee.answers.get('field'))))} – {waited}"
         )
+        typed = mentee.answers.get("municipality")
+        if isinstance(typed, str):  # an old answer the list could not place
+            line += " – " + escape(view.municipality_name(t, typed))
         entries.append((line, ChooseMentee(mentee.participant_id).pack()))
     await send_numbered_list(update, t, t.gettext("Mentees waiting for a mentor"), entries)
 
@@ -93,6 +97,7 @@ async def on_mentee(press: Press[ChooseMentee]) -> None:
         raise Refused(N_("This mentee is no longer waiting."))
     await press.answer()
     mentee_answers = await matchmaking.profile_answers(services, mentee_id, Side.MENTEE)
+    await offer_fix(press, mentee_id, full_name(mentee_answers))
     if not found:
         await press.reply(t.gettext("No ready mentor has room right now."))
         return
@@ -138,9 +143,11 @@ def reason_text(t: Translator, reason: MatchReason) -> str:
             language=option_label(t, "languages", value)
         )
     if reason.kind is MatchReasonKind.SAME_MUNICIPALITY:
-        return t.gettext("both in {place}").format(place=t.isolate(value))
+        return t.gettext("both in {place}").format(
+            place=t.isolate(view.municipality_name(t, value))
+        )
     if reason.kind is MatchReasonKind.SAME_REGION:
-        return t.gettext("same region: {region}").format(region=option_label(t, "region", value))
+        return t.gettext("same region: {region}").format(region=view.region_label(t, value))
     if reason.kind is MatchReasonKind.SAME_FREQUENCY:
         return t.gettext("same meeting frequency: {frequency}").format(
             frequency=option_label(t, "frequency", value)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import runs
 from bot.handlers import question_widget as widget
@@ -19,8 +19,19 @@ from bot.handlers.keyboards import one_per_row
 from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.question_widget import Act
 from bot.i18n import N_, Translator
+from bot.model.municipalities import Found, Outcome
 from bot.model.participants import Participant
-from bot.model.questionnaire import Answer, Invalid, Kind, Problem, Question, Run, load, parse_text
+from bot.model.questionnaire import (
+    Answer,
+    Invalid,
+    Kind,
+    Problem,
+    Question,
+    Run,
+    find_municipality,
+    load,
+    parse_text,
+)
 
 SUMMARY = "-"  # the position of the summary, after the last question
 EARLIER = N_("That button belongs to an earlier question.")
@@ -35,13 +46,19 @@ class SummaryAct(StrEnum):
     CHANGE = "c"
 
 
+class MunicipalityAct(StrEnum):
+    """A typed municipality was not what they meant: the question is asked again."""
+
+    AGAIN = "w"
+
+
 @dataclass(frozen=True)
 class QuestionnaireButton(CallbackData, prefix="q1"):
     """Any button of a run: q1:<run>:<question, or - for the summary>:<action>[:<argument>]."""
 
     run_id: int
     position: Annotated[str, r"[a-z_]+|-"]
-    action: Annotated[str, widget.acts_pattern(*Act, *SummaryAct)]
+    action: Annotated[str, widget.acts_pattern(*Act, *SummaryAct, *MunicipalityAct)]
     argument: Annotated[str, r"[A-Za-z0-9_]+"] | None = None
 
 
@@ -137,6 +154,9 @@ async def answer_message(update: Update, context: BotContext) -> bool:
         await send(update, media_problem(t, question.kind))
         await ask(update, context, participant, run)
         return True
+    if question.kind is Kind.MUNICIPALITY:
+        await offer_municipalities(update, context, participant, run, question, message.text)
+        return True
     result = await runs.answer(
         context.services, participant, run, parse_text(question, message.text)
     )
@@ -150,8 +170,48 @@ async def answer_message(update: Update, context: BotContext) -> bool:
     return True
 
 
+async def offer_municipalities(
+    update: Update,
+    context: BotContext,
+    participant: Participant,
+    run: Run,
+    question: Question,
+    typed: str,
+) -> None:
+    """What a typed municipality may mean, offered for a tap (the tap is the answer); when
+    nothing fits, the question stays open."""
+    t = tr(participant)
+    found = find_municipality(question, typed)
+    if isinstance(found, Invalid):
+        await send(update, view.problem_text(t, found))
+        return
+    await retire_prompt(context, participant, run)
+    keyboard = municipality_keyboard(t, run, found)
+    message = await send(update, view.municipality_offer(t, found), reply_markup=keyboard)
+    await runs.remember_prompt(context.services, run, message.message_id)
+
+
+def municipality_keyboard(t: Translator, run: Run, found: Found) -> InlineKeyboardMarkup:
+    again = button_data(run, MunicipalityAct.AGAIN).pack()
+    if found.outcome is Outcome.ONE:
+        yes = button_data(run, Act.OPTION, str(found.municipalities[0].code)).pack()
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(t.gettext("Yes"), callback_data=yes)],
+                [InlineKeyboardButton(t.gettext("No, let me write it again"), callback_data=again)],
+            ]
+        )
+    choices = [
+        InlineKeyboardButton(m.name, callback_data=button_data(run, Act.OPTION, str(m.code)).pack())
+        for m in found.municipalities
+    ]
+    rows = [choices[i : i + 2] for i in range(0, len(choices), 2)]
+    none = t.gettext("None of these, let me write it again")
+    return InlineKeyboardMarkup([*rows, [InlineKeyboardButton(none, callback_data=again)]])
+
+
 def media_problem(t: Translator, kind: Kind) -> str:
-    if kind in (Kind.TEXT, Kind.NUMBER):
+    if kind in (Kind.TEXT, Kind.NUMBER, Kind.MUNICIPALITY):
         return t.gettext("I can only read text here. Please write your answer.")
     return t.gettext("Please choose with the buttons under the question.")
 
@@ -238,6 +298,12 @@ async def move_on(press: Press[QuestionnaireButton], moved: Run) -> None:
     await ask_again(press, moved)
 
 
+async def write_again(press: Press[QuestionnaireButton], run: Run) -> None:
+    await press.answer()
+    await press.remove_buttons()
+    await ask_again(press, run)
+
+
 async def show_change_list(press: Press[QuestionnaireButton], run: Run) -> None:
     facts = await runs.facts_of(press.services, press.participant)
     asked = [question for question, _ in runs.summary(run, facts)]
@@ -292,6 +358,7 @@ BUTTON_ACTIONS: dict[str, ButtonAction] = {
     SummaryAct.SUMMARY: show_summary_buttons,
     SummaryAct.CHANGE: change_answer,
     SummaryAct.SEND: submit,
+    MunicipalityAct.AGAIN: write_again,
 }
 
 HANDLERS = [on_button]

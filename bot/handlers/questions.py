@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.i18n import Translator
+from bot.model.municipalities import Found, Outcome, place
 from bot.model.questionnaire import (
     YES,
     Answer,
@@ -14,6 +15,7 @@ from bot.model.questionnaire import (
     Problem,
     Question,
     load_fields,
+    option_lists,
 )
 
 SHORT_ANSWER = 300
@@ -27,7 +29,7 @@ def question_text(
         number=t.number(number), total=t.number(total)
     )
     text = f"<i>{header}</i>\n\n{escape(t.gettext(question.text))}"
-    if current is not None and question.kind in (Kind.TEXT, Kind.NUMBER):
+    if current is not None and question.kind in (Kind.TEXT, Kind.NUMBER, Kind.MUNICIPALITY):
         your_answer = t.gettext("Your answer now: {answer}").format(
             answer=escape(short(display(t, question, current)))
         )
@@ -45,6 +47,8 @@ def display(t: Translator, question: Question, value: Answer) -> str:
         return t.number(value)
     if question.kind is Kind.YES_NO:
         return t.gettext("Yes") if value == YES else t.gettext("No")
+    if question.kind is Kind.MUNICIPALITY:
+        return municipality_name(t, value)
     if question.kind is Kind.SINGLE and isinstance(value, str):
         option = question.option(value)
         return t.gettext(option.label) if option else value
@@ -54,6 +58,35 @@ def display(t: Translator, question: Question, value: Answer) -> str:
         separator = t.pgettext("between the items of a list", ", ")
         return separator.join(t.gettext(o.label) for o in labels if o is not None)
     return str(value)
+
+
+def municipality_name(t: Translator, stored: object) -> str:
+    """A stored municipality as everyone reads it: its Danish name, or an old answer the list
+    could not place, marked for the coordinator to fix."""
+    known = place(stored)
+    if known is not None:
+        return known.name
+    return t.gettext("unknown municipality: {text}").format(text=stored)
+
+
+def region_label(t: Translator, region_id: str) -> str:
+    """A region's name in the reader's language."""
+    region = next((r for r in option_lists()["regions"] if r.id == region_id), None)
+    return t.gettext(region.label) if region else region_id
+
+
+def municipality_offer(t: Translator, found: Found) -> str:
+    """The question after a typed municipality: is it this one, which of these, which in the
+    region."""
+    if found.outcome is Outcome.ONE:
+        return t.gettext("Do you mean {municipality}?").format(
+            municipality=escape(t.isolate(found.municipalities[0].name))
+        )
+    if found.outcome is Outcome.REGION and found.region is not None:
+        return t.gettext("Which municipality in {region} do you live in?").format(
+            region=escape(t.isolate(found.region.name))
+        )
+    return t.gettext("Which of these do you mean?")
 
 
 def short(text: str, limit: int = SHORT_ANSWER) -> str:
@@ -108,6 +141,10 @@ def problem_text(t: Translator, problem: Invalid) -> str:
         Problem.UNKNOWN_OPTION: t.gettext("Please choose with the buttons under the question."),
         Problem.NOTHING_CHOSEN: t.gettext("Please choose at least one, then press Done."),
         Problem.REQUIRED: t.gettext("This question must be answered."),
+        Problem.UNKNOWN_MUNICIPALITY: t.gettext(
+            "I do not know that municipality. Please write its name as on a letter from the "
+            "municipality, for example Aarhus."
+        ),
         Problem.MUST_AGREE: "",
     }
     return messages[problem.problem]

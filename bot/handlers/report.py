@@ -87,7 +87,7 @@ async def chosen_filter(
     except UnreadableDate:
         await send(update, usage(t))
         return None
-    return replace(chosen, within=(await sender_scope(context, participant)).names)
+    return replace(chosen, within=(await sender_scope(context, participant)).codes)
 
 
 @coordinator_only

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.handlers.effects_view import effects_sections
+from bot.handlers.questions import municipality_name, region_label
 from bot.handlers.texts import outcome_labels
 from bot.i18n import Translator
 from bot.model.evaluation import OTHER, WORK, GroupResult, Report
 from bot.model.intervals import Proportion, protect, protect_counts
+from bot.model.municipalities import named
 from bot.model.pairs import Outcome, Side
 from bot.model.participants import Role
 from bot.report_words import (
@@ -77,7 +79,7 @@ def _heading(report: Report, t: Translator) -> str:
     if chosen.municipality:
         lines.append(
             escape(t.gettext("Municipality: {name}")).format(
-                name=_name(t, chosen.municipality.strip())
+                name=_name(t, _municipality_filter(chosen.municipality))
             )
         )
     if chosen.field:
@@ -89,9 +91,15 @@ def _heading(report: Report, t: Translator) -> str:
         )
     if chosen.within is not None:
         within = escape(t.gettext("Only the mentors and mentees of your municipalities: {names}"))
-        lines.append(within.format(names=_name(t, ", ".join(chosen.within))))
+        names = (municipality_name(t, code) for code in chosen.within)
+        lines.append(within.format(names=_name(t, ", ".join(names))))
     lines.append(escape(t.gettext("Made on {date}.")).format(date=t.date(report.made_at.date())))
     return "\n".join(lines)
+
+
+def _municipality_filter(typed: str) -> str:
+    known = named(typed)
+    return known.name if known else " ".join(typed.split())
 
 
 def _headline(report: Report, t: Translator) -> str:
@@ -277,7 +285,16 @@ def _groups(report: Report, t: Translator) -> list[str]:
             report.by_field,
             lambda g: field_labels.get(g.name, g.name) if g.name else not_given,
         ),
-        (t.gettext("By municipality"), report.by_municipality, lambda g: g.name or not_given),
+        (
+            t.gettext("By municipality"),
+            report.by_municipality,
+            lambda g: municipality_name(t, g.key) if g.key is not None else not_given,
+        ),
+        (
+            t.gettext("By region"),
+            report.by_region,
+            lambda g: region_label(t, g.key) if isinstance(g.key, str) else not_given,
+        ),
         (
             t.gettext("By the mentor's recruitment channel"),
             report.by_channel,

@@ -15,7 +15,9 @@ from bot.handlers.common import coordinator_reply, send, send_numbered_list, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.handlers.course import invite_if_due, release_seats
+from bot.handlers.municipalities import offer_fix
 from bot.handlers.press import Press, Refused, on_press
+from bot.handlers.texts import full_name
 from bot.i18n import Translator, translator
 from bot.model.participants import Participant
 from bot.model.questionnaire import Run
@@ -311,6 +313,8 @@ async def pending_command(update: Update, context: BotContext, participant: Part
             f"{t.date(item.screening.submitted_at.date(), 'medium')} – "
             f"{status_label(t, item.screening)}"
         )
+        if item.typed_municipality is not None:
+            line += " – " + escape(view.municipality_name(t, item.typed_municipality))
         entries.append((line, OpenScreening(item.screening.run_id).pack()))
     await send_numbered_list(update, t, t.gettext("Screenings waiting"), entries)
 
@@ -324,6 +328,8 @@ async def on_open(press: Press[OpenScreening]) -> None:
     await press.require_people_in_scope([screening.mentor.id])
     await press.answer()
     await send_review(press.outbox, screening, press.participant.chat_id, new=False)
+    answers = {question.id: value for question, value in screening.answers}
+    await offer_fix(press, screening.mentor.id, full_name(answers))
 
 
 def mentor_status_text(t: Translator, screening: Screening) -> str:

@@ -41,7 +41,7 @@ from datetime import date, datetime
 
 from bot.model.effects import Effects
 from bot.model.intervals import SMALL_GROUP, share
-from bot.model.matching import normalise_municipality
+from bot.model.municipalities import place
 from bot.model.pairs import JOB_OUTCOMES, Outcome, Side
 from bot.model.participants import Role, RoleCount, Status, participants_by_role
 
@@ -53,14 +53,15 @@ FOLLOWUP_MONTHS = (3, 6)
 
 @dataclass(frozen=True)
 class ReportFilter:
-    """What `/report` covers; None leaves that part open. `field` is a field id; `within` the
-    municipalities of the coordinator who asks, as typed (None: the whole programme)."""
+    """What `/report` covers; None leaves that part open. `municipality` is as the coordinator
+    typed it, `field` a field id; `within` the municipality codes of the coordinator who asks
+    (None: the whole programme)."""
 
     start: date | None = None
     end: date | None = None
     municipality: str | None = None
     field: str | None = None
-    within: tuple[str, ...] | None = None
+    within: tuple[int, ...] | None = None
 
 
 def median(histogram: Iterable[tuple[int, int]]) -> float | None:
@@ -191,8 +192,9 @@ class Meetings:
 
 @dataclass(frozen=True)
 class GroupResult:
-    """One field, municipality or channel: `key` identifies it, `name` is what to show (None:
-    not given, or for channels no link)."""
+    """One field, municipality, region or channel: `key` identifies it (a municipality's code,
+    or for an old answer the list could not place its text), `name` is what to show (None: not
+    given, or for channels no link)."""
 
     key: str | int | None
     name: str | None
@@ -231,6 +233,7 @@ class Report:
     meetings: Meetings
     by_field: tuple[GroupResult, ...]
     by_municipality: tuple[GroupResult, ...]
+    by_region: tuple[GroupResult, ...]
     by_channel: tuple[GroupResult, ...]
     followups: tuple[FollowUps, ...]
     effects: Effects
@@ -305,21 +308,39 @@ def by_field(rows: Iterable[tuple[str | None, str | None, int, int]]) -> tuple[G
 
 
 def by_municipality(
-    rows: Iterable[tuple[str | None, str | None, int, int]],
+    rows: Iterable[tuple[str | None, int | str | None, int, int]],
 ) -> tuple[GroupResult, ...]:
-    """Spellings of one municipality are one group, named as most of its mentees wrote it."""
-    ended: Counter[str | None] = Counter()
-    work: Counter[str | None] = Counter()
-    spellings: dict[str | None, Counter[str]] = defaultdict(Counter)
-    for _, name, n, with_work in rows:
-        key = normalise_municipality(name) if name else None
+    """One group a municipality, named in Danish; an old answer the list could not place is a
+    group of its own, keyed and named by its text (the report marks it unknown)."""
+    ended: Counter[int | str | None] = Counter()
+    work: Counter[int | str | None] = Counter()
+    for _, stored, n, with_work in rows:
+        known = place(stored)
+        key = known.code if known else stored
         ended[key] += n
         work[key] += with_work
-        if name:
-            spellings[key][name] += n
     return _ordered(
-        GroupResult(key, _most_common(spellings[key]), ended[key], work[key]) for key in ended
+        GroupResult(key, _municipality_name(key), ended[key], work[key]) for key in ended
     )
+
+
+def by_region(
+    rows: Iterable[tuple[str | None, int | str | None, int, int]],
+) -> tuple[GroupResult, ...]:
+    """One group a region (its id), by the municipality; None where that is not known."""
+    ended: Counter[str | None] = Counter()
+    work: Counter[str | None] = Counter()
+    for _, stored, n, with_work in rows:
+        known = place(stored)
+        key = known.region if known else None
+        ended[key] += n
+        work[key] += with_work
+    return _ordered(GroupResult(key, key, ended[key], work[key]) for key in ended)
+
+
+def _municipality_name(key: int | str | None) -> str | None:
+    known = place(key)
+    return known.name if known else (key if isinstance(key, str) else None)
 
 
 def by_channel(rows: Iterable[tuple[int | None, str | None, int, int]]) -> tuple[GroupResult, ...]:
@@ -351,9 +372,3 @@ def _ordered(groups: Iterable[GroupResult]) -> tuple[GroupResult, ...]:
     return tuple(
         sorted(groups, key=lambda g: (-g.ended, g.name is None, str(g.name or "").casefold()))
     )
-
-
-def _most_common(spellings: Counter[str]) -> str | None:
-    if not spellings:
-        return None
-    return min(spellings, key=lambda name: (-spellings[name], name))

@@ -52,7 +52,7 @@ class MatchReasonKind(StrEnum):
 @dataclass(frozen=True)
 class MatchReason:
     """Why a mentor fits. `value` is an id (field, language, region, frequency, mode) or, for
-    SAME_MUNICIPALITY, the municipality as the mentee wrote it."""
+    SAME_MUNICIPALITY, the municipality's code."""
 
     kind: MatchReasonKind
     value: str
@@ -63,8 +63,8 @@ class MentorProfile:
     participant_id: int
     field: str
     languages: frozenset[str]
-    region: str
-    municipality: str
+    region: str  # a region id, from the municipality; "" when not known
+    municipality: int | None  # a municipality code; None when not known
     frequency: str
     mode: str
     capacity: int
@@ -79,7 +79,7 @@ class MenteeProfile:
     languages: frozenset[str]  # besides Danish
     danish: str  # a danish_levels id
     region: str
-    municipality: str
+    municipality: int | None
     frequency: str
     mode: str
 
@@ -93,11 +93,6 @@ class Suggestion:
 
 Part = tuple[int, tuple[MatchReason, ...]]
 NOTHING: Part = (0, ())
-
-
-def normalise_municipality(text: str) -> str:
-    """A municipality as typed, made comparable: case, surrounding and repeated spaces."""
-    return " ".join(text.casefold().split())
 
 
 def is_available(mentor: MentorProfile) -> bool:
@@ -132,7 +127,6 @@ class _MenteeView:
     """What scoring needs from a mentee, worked out once rather than for every mentor."""
 
     mentee: MenteeProfile
-    municipality: str
     language_worth: Mapping[str, int]
 
     @classmethod
@@ -140,14 +134,14 @@ class _MenteeView:
         worth = {lang: LANGUAGE for lang in FOREIGN_LANGUAGES if lang in mentee.languages}
         # A beginner is better helped in a language they already speak than in Danish.
         worth[DANISH] = LANGUAGE if mentee.danish in CONVERSATIONAL_DANISH else DANISH_FOR_BEGINNER
-        return cls(mentee, normalise_municipality(mentee.municipality), worth)
+        return cls(mentee, worth)
 
 
 def _suggestion(view: _MenteeView, mentor: MentorProfile, related: frozenset[str]) -> Suggestion:
     parts = (
         _field_part(view.mentee.field, mentor.field, related),
         _language_part(view, mentor.languages),
-        _place_part(view, mentor.region, normalise_municipality(mentor.municipality)),
+        _place_part(view, *_place(mentor)),
         _frequency_part(view.mentee.frequency, mentor.frequency),
         _mode_part(view.mentee.mode, mentor.mode),
     )
@@ -177,12 +171,11 @@ def _language_part(view: _MenteeView, mentor_languages: frozenset[str]) -> Part:
     )
 
 
-def _place_part(view: _MenteeView, region: str, municipality: str) -> Part:
-    if view.municipality and municipality == view.municipality:
-        return MUNICIPALITY, (
-            MatchReason(MatchReasonKind.SAME_MUNICIPALITY, view.mentee.municipality),
-        )
-    if region == view.mentee.region:
+def _place_part(view: _MenteeView, region: str, municipality: int | None) -> Part:
+    mentee = view.mentee
+    if mentee.municipality is not None and municipality == mentee.municipality:
+        return MUNICIPALITY, (MatchReason(MatchReasonKind.SAME_MUNICIPALITY, str(municipality)),)
+    if region and region == mentee.region:
         return REGION, (MatchReason(MatchReasonKind.SAME_REGION, region),)
     return NOTHING
 
@@ -224,12 +217,12 @@ class MentorIndex:
     related: Mapping[str, frozenset[str]]
     buckets: Mapping[str, _Bucket]
     profiles: tuple[tuple[frozenset[str], str, str], ...]  # languages, frequency, mode
-    places: tuple[tuple[str, str], ...]  # region, normalised municipality
+    places: tuple[tuple[str, int | None], ...]  # region, municipality
 
     @classmethod
     def build(cls, mentors: Iterable[MentorProfile], fields: Iterable[Field]) -> MentorIndex:
         profile_ids: dict[tuple[frozenset[str], str, str], int] = {}
-        place_ids: dict[tuple[str, str], int] = {}
+        place_ids: dict[tuple[str, int | None], int] = {}
         by_field: dict[str, list[MentorProfile]] = {}
         for mentor in mentors:
             if is_available(mentor):
@@ -279,8 +272,8 @@ def _profile(mentor: MentorProfile) -> tuple[frozenset[str], str, str]:
     return mentor.languages, mentor.frequency, mentor.mode
 
 
-def _place(mentor: MentorProfile) -> tuple[str, str]:
-    return mentor.region, normalise_municipality(mentor.municipality)
+def _place(mentor: MentorProfile) -> tuple[str, int | None]:
+    return mentor.region, mentor.municipality
 
 
 K = TypeVar("K")

@@ -12,7 +12,6 @@ from bot.model.msgids import N_
 INTAKE = "intake"
 REFERRAL_PREFIX = "r_"
 REFERRAL_PATTERN = re.compile(r"^r_([A-Za-z0-9_-]{8,32})$")
-MAX_MUNICIPALITY_LENGTH = 60
 
 # The introduction, one idea a message: the five marks of mentoring in the Danish programme
 # (equal but different; progress toward a job and beyond; a committed collaboration; voluntary,
@@ -59,7 +58,7 @@ INTRODUCTION = (
 class Referral:
     id: int
     code: str
-    municipality: str | None
+    municipality: str | None  # its code (as text); an old one as typed
     participant_id: int | None
     created_at: datetime
 
@@ -88,11 +87,6 @@ def referral_code(payload: str) -> str | None:
 
 def invitation_link(bot_username: str, referral: Referral) -> str:
     return f"https://t.me/{bot_username}?start={referral_payload(referral)}"
-
-
-def clean_municipality(raw: str) -> str | None:
-    name = " ".join(raw.split())
-    return name[:MAX_MUNICIPALITY_LENGTH] if name else None
 
 
 def introduction_finished(step: int) -> bool:

@@ -15,8 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bot.model import municipalities
 from bot.model.languages import DANISH, LANGUAGES
 from bot.model.msgids import N_
+from bot.model.municipalities import Found, Outcome
 
 QUESTIONNAIRES_DIR = Path(__file__).parent / "questionnaires"
 YES, NO = "yes", "no"
@@ -39,6 +41,9 @@ class Kind(StrEnum):
     SINGLE = "single"
     MULTI = "multi"
     YES_NO = "yes_no"
+    # Typed in any language, found in the list of municipalities and confirmed with a tap; the
+    # answer is the municipality's code (an old answer the list could not place: its text).
+    MUNICIPALITY = "municipality"
 
 
 BUTTON_KINDS = (Kind.SINGLE, Kind.MULTI, Kind.YES_NO)
@@ -59,6 +64,7 @@ class Problem(StrEnum):
     NOTHING_CHOSEN = "nothing_chosen"
     MUST_AGREE = "must_agree"
     REQUIRED = "required"
+    UNKNOWN_MUNICIPALITY = "unknown_municipality"
 
 
 @dataclass(frozen=True)
@@ -188,8 +194,20 @@ def parse_text(question: Question, text: str) -> Answer | Invalid:
     return value
 
 
+def find_municipality(question: Question, text: str) -> Found | Invalid:
+    """The municipalities typed text may mean, to offer for a tap; nothing is an answer yet."""
+    value = parse_text(question, text)
+    if isinstance(value, Invalid):
+        return value
+    found = municipalities.find(str(value))
+    return Invalid(Problem.UNKNOWN_MUNICIPALITY) if found.outcome is Outcome.NONE else found
+
+
 def choose(question: Question, option_id: str) -> Answer | Invalid:
-    """A pressed option of a single-choice or yes/no question."""
+    """A pressed option of a single-choice, yes/no or municipality question."""
+    if question.kind is Kind.MUNICIPALITY:
+        known = municipalities.place(option_id)
+        return known.code if known else Invalid(Problem.UNKNOWN_OPTION)
     if question.kind is Kind.YES_NO:
         if option_id not in (YES, NO):
             return Invalid(Problem.UNKNOWN_OPTION)

@@ -8,4 +8,5 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class StoredScope:
     telegram_user_id: int
-    municipalities: tuple[str, ...] | None  # None: programme-wide
+    # Municipality codes (a name as typed where the list could not place it); None: all.
+    municipalities: tuple[int | str, ...] | None

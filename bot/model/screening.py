@@ -84,3 +84,4 @@ class Waiting:
     screening: Screening
     name: str | None
     field: str | None
+    typed_municipality: str | None = None  # an old answer the list could not place
