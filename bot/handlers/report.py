@@ -94,8 +94,8 @@ async def report_command(update: Update, context: BotContext, participant: Parti
     stamp = services.clock().astimezone(services.config.timezone).date().isoformat()
     with tempfile.TemporaryDirectory(prefix="mentorbro-report-") as folder:
         paths = await export(services, chosen, t, Path(folder))
-        for path in paths:
-            sent, name = await uploadable(path, f"mentorbro-{path.stem}-{stamp}.csv")
+        named = [(path, f"mentorbro-{path.stem}-{stamp}.csv") for path in paths]
+        for sent, name in await uploadable(named):
             with sent.open("rb") as data:
                 await outbox.reply_file(context.bot, chat.id, data, name)
     if not context.args:
