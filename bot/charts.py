@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
-import threading
 
 import arabic_reshaper
 import matplotlib
@@ -13,8 +11,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
 from bot.model.evaluation import SMALL_GROUP, Report, shown
+from storage.worker import in_process
 
 # No display: the chart is drawn into bytes. The Figure API keeps no global figures to close.
 matplotlib.use("Agg")
@@ -24,19 +23,17 @@ WIDTH_IN, HEIGHT_IN, DPI = 8, 5, 100  # 800 x 500 pixels
 # the text before would turn it around a second time.
 LAYS_OUT_TEXT = matplotlib.__version_info__ >= (3, 11)
 BAR_COLOURS = ("#2a7f62", "#3d6fb6", "#c58b2b", "#8c8c8c")
-# matplotlib is not thread-safe (its font and text caches are shared): one chart at a time.
-_DRAWING = threading.Lock()
 
 
 async def draw_outcomes_chart(report: Report, t: Translator) -> bytes:
-    """The outcomes chart, drawn in a worker thread: it takes a few hundred milliseconds of CPU
-    that the chats should not wait for."""
-    return await asyncio.to_thread(_draw_alone, report, t)
+    """The outcomes chart, drawn in a process of its own (storage/worker.py): it takes a few
+    hundred milliseconds of CPU, which a thread would take from the chats' interpreter lock
+    (and matplotlib is not thread-safe)."""
+    return await in_process(_draw, report, t.language)
 
 
-def _draw_alone(report: Report, t: Translator) -> bytes:
-    with _DRAWING:
-        return outcomes_chart(report, t)
+def _draw(report: Report, language: str) -> bytes:
+    return outcomes_chart(report, translator(language))
 
 
 def outcomes_chart(report: Report, t: Translator) -> bytes:

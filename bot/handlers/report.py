@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import tempfile
 from dataclasses import replace
@@ -90,10 +91,13 @@ async def report_command(update: Update, context: BotContext, participant: Parti
     report = await evaluation.report(services, chosen)
     for part in parts(render(report, t)):
         await send(update, part)
-    await outbox.reply_photo(context.bot, chat.id, await draw_outcomes_chart(report, t))
     stamp = services.clock().astimezone(services.config.timezone).date().isoformat()
     with tempfile.TemporaryDirectory(prefix="mentorbro-report-") as folder:
-        paths = await export(services, chosen, t, Path(folder))
+        # Drawn and written at once, each in processes of their own.
+        chart, paths = await asyncio.gather(
+            draw_outcomes_chart(report, t), export(services, chosen, t, Path(folder))
+        )
+        await outbox.reply_photo(context.bot, chat.id, chart)
         named = [(path, f"mentorbro-{path.stem}-{stamp}.csv") for path in paths]
         for sent, name in await uploadable(named):
             with sent.open("rb") as data:
