@@ -461,7 +461,7 @@ def bench_services(db: Database) -> Services:
 
 
 async def first_stall_scan_seconds(bench: Bench) -> float:
-    """The first scan: every stalled pair opens its episode (all in one transaction)."""
+    """The first scan: every stalled pair opens its episode (in transactions of 500 pairs)."""
     start = time.perf_counter()
     opened = await scan(bench_services(bench.db))
     seconds = time.perf_counter() - start
