@@ -384,8 +384,8 @@ def pair_rows(connection: sqlite3.Connection, query: ReportQuery) -> sqlite3.Cur
 
 async def journal_split(db: Database) -> int | None:
     """The pair id that splits the journal into halves (the first pair of the second), so
-    that two processes can write one each; None for an empty journal. Counted from the index
-    journal_pair alone."""
+    that two processes can write one each; None for an empty journal. Counted from an index
+    alone."""
     row = await db.fetch_one(
         "SELECT pair_id FROM journal ORDER BY pair_id "
         "LIMIT 1 OFFSET (SELECT COUNT(*) FROM journal) / 2"
@@ -408,8 +408,9 @@ def journal_lines(
     first, after = _period(q, query)
     cells = "".join(f", {_answer(q, question, multi)}" for question, multi in answers)
     line = "%d;%d;%.10s %.5s;%s;%s;%s;%d" + ";%s" * len(answers) + "\r\n"
-    # The pairs in id order, each pair's entries through journal_pair (pair_id, id): already in
-    # the file's order, so nothing is sorted.
+    # The pairs in id order, each pair's entries through journal_by_pair (pair_id, id and every
+    # column read here, migration 011): already in the file's order, so nothing is sorted, and
+    # no entry is looked up in the table.
     cursor = _cells(
         connection,
         f"SELECT printf('{line}', j.id, j.pair_id, j.created_at, substr(j.created_at, 12), "
