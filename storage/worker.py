@@ -18,8 +18,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 NICENESS = 10  # on a busy machine the chats' process gets the CPU first
-# Nothing but os before the niceness is set: the imports of the work are the child's too.
-BOOT = f"import os; os.nice({NICENESS}); from storage.worker import serve; serve()"
+# Nothing but os and sys before the niceness is set: the imports of the work are the child's
+# too. The child finds modules where this process does (its paths follow as arguments).
+BOOT = (
+    f"import os, sys; os.nice({NICENESS}); sys.path[:0] = sys.argv[1:]; "
+    "from storage.worker import serve; serve()"
+)
 
 T = TypeVar("T")
 
@@ -36,6 +40,7 @@ async def in_process(work: Callable[..., T], *args: object) -> T:
         sys.executable,
         "-c",
         BOOT,
+        *sys.path,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
