@@ -80,10 +80,9 @@ async def write_exports(
     query = await query_of(db, report_filter, now)
     split = await store.journal_split(db) or store.NO_PAIR_ID
     files = Files(directory)
-    await asyncio.gather(
-        db.read_in_process(write_first, query, t.language, files, split),
-        db.read_in_process(write_second, query, t.language, files, split),
-    )
+    async with asyncio.TaskGroup() as both:  # one fails: the other's process is ended too
+        both.create_task(db.read_in_process(write_first, query, t.language, files, split))
+        both.create_task(db.read_in_process(write_second, query, t.language, files, split))
     await asyncio.to_thread(_append, files.journal_rest, files.journal)
     return [files.pairs, files.journal, files.outcomes]
 

@@ -93,12 +93,12 @@ async def report_command(update: Update, context: BotContext, participant: Parti
         await send(update, part)
     stamp = services.clock().astimezone(services.config.timezone).date().isoformat()
     with tempfile.TemporaryDirectory(prefix="mentorbro-report-") as folder:
-        # Drawn and written at once, each in processes of their own.
-        chart, paths = await asyncio.gather(
-            draw_outcomes_chart(report, t), export(services, chosen, t, Path(folder))
-        )
-        await outbox.reply_photo(context.bot, chat.id, chart)
-        named = [(path, f"mentorbro-{path.stem}-{stamp}.csv") for path in paths]
+        # Drawn and written at once, in processes of their own; one fails: the other ends.
+        async with asyncio.TaskGroup() as both:
+            chart = both.create_task(draw_outcomes_chart(report, t))
+            files = both.create_task(export(services, chosen, t, Path(folder)))
+        await outbox.reply_photo(context.bot, chat.id, chart.result())
+        named = [(path, f"mentorbro-{path.stem}-{stamp}.csv") for path in files.result()]
         for sent, name in await uploadable(named):
             with sent.open("rb") as data:
                 await outbox.reply_file(context.bot, chat.id, data, name)
