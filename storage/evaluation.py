@@ -383,12 +383,13 @@ def pair_rows(connection: sqlite3.Connection, query: ReportQuery) -> sqlite3.Cur
 
 
 async def journal_split(db: Database) -> int | None:
-    """The pair id that splits the journal into halves (the first pair of the second), so
-    that two processes can write one each; None for an empty journal. Counted from an index
-    alone."""
+    """A pair id that splits the journal into about halves, so that two processes can write
+    one each: the pair of the entry halfway between the first and the last (entries and pairs
+    are numbered in time); None for an empty journal. Two lookups, however long the journal."""
     row = await db.fetch_one(
-        "SELECT pair_id FROM journal ORDER BY pair_id "
-        "LIMIT 1 OFFSET (SELECT COUNT(*) FROM journal) / 2"
+        # MIN and MAX each alone in their query: so each is one lookup, not a scan.
+        "SELECT pair_id FROM journal WHERE id >= "
+        "((SELECT MIN(id) FROM journal) + (SELECT MAX(id) FROM journal)) / 2 ORDER BY id LIMIT 1"
     )
     return None if row is None else int(row[0])
 
