@@ -22,8 +22,10 @@ BUSY_TIMEOUT_MS = 5000
 # A long read maps the file instead of copying its pages through a small cache, a read call
 # each: most of the journal's export was spent there.
 READ_MAP_BYTES = 1 << 30
-# A report and a stall scan can each hold a reader for seconds; the third keeps chats moving.
-READERS = 3
+# A report and a stall scan can each hold a reader for seconds. The chats' short reads need
+# several more: 50 presses a second, each a few reads, queued for one reader waited up to
+# 0.8 s for it on a busy machine. A reader is a thread and a connection.
+READERS = 8
 
 
 T = TypeVar("T")
