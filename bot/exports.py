@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import re
 import shutil
 import sqlite3
 import zipfile
@@ -42,6 +43,7 @@ Cell = str | int | None
 UPLOAD_LIMIT_BYTES = 50 * 1000 * 1000  # what Telegram takes from a bot
 CSV_FORMAT = {"delimiter": ";", "lineterminator": "\r\n"}  # as a Danish Excel reads it
 COPY_BYTES = 1 << 20
+PLAIN_ID = re.compile(r"[A-Za-z0-9_]+")
 
 
 async def export(
@@ -139,6 +141,9 @@ def write_journal(
     period, with the check-in answers; without a header (nor the byte order mark) when there
     is no translator: a part to be appended to another."""
     questions = checkin_questions()
+    unquotable = [o.id for q in questions for o in q.options if not PLAIN_ID.fullmatch(o.id)]
+    if unquotable:  # the lines are written in SQL, without a CSV writer's quotes
+        raise ValueError(f"check-in option ids must be plain words: {unquotable}")
     answers = [(question.id, question.kind is Kind.MULTI) for question in questions]
     with path.open("w", encoding="utf-8" if t is None else "utf-8-sig", newline="") as handle:
         if t is not None:
