@@ -89,7 +89,7 @@ OPS = {
 
 async def scan(services: Services, pair_id: int | None = None) -> list[Episode]:
     """Apply the rules to every open pair (or one) that may stall, and write what changed in
-    one go; the episodes to alert about now."""
+    a few short transactions; the episodes to alert about now."""
     now = services.clock()
     thresholds = rules(services)
     writes = []

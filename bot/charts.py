@@ -3,10 +3,7 @@ work by quarter against the national programme, as PNGs (the trend also on the s
 
 from __future__ import annotations
 
-import asyncio
 import io
-import threading
-from collections.abc import Callable
 
 import arabic_reshaper
 import matplotlib
@@ -15,10 +12,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
 from bot.model.evaluation import Report
 from bot.model.intervals import SMALL_GROUP, shown
 from bot.report_words import CONFIDENCE, percent, quarter_text
+from storage.worker import in_process
 
 # No display: the chart is drawn into bytes. The Figure API keeps no global figures to close.
 matplotlib.use("Agg")
@@ -28,14 +26,17 @@ WIDTH_IN, HEIGHT_IN, DPI = 8, 5, 100  # 800 x 500 pixels
 # the text before would turn it around a second time.
 LAYS_OUT_TEXT = matplotlib.__version_info__ >= (3, 11)
 BAR_COLOURS = ("#2a7f62", "#3d6fb6", "#c58b2b", "#8c8c8c")
-# matplotlib is not thread-safe (its font and text caches are shared): one chart at a time.
-_DRAWING = threading.Lock()
 
 
 async def draw_outcomes_chart(report: Report, t: Translator) -> bytes:
-    """The outcomes chart, drawn in a worker thread: it takes a few hundred milliseconds of CPU
-    that the chats should not wait for."""
-    return await asyncio.to_thread(locked, outcomes_chart, report, t)
+    """The outcomes chart, drawn in a process of its own (storage/worker.py): it takes a few
+    hundred milliseconds of CPU, which a thread would take from the chats' interpreter lock
+    (and matplotlib is not thread-safe)."""
+    return await in_process(_draw_outcomes, report, t.language)
+
+
+def _draw_outcomes(report: Report, language: str) -> bytes:
+    return outcomes_chart(report, translator(language))
 
 
 def has_trend(report: Report) -> bool:
@@ -44,13 +45,12 @@ def has_trend(report: Report) -> bool:
 
 
 async def draw_trend_chart(report: Report, t: Translator) -> bytes:
-    """The trend chart as a PNG, drawn in a worker thread like the outcomes chart."""
-    return await asyncio.to_thread(locked, trend_chart, report, t)
+    """The trend chart as a PNG, drawn in a process of its own like the outcomes chart."""
+    return await in_process(_draw_trend, report, t.language)
 
 
-def locked(draw: Callable[[Report, Translator], bytes], report: Report, t: Translator) -> bytes:
-    with _DRAWING:
-        return draw(report, t)
+def _draw_trend(report: Report, language: str) -> bytes:
+    return trend_chart(report, translator(language))
 
 
 def trend_chart(report: Report, t: Translator) -> bytes:

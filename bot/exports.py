@@ -9,9 +9,10 @@ ids, field, municipality, dates, states, outcomes and answers; no names, phone n
 Telegram ids, free text or voice messages. Values are the programme's codes (e.g. `ended`,
 `subsidised_job`), the same in every language, so files can be put together. Times are UTC.
 
-The files are written in a process of their own on a read-only connection, each row as the
-cursor gives it: memory stays flat however long the journal is, and the chats go on meanwhile
-(a thread would hold the interpreter lock for every row it formats).
+The files are written by two niced processes of their own (storage/worker.py) on read-only
+connections, each row as the cursor gives it, the journal's lines whole from SQLite: memory
+stays flat however long the journal is, and the chats go on meanwhile (a thread would hold the
+interpreter lock for every row it writes).
 Telegram takes files of up to 50 MB from a bot: a larger one (a big programme's journal) is
 sent zipped, which shrinks CSV text about tenfold.
 """
@@ -20,10 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import json
+import re
+import shutil
 import sqlite3
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -38,11 +40,17 @@ from bot.services import Services
 from storage import Database
 from storage import evaluation as store
 from storage.evaluation import ReportQuery
+from storage.worker import in_process
 
 CHECKIN_QUESTIONNAIRES = ("checkin_mentor", "checkin_mentee")
 
 Cell = str | int | None
 UPLOAD_LIMIT_BYTES = 50 * 1000 * 1000  # what Telegram takes from a bot
+CSV_FORMAT = {"delimiter": ";", "lineterminator": "\r\n"}  # as a Danish Excel reads it
+COPY_BYTES = 1 << 20
+PLAIN_ID = re.compile(r"[A-Za-z0-9_]+")
+# Where the mentee's municipality is in a row of pairs.csv and of outcomes.csv.
+PAIR_MUNICIPALITY, OUTCOME_MUNICIPALITY = 4, 3
 
 
 async def export(
@@ -52,71 +60,112 @@ async def export(
     return await write_exports(services.db, report_filter, t, directory, services.clock())
 
 
-async def uploadable(path: Path, name: str) -> tuple[Path, str]:
-    """The file to send as `name`, or a zip holding it as `name` when it is too large to send."""
-    return await asyncio.to_thread(_uploadable, path, name)
+async def uploadable(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Each (file, name to send it as) as it is, or as a zip holding it under that name when
+    it is too large to send. Zipped in a process of its own: seconds of CPU for a large
+    journal."""
+    sizes = await asyncio.to_thread(lambda: [path.stat().st_size for path, _ in files])
+    large = [file for file, size in zip(files, sizes, strict=True) if size > UPLOAD_LIMIT_BYTES]
+    zipped = dict(zip(large, await in_process(_zipped, large), strict=True)) if large else {}
+    return [zipped.get(file, file) for file in files]
 
 
-def _uploadable(path: Path, name: str) -> tuple[Path, str]:
-    if path.stat().st_size <= UPLOAD_LIMIT_BYTES:
-        return path, name
-    zipped = path.with_name(f"{path.name}.zip")
-    with zipfile.ZipFile(zipped, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.write(path, arcname=name)
-    return zipped, f"{name}.zip"
+def _zipped(files: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    done = []
+    for path, name in files:
+        zipped = path.with_name(f"{path.name}.zip")
+        with zipfile.ZipFile(zipped, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.write(path, arcname=name)
+        done.append((zipped, f"{name}.zip"))
+    return done
 
 
 async def write_exports(
     db: Database, report_filter: ReportFilter, t: Translator, directory: Path, now: datetime
 ) -> list[Path]:
     """Write pairs.csv, journal.csv and outcomes.csv for the report's filter into
-    `directory`; returns their paths."""
+    `directory`; returns their paths. Two processes write them at once, each half of the
+    journal; the second half is then appended to the first."""
     query = await query_of(db, report_filter, now)
-    return await db.read_in_process(write_all, query, t.language, directory)
+    split = await store.journal_split(db) or store.NO_PAIR_ID
+    files = Files(directory)
+    async with asyncio.TaskGroup() as both:  # one fails: the other's process is ended too
+        both.create_task(db.read_in_process(write_first, query, t.language, files, split))
+        both.create_task(db.read_in_process(write_second, query, t.language, files, split))
+    await asyncio.to_thread(_append, files.journal_rest, files.journal)
+    return [files.pairs, files.journal, files.outcomes]
 
 
-def write_all(
-    connection: sqlite3.Connection, query: ReportQuery, language: str, directory: Path
-) -> list[Path]:
-    """The three files, in the exports' own process (storage/db.py `read_in_process`)."""
+class Files:
+    """Where the exports are written."""
+
+    def __init__(self, directory: Path) -> None:
+        self.pairs = directory / "pairs.csv"
+        self.journal = directory / "journal.csv"
+        self.journal_rest = directory / "journal-rest.csv"  # appended to the journal
+        self.outcomes = directory / "outcomes.csv"
+
+
+def write_first(
+    connection: sqlite3.Connection, query: ReportQuery, language: str, files: Files, split: int
+) -> None:
+    """pairs.csv and the journal's first half (with its header), in a worker process."""
     t = translator(language)
-    return [
-        write_pairs(connection, query, t, directory / "pairs.csv"),
-        write_journal(connection, query, t, directory / "journal.csv"),
-        write_outcomes(connection, query, t, directory / "outcomes.csv"),
-    ]
+    write_pairs(connection, query, t, files.pairs)
+    write_journal(connection, query, t, files.journal, (0, split))
+
+
+def write_second(
+    connection: sqlite3.Connection, query: ReportQuery, language: str, files: Files, split: int
+) -> None:
+    """The journal's second half (no header) and outcomes.csv, in a worker process."""
+    t = translator(language)
+    write_journal(connection, query, None, files.journal_rest, (split, store.NO_PAIR_ID))
+    write_outcomes(connection, query, t, files.outcomes)
+
+
+def _append(part: Path, whole: Path) -> None:
+    with part.open("rb") as source, whole.open("ab") as target:
+        shutil.copyfileobj(source, target, COPY_BYTES)
+    part.unlink()
 
 
 def write_pairs(
     connection: sqlite3.Connection, query: ReportQuery, t: Translator, path: Path
 ) -> Path:
     """The report's pairs: those proposed, started or ended in the period."""
-    return _write(path, _pair_header(t), store.pair_rows(connection, query), _pair_cells)
+    rows = store.pair_rows(connection, query)
+    return _write(path, _pair_header(t), _named(rows, PAIR_MUNICIPALITY))
 
 
 def write_journal(
-    connection: sqlite3.Connection, query: ReportQuery, t: Translator, path: Path
+    connection: sqlite3.Connection,
+    query: ReportQuery,
+    t: Translator | None,
+    path: Path,
+    pairs: tuple[int, int] = (0, store.NO_PAIR_ID),
 ) -> Path:
-    """The journal of the report's pairs written in the period, with the check-in answers."""
+    """The journal of the report's pairs (those with ids in the range `pairs`) written in the
+    period, with the check-in answers; without a header (nor the byte order mark) when there
+    is no translator: a part to be appended to another."""
     questions = checkin_questions()
-    lists = [index for index, question in enumerate(questions) if question.kind is Kind.MULTI]
-
-    def cells(row: sqlite3.Row) -> Sequence[Cell]:
-        entry, pair, role, kind, checkin, private, written, *answers = row
-        for index in lists:  # chosen options, stored as a JSON list: "applied, interview"
-            if answers[index] is not None:
-                answers[index] = ", ".join(json.loads(answers[index]))
-        return [entry, pair, _minute(written), role, kind, checkin, private, *answers]
-
-    rows = store.journal_rows(connection, query, tuple(question.id for question in questions))
-    return _write(path, _journal_header(t, questions), rows, cells)
+    unquotable = [o.id for q in questions for o in q.options if not PLAIN_ID.fullmatch(o.id)]
+    if unquotable:  # the lines are written in SQL, without a CSV writer's quotes
+        raise ValueError(f"check-in option ids must be plain words: {unquotable}")
+    answers = [(question.id, question.kind is Kind.MULTI) for question in questions]
+    with path.open("w", encoding="utf-8" if t is None else "utf-8-sig", newline="") as handle:
+        if t is not None:
+            csv.writer(handle, **CSV_FORMAT).writerow(_journal_header(t, questions))
+        handle.writelines(store.journal_lines(connection, query, answers, pairs))
+    return path
 
 
 def write_outcomes(
     connection: sqlite3.Connection, query: ReportQuery, t: Translator, path: Path
 ) -> Path:
     """The pairs that ended in the period, their outcome, job and follow-up answers."""
-    return _write(path, _outcome_header(t), store.outcome_rows(connection, query), _outcome_cells)
+    rows = store.outcome_rows(connection, query)
+    return _write(path, _outcome_header(t), _named(rows, OUTCOME_MUNICIPALITY))
 
 
 def write_summary(report: Report, t: Translator, path: Path) -> Path:
@@ -136,7 +185,7 @@ def write_summary(report: Report, t: Translator, path: Path) -> Path:
         [table, group, *_share_cells(t, proportion)]
         for table, group, proportion in summary_rows(report, t)
     ]
-    return _write(path, header, rows, lambda row: row)
+    return _write(path, header, rows)
 
 
 def summary_rows(report: Report, t: Translator) -> list[tuple[str, str, Proportion]]:
@@ -199,25 +248,21 @@ def _share_cells(t: Translator, proportion: Proportion) -> list[Cell]:
     ]
 
 
-def _write(
-    path: Path,
-    header: list[str],
-    rows: Iterable[sqlite3.Row],
-    cells: Callable[[sqlite3.Row], Sequence[Cell]],
-) -> Path:
+def _named(rows: Iterable[Sequence[Cell]], column: int) -> Iterator[Sequence[Cell]]:
+    """The rows with the municipality code in `column` as its Danish name (an old answer the
+    list could not place stays as typed)."""
+    for row in rows:
+        cells = list(row)
+        cells[column] = display(cells[column])
+        yield cells
+
+
+def _write(path: Path, header: list[str], rows: Iterable[Sequence[Cell]]) -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer = csv.writer(handle, **CSV_FORMAT)
         writer.writerow(header)
-        writer.writerows(map(cells, rows))
+        writer.writerows(rows)
     return path
-
-
-def _day(stamp: str | None) -> str | None:
-    return stamp[:10] if stamp else None
-
-
-def _minute(stamp: str) -> str:
-    return f"{stamp[:10]} {stamp[11:16]}"
 
 
 def _pair_header(t: Translator) -> list[str]:
@@ -236,24 +281,6 @@ def _pair_header(t: Translator) -> list[str]:
         t.gettext("Agreed meetings per month"),
         t.gettext("Meetings reported"),
     ]
-
-
-def _pair_cells(row: sqlite3.Row) -> Sequence[Cell]:
-    return (
-        row["id"],
-        row["mentor_id"],
-        row["mentee_id"],
-        row["field"],
-        display(row["municipality"]),
-        row["channel"],
-        row["status"],
-        _day(row["proposed_at"]),
-        _day(row["started_at"]),
-        _day(row["ended_at"]),
-        row["outcome"],
-        row["meetings_per_month"],
-        row["meetings"] or 0,
-    )
 
 
 def checkin_questions() -> list[Question]:
@@ -299,25 +326,3 @@ def _outcome_header(t: Translator) -> list[str]:
             t.gettext("After {months} months: answered on").format(months=t.number(months)),
         ]
     return header
-
-
-def _outcome_cells(row: sqlite3.Row) -> Sequence[Cell]:
-    cells: list[Cell] = [
-        row["id"],
-        row["mentee_id"],
-        row["field"],
-        display(row["municipality"]),
-        _day(row["started_at"]),
-        _day(row["ended_at"]),
-        row["outcome"],
-        row["job_start"],
-        row["job_hours"],
-        row["job_matches_qualifications"],
-    ]
-    for months in FOLLOWUP_MONTHS:
-        cells += [
-            row[f"status_{months}"],
-            row[f"answer_{months}"],
-            _day(row[f"answered_{months}"]),
-        ]
-    return cells

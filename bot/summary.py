@@ -13,7 +13,6 @@ copied (and read back by the tests with pdftotext).
 
 from __future__ import annotations
 
-import asyncio
 import io
 import textwrap
 from collections.abc import Callable
@@ -22,8 +21,8 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from bot.charts import draw_trend, locked
-from bot.i18n import Translator
+from bot.charts import draw_trend
+from bot.i18n import Translator, translator
 from bot.model.effects import LATER, ONE_TO_TWO, OVER_TWO, WITHIN, Factor
 from bot.model.evaluation import Report
 from bot.model.intervals import Proportion
@@ -36,6 +35,7 @@ from bot.report_words import (
     period_text,
     share_text,
 )
+from storage.worker import in_process
 
 LANGUAGES = ("da", "en")  # the summary's languages; Danish for every other
 PAGE_INCHES = (8.27, 11.69)  # A4
@@ -51,8 +51,12 @@ def summary_language(language: str) -> str:
 
 
 async def draw_summary(report: Report, t: Translator) -> bytes:
-    """The page as PDF bytes, drawn in a worker thread like the charts."""
-    return await asyncio.to_thread(locked, summary_page, report, t)
+    """The page as PDF bytes, drawn in a process of its own like the charts."""
+    return await in_process(_draw_summary, report, t.language)
+
+
+def _draw_summary(report: Report, language: str) -> bytes:
+    return summary_page(report, translator(language))
 
 
 def summary_page(report: Report, t: Translator) -> bytes:

@@ -113,6 +113,8 @@ class EpisodeWrite:
     episode: Episode | None = None  # the open one, for every op but OPEN
 
 
+WRITES_PER_TRANSACTION = 500  # a few milliseconds of the write lock each
+
 EPISODE_COLUMNS = (
     "id AS e_id, pair_id, reasons, opened_at, alerted_at, taken_by, snoozed_until, closed_at"
 )
@@ -122,34 +124,44 @@ WRITTEN_COLUMNS = "id AS e_id, pair_id, opened_at, alerted_at, taken_by, snoozed
 async def write_scan(
     db: Database, writes: Sequence[EpisodeWrite], now: datetime, *, close_ended: bool
 ) -> list[Episode]:
-    """One scan's changes in one transaction, a statement for each kind over all its pairs
-    (closing the episodes of pairs that ended meanwhile too, if `close_ended`); the episodes
-    to alert about, in the order of `writes`."""
-    if not writes and not close_ended:
-        return []
+    """One scan's changes, a statement for each kind over all the pairs of a chunk, one short
+    transaction a chunk (closing the episodes of pairs that ended meanwhile too, if
+    `close_ended`); the episodes to alert about, in the order of `writes`. Each pair's change
+    is whole in one transaction; a first scan's thousands of them do not hold the write lock
+    for a second, which every chat's answer waits for."""
+    alert: dict[int, Episode] = {}
+    for start in range(0, len(writes), WRITES_PER_TRANSACTION):
+        async with db.transaction() as conn:
+            alert |= await _write_chunk(conn, writes[start : start + WRITES_PER_TRANSACTION], now)
+    if close_ended:
+        async with db.transaction() as conn:
+            await _close_for_ended_pairs(conn, now)
+    return [alert[w.pair_id] for w in writes if w.pair_id in alert]
+
+
+async def _write_chunk(
+    conn: aiosqlite.Connection, writes: Sequence[EpisodeWrite], now: datetime
+) -> dict[int, Episode]:
     by_op: dict[EpisodeOp, list[EpisodeWrite]] = {op: [] for op in EpisodeOp}
     for write in writes:
         by_op[write.op].append(write)
-    async with db.transaction() as conn:
-        opened = await _open_episodes(conn, by_op[EpisodeOp.OPEN], now)
-        alert = opened | await _realert(conn, by_op[EpisodeOp.REALERT])
-        alert |= await _set_reasons(conn, by_op[EpisodeOp.RESEND])
-        await _set_reasons(conn, by_op[EpisodeOp.UPDATE])
-        closed = await _close_recovered(conn, by_op[EpisodeOp.CLOSE], now)
-        await _journal_events(
-            conn,
-            [
-                (w.pair_id, "stalled", _reason_list(w.findings))
-                if w.op is EpisodeOp.OPEN
-                else (w.pair_id, "recovered", None)
-                for w in writes
-                if w.pair_id in opened or w.pair_id in closed
-            ],
-            now,
-        )
-        if close_ended:
-            await _close_for_ended_pairs(conn, now)
-    return [alert[w.pair_id] for w in writes if w.pair_id in alert]
+    opened = await _open_episodes(conn, by_op[EpisodeOp.OPEN], now)
+    alert = opened | await _realert(conn, by_op[EpisodeOp.REALERT])
+    alert |= await _set_reasons(conn, by_op[EpisodeOp.RESEND])
+    await _set_reasons(conn, by_op[EpisodeOp.UPDATE])
+    closed = await _close_recovered(conn, by_op[EpisodeOp.CLOSE], now)
+    await _journal_events(
+        conn,
+        [
+            (w.pair_id, "stalled", _reason_list(w.findings))
+            if w.op is EpisodeOp.OPEN
+            else (w.pair_id, "recovered", None)
+            for w in writes
+            if w.pair_id in opened or w.pair_id in closed
+        ],
+        now,
+    )
+    return alert
 
 
 async def _open_episodes(

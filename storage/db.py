@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import multiprocessing
-import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -19,13 +16,18 @@ from typing import Any, TypeVar, overload
 import aiosqlite
 
 from storage.municipality_codes import place_typed
+from storage.worker import in_process
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
-EXPORT_NICENESS = 10  # a long read in a process of its own yields the CPU to the chats
-# A report and a stall scan can each hold a reader for seconds; the third keeps chats moving.
-READERS = 3
+# A long read maps the file instead of copying its pages through a small cache, a read call
+# each: most of the journal's export was spent there.
+READ_MAP_BYTES = 1 << 30
+# A report and a stall scan can each hold a reader for seconds. The chats' short reads need
+# several more: 50 presses a second, each a few reads, queued for one reader waited up to
+# 0.8 s for it on a busy machine. A reader is a thread and a connection.
+READERS = 8
 
 
 T = TypeVar("T")
@@ -130,19 +132,12 @@ class Database:
             return list(await reader.execute_fetchall(sql, _bound(params)))
 
     async def read_in_process(self, work: Callable[..., T], *args: object) -> T:
-        """`work(connection, *args)` run in a process of its own on a read-only connection, for
-        reads too long for the event loop (the exports): a thread would share the interpreter
-        lock with every chat. `work` and `args` must pickle (a module-level function, data)."""
+        """`work(connection, *args)` run in a niced process of its own (storage/worker.py) on a
+        read-only connection, for reads too long for the event loop (the exports). `work` and
+        `args` must pickle (a module-level function, data)."""
         if self._path is None:
             raise RuntimeError("an in-memory database cannot be read on another connection")
-        loop = asyncio.get_running_loop()
-        # 'spawn': a fresh interpreter, not a fork of this one with its threads and connections;
-        # niced, so on a busy machine the chats' process gets the CPU first.
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            1, spawn, initializer=os.nice, initargs=(EXPORT_NICENESS,)
-        ) as pool:
-            return await loop.run_in_executor(pool, _read_with, self._path, work, *args)
+        return await in_process(_read_with, self._path, work, *args)
 
     async def schema_version(self) -> int:
         row = await self.fetch_one("PRAGMA user_version")
@@ -213,6 +208,7 @@ def _read_with(path: Path, work: Callable[..., T], *args: object) -> T:
     try:
         connection.row_factory = sqlite3.Row
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute(f"PRAGMA mmap_size = {READ_MAP_BYTES}")
         return work(connection, *args)
     finally:
         connection.close()

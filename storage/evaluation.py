@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.model.effects import FIRST_MEETING_DAYS, MEETINGS_HIGH, MEETINGS_LOW
-from bot.model.evaluation import DAYS_PER_MONTH
+from bot.model.evaluation import DAYS_PER_MONTH, FOLLOWUP_MONTHS
 from bot.model.pairs import JOB_OUTCOMES
 from storage.db import Database
 from storage.slices import converted
@@ -462,7 +463,12 @@ async def judged_by_factors(
     ]
 
 
-# -- the exports, row by row from a cursor, in a worker thread --------------------------------
+# -- the exports, row by row from a cursor, in worker processes ------------------------------
+# Each row comes as the file's cells (days cut from times in SQL), so a csv.writer takes the
+# cursor as it is; the journal's lines are even written whole by SQLite.
+
+LINES_PER_WRITE = 5_000
+NO_PAIR_ID = 1 << 62  # above any pair's id: a range open at its end
 
 
 def _in_report(q: _Params, query: ReportQuery) -> str:
@@ -474,15 +480,26 @@ def _in_report(q: _Params, query: ReportQuery) -> str:
     return f"({dates}) AND {_chosen(q, query, 'p.mentee_id')}"
 
 
+def _cells(connection: sqlite3.Connection, sql: str, params: list[object]) -> sqlite3.Cursor:
+    cursor = connection.cursor()
+    cursor.row_factory = None  # plain tuples, which the csv writer takes fastest
+    return cursor.execute(sql, params)
+
+
+def _day(column: str) -> str:
+    return f"substr({column}, 1, 10)"
+
+
 def pair_rows(connection: sqlite3.Connection, query: ReportQuery) -> sqlite3.Cursor:
     """The report's pairs in id order: ids, the mentee's field and municipality, the mentor's
-    recruitment channel, the pair's state, dates, outcome and meetings."""
+    recruitment channel, the pair's state, days, outcome and meetings."""
     q = _Params()
-    return connection.execute(
+    return _cells(
+        connection,
         "SELECT p.id, p.mentor_id, p.mentee_id, "
-        f"{FIELD} AS field, {MUNICIPALITY} AS municipality, c.name AS channel, "
-        "p.status, p.proposed_at, p.started_at, p.ended_at, p.outcome, "
-        "p.meetings_per_month, s.meetings "
+        f"{FIELD} AS field, {MUNICIPALITY} AS municipality, c.name AS channel, p.status, "
+        f"{_day('p.proposed_at')}, {_day('p.started_at')}, {_day('p.ended_at')}, p.outcome, "
+        "p.meetings_per_month, COALESCE(s.meetings, 0) "
         f"FROM pairs p {PROFILE}"
         "JOIN participants m ON m.id = p.mentor_id "
         "LEFT JOIN recruitment_channels c ON c.id = m.recruitment_channel_id "
@@ -492,41 +509,81 @@ def pair_rows(connection: sqlite3.Connection, query: ReportQuery) -> sqlite3.Cur
     )
 
 
-def journal_rows(
-    connection: sqlite3.Connection, query: ReportQuery, answer_ids: tuple[str, ...]
-) -> sqlite3.Cursor:
-    """The journal of the report's pairs, written in the period, by pair and time. Rows of
-    (id, pair id, role, kind, check-in id, private, written at) and the check-in answers named
-    in `answer_ids` (a list of options as JSON text); never the free text or voice messages."""
+async def journal_split(db: Database) -> int | None:
+    """A pair id that splits the journal into about halves, so that two processes can write
+    one each: the pair of the entry halfway between the first and the last (entries and pairs
+    are numbered in time); None for an empty journal. Two lookups, however long the journal."""
+    row = await db.fetch_one(
+        # MIN and MAX each alone in their query: so each is one lookup, not a scan.
+        "SELECT pair_id FROM journal WHERE id >= "
+        "((SELECT MIN(id) FROM journal) + (SELECT MAX(id) FROM journal)) / 2 ORDER BY id LIMIT 1"
+    )
+    return None if row is None else int(row[0])
+
+
+def journal_lines(
+    connection: sqlite3.Connection,
+    query: ReportQuery,
+    answers: Sequence[tuple[str, bool]],
+    pairs: tuple[int, int] = (0, NO_PAIR_ID),
+) -> Iterator[str]:
+    """The journal of the report's pairs with ids in the range `pairs` (first, after), written
+    in the period, by pair and time, as CSV lines a few thousand at a time: id; pair id;
+    written (UTC, to the minute); role; kind; check-in id; private; and the check-in answers
+    named in `answers` ((question id, a multiple choice?) each), never the free text or voice
+    messages. The answers are option ids and numbers, which need no quotes in a CSV file."""
     q = _Params()
     first, after = _period(q, query)
-    answers = "".join(f", json_extract(j.answers, {q.add('$.' + answer)})" for answer in answer_ids)
-    # The pairs in id order, each pair's entries through journal_pair (pair_id, id): already in
-    # the file's order, so nothing is sorted.
-    return connection.execute(
-        "SELECT j.id, j.pair_id, j.role, j.kind, j.checkin_id, j.private, j.created_at"
-        f"{answers} FROM pairs p CROSS JOIN journal j ON j.pair_id = p.id "
-        f"WHERE {_in_report(q, query)} AND {_during('j.created_at', first, after)} "
+    cells = "".join(f", {_answer(q, question, multi)}" for question, multi in answers)
+    line = "%d;%d;%.10s %.5s;%s;%s;%s;%d" + ";%s" * len(answers) + "\r\n"
+    # The pairs in id order, each pair's entries through journal_by_pair (pair_id, id and every
+    # column read here, migration 011): already in the file's order, so nothing is sorted, and
+    # no entry is looked up in the table.
+    cursor = _cells(
+        connection,
+        f"SELECT printf('{line}', j.id, j.pair_id, j.created_at, substr(j.created_at, 12), "
+        f"j.role, j.kind, j.checkin_id, j.private{cells}) "
+        "FROM pairs p CROSS JOIN journal j ON j.pair_id = p.id "
+        f"WHERE p.id >= {q.add(pairs[0])} AND p.id < {q.add(pairs[1])} "
+        f"AND {_in_report(q, query)} AND {_during('j.created_at', first, after)} "
         "ORDER BY p.id, j.id",
         q.values,
     )
+    while lines := cursor.fetchmany(LINES_PER_WRITE):
+        yield "".join([cell for (cell,) in lines])
+
+
+def _answer(q: _Params, question: str, multi: bool) -> str:
+    """One answer of a check-in: a multiple choice's options (a JSON list, which SQLite gives
+    as ["applied","interview"]) as "applied, interview"."""
+    value = f"json_extract(j.answers, {q.add('$.' + question)})"
+    if multi:
+        for json_text, cell_text in (("[]", ""), ('["', ""), ('"]', ""), ('","', ", ")):
+            value = f"replace({value}, '{json_text}', '{cell_text}')"
+    return value
 
 
 def outcome_rows(connection: sqlite3.Connection, query: ReportQuery) -> sqlite3.Cursor:
     """The pairs that ended in the period, in id order: the mentee's field and municipality,
-    dates, outcome, the job, and the follow-ups after 3 and 6 months."""
+    days, outcome, the job, and the follow-ups after 3 and 6 months."""
     q = _Params()
     first, after = _period(q, query)
-    return connection.execute(
+    followups = ", ".join(
+        f"f{months}.status, f{months}.answer, {_day(f'f{months}.answered_at')}"
+        for months in FOLLOWUP_MONTHS
+    )
+    joins = "".join(
+        f"LEFT JOIN outcome_followups f{months} ON f{months}.pair_id = p.id "
+        f"AND f{months}.months = {months} "
+        for months in FOLLOWUP_MONTHS
+    )
+    return _cells(
+        connection,
         "SELECT p.id, p.mentee_id, "
         f"{FIELD} AS field, {MUNICIPALITY} AS municipality, "
-        "p.started_at, p.ended_at, p.outcome, p.job_start, p.job_hours, "
-        "p.job_matches_qualifications, "
-        "f3.status AS status_3, f3.answer AS answer_3, f3.answered_at AS answered_3, "
-        "f6.status AS status_6, f6.answer AS answer_6, f6.answered_at AS answered_6 "
-        f"FROM {ENDED_PAIRS} {PROFILE}"
-        "LEFT JOIN outcome_followups f3 ON f3.pair_id = p.id AND f3.months = 3 "
-        "LEFT JOIN outcome_followups f6 ON f6.pair_id = p.id AND f6.months = 6 "
+        f"{_day('p.started_at')}, {_day('p.ended_at')}, p.outcome, p.job_start, p.job_hours, "
+        f"p.job_matches_qualifications, {followups} "
+        f"FROM {ENDED_PAIRS} {PROFILE}{joins}"
         f"WHERE {_ended(first, after)} AND {_chosen(q, query, 'p.mentee_id')} ORDER BY p.id",
         q.values,
     )

@@ -26,6 +26,10 @@ from tests.scenarios import (
 )
 from tests.seeds import seed_programme
 
+# The chart and the files are made by niced processes of their own: on a busy machine they
+# take seconds.
+REPORT_WAIT_S = 60
+
 FIELDS = field_names(translator("en"))
 
 
@@ -60,7 +64,7 @@ async def test_a_coordinator_gets_figures_chart_and_csv_files(emulator, bot) -> 
     await karen.next_message()  # "Reply to this message with the job's start date…"
     seen = len(karen.messages)
     await karen.send("/report")
-    await karen.wait_for_messages(seen + 7)
+    await karen.wait_for_messages(seen + 7, REPORT_WAIT_S)
     text, chart, *files, hint = karen.messages[seen : seen + 7]
     figures = visible(text.text)
     assert figures.startswith("Evaluation report")
@@ -93,7 +97,7 @@ async def test_a_csv_file_too_large_for_telegram_comes_zipped(emulator, bot, mon
     karen, _, _ = await matched(emulator)
     seen = len(karen.messages)
     await karen.send("/report")
-    await karen.wait_for_messages(seen + 7)
+    await karen.wait_for_messages(seen + 7, REPORT_WAIT_S)
     files = [m.document for m in karen.messages[seen : seen + 7] if m.document]
     by_name = {f["file_name"]: emulator.files.get(f["file_id"]) for f in files}
     assert list(by_name) == [

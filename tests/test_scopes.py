@@ -338,7 +338,7 @@ async def test_a_scoped_report_and_announcement(emulator, scoped_bot) -> None:
     omar = people.omar
     seen = len(omar.messages)
     await omar.send("/report")
-    await omar.wait_for_messages(seen + 7)
+    await omar.wait_for_messages(seen + 7, 60)  # the chart and files: niced processes
     text, _, pairs_file, *_ = omar.messages[seen : seen + 7]
     assert "Only the mentors and mentees of your municipalities: Aarhus" in visible(text.text)
     stored = emulator.files.get(pairs_file.document["file_id"])

@@ -181,6 +181,15 @@ async def test_readers_cannot_write(db) -> None:
         await db.fetch_all("DELETE FROM participants")
 
 
+async def test_a_read_in_a_process_of_its_own_cannot_write_and_its_error_comes_back(db) -> None:
+    import sqlite3
+
+    await contact(db, 5)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await db.read_in_process(sqlite3.Connection.execute, "DELETE FROM participants")
+    assert await user_ids(db) == [5]
+
+
 async def test_an_in_memory_database_reads_and_writes_on_one_connection() -> None:
     memory = await open_database(":memory:")
     try:

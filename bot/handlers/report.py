@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import tempfile
@@ -104,15 +105,19 @@ async def report_command(update: Update, context: BotContext, participant: Parti
     report = await evaluation.report(services, chosen)
     for part in parts(render(report, t)):
         await send(update, part)
-    await outbox.reply_photo(context.bot, chat.id, await draw_outcomes_chart(report, t))
-    if has_trend(report):
-        await outbox.reply_photo(context.bot, chat.id, await draw_trend_chart(report, t))
     stamp = services.clock().astimezone(services.config.timezone).date().isoformat()
     with tempfile.TemporaryDirectory(prefix="mentorbro-report-") as folder:
-        paths = await export(services, chosen, t, Path(folder))
-        paths.append(write_summary(report, t, Path(folder) / "shares.csv"))
-        for path in paths:
-            sent, name = await uploadable(path, f"mentorbro-{path.stem}-{stamp}.csv")
+        # Drawn and written at once, in processes of their own; one fails: the others end.
+        async with asyncio.TaskGroup() as tasks:
+            chart = tasks.create_task(draw_outcomes_chart(report, t))
+            trend = tasks.create_task(draw_trend_chart(report, t)) if has_trend(report) else None
+            files = tasks.create_task(export(services, chosen, t, Path(folder)))
+        await outbox.reply_photo(context.bot, chat.id, chart.result())
+        if trend is not None:
+            await outbox.reply_photo(context.bot, chat.id, trend.result())
+        paths = [*files.result(), write_summary(report, t, Path(folder) / "shares.csv")]
+        named = [(path, f"mentorbro-{path.stem}-{stamp}.csv") for path in paths]
+        for sent, name in await uploadable(named):
             with sent.open("rb") as data:
                 await outbox.reply_file(context.bot, chat.id, data, name)
     if not context.args:
