@@ -5,9 +5,10 @@ Prints the seconds to seed, to build and render the report (median of three), to
 one-page summary (its figures and PDF), to draw the report's chart and to write its three CSV
 files (and the CPU seconds of the processes writing them), and the peak memory of this process
 and of the largest worker process (whose mapped database file counts as its memory). Then the
-bot's latency (bench/latency.py): 200 mentors press check-in buttons at 50 a second, each press timed to the
-bot's answer of its callback query, first with nothing else running (idle_p95_ms), then while a
-coordinator's /report with its CSV files and the stall scan run (busy_p95_ms, busy_max_ms).
+bot's latency (bench/latency.py): 200 mentors press check-in buttons at 50 a second, each press
+timed to the bot's answer of its callback query, first with nothing else running (idle_p95_ms),
+then while a coordinator's /report with its CSV files and the stall scan run (busy_p95_ms,
+busy_max_ms).
 
 Run from the repository root: .venv/bin/python bench/evaluation.py
 For development, a smaller programme and only the latency:
