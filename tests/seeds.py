@@ -314,7 +314,27 @@ async def seed_programme(db: Database) -> Database:
             for months, m, due, status, answer in followups
         ],
     )
+    await all_told(db)
     return db
+
+
+async def all_told(db: Database) -> None:
+    """Everyone was told what the flows tell them (the markers of migration 010 and 016), so
+    the real-time notices scan does not tell the seeded programme's news in the middle of a
+    test."""
+    async with db.transaction() as connection:
+        for update in (
+            "UPDATE pairs SET announced_at = updated_at WHERE announced_at IS NULL",
+            "UPDATE screenings SET coordinators_told_at = submitted_at "
+            "WHERE coordinators_told_at IS NULL",
+            "UPDATE screening_decisions SET mentor_told_at = decided_at "
+            "WHERE mentor_told_at IS NULL",
+            "UPDATE intakes SET coordinators_told_at = submitted_at "
+            "WHERE coordinators_told_at IS NULL",
+            "UPDATE questionnaire_runs SET thanked_at = submitted_at "
+            "WHERE thanked_at IS NULL AND status = 'submitted'",
+        ):
+            await connection.execute(update)
 
 
 # -- active pairs in a running bot, for the fault tests -----------------------------------------

@@ -104,7 +104,7 @@ async def test_a_danish_mentor_and_an_arabic_mentee_both_live_in_aarhus(
 
     seen = len(omar.messages)
     await omar.send("/report")
-    await omar.wait_for_messages(seen + 6)
+    await omar.wait_for_messages(seen + 7, 60)  # the chart and files: niced processes
     report = visible(omar.messages[seen].text)
     by_municipality = report.split("By municipality\n")[1].split("\n\n")[0].splitlines()
     assert by_municipality == ["Aarhus: fewer than 5 ended, found work: fewer than 5"]
