@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.model.course import News, Seat, SeatStatus, Session, SignUp
 from bot.model.screening import DecisionRecord
-from storage.db import Database, parse_time
+from storage.db import Database, Params, parse_time
 from storage.screenings import DECISION_COLUMNS, decision_record
 
 SESSION_COLUMNS = (
@@ -21,12 +21,20 @@ SESSION_COLUMNS = (
     "AS waiting"
 )
 SEAT_COLUMNS = "cs.session_id, cs.participant_id, cs.status, cs.queued_at, cs.attended"
-# The mentor's name, from their latest screening's answers.
-MENTOR_NAME = (
-    "(SELECT a.value FROM screenings s JOIN answers a ON a.run_id = s.run_id "
-    " AND a.question_id = 'name' WHERE s.participant_id = cs.participant_id "
-    " ORDER BY s.run_id DESC LIMIT 1) AS name"
-)
+
+
+def _name_of(participant: str) -> str:
+    """The SQL of the name a mentor gave in their latest screening: `participant` is the
+    column or placeholder that says whose."""
+    return (
+        "SELECT a.value FROM screenings s JOIN answers a ON a.run_id = s.run_id "
+        f"AND a.question_id = 'name' WHERE s.participant_id = {participant} "
+        "ORDER BY s.run_id DESC LIMIT 1"
+    )
+
+
+# The mentor's name, as a column of a row of their seat.
+MENTOR_NAME = f"({_name_of('cs.participant_id')}) AS name"
 # Approved mentors, reachable and not erased, whose latest screening has no course done and
 # who hold no seat (nor a place on a waiting list) for a session still to come.
 AWAITING_COURSE = (
@@ -45,14 +53,12 @@ OPEN = "c.published_at IS NOT NULL AND c.deleted_at IS NULL AND c.starts_at > :n
 
 
 async def create_draft(db: Database, coordinator_id: int, now: datetime) -> Session:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO course_sessions (created_by, created_at) VALUES (?, ?) RETURNING id",
-            (coordinator_id, now),
-        )
-        row = await cursor.fetchone()
-    assert row is not None
-    session = await get(db, row["id"])
+    session_id = await _insert(
+        db,
+        "INSERT INTO course_sessions (created_by, created_at) VALUES (?, ?) RETURNING id",
+        (coordinator_id, now),
+    )
+    session = await get(db, session_id)
     assert session is not None
     return session
 
@@ -446,14 +452,11 @@ async def mark_reminded(db: Database, session_id: int, participant_id: int, now:
 
 
 async def add_no_fit(db: Database, participant_id: int, now: datetime) -> int:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO course_no_fit (participant_id, said_at) VALUES (?, ?) RETURNING id",
-            (participant_id, now),
-        )
-        row = await cursor.fetchone()
-    assert row is not None
-    return row["id"]
+    return await _insert(
+        db,
+        "INSERT INTO course_no_fit (participant_id, said_at) VALUES (?, ?) RETURNING id",
+        (participant_id, now),
+    )
 
 
 async def untold_no_fit(db: Database, settled_before: datetime) -> list[tuple[int, int]]:
@@ -477,12 +480,17 @@ async def mark_no_fit_told(db: Database, no_fit_id: int, now: datetime) -> None:
 
 async def mentor_name(db: Database, participant_id: int) -> str | None:
     """The name the mentor gave in their latest screening."""
-    row = await db.fetch_one(
-        "SELECT a.value FROM screenings s JOIN answers a ON a.run_id = s.run_id "
-        "AND a.question_id = 'name' WHERE s.participant_id = ? ORDER BY s.run_id DESC LIMIT 1",
-        (participant_id,),
-    )
+    row = await db.fetch_one(_name_of("?"), (participant_id,))
     return _text(row["value"]) if row else None
+
+
+async def _insert(db: Database, sql: str, params: Params) -> int:
+    """The id of the row an INSERT ... RETURNING id added."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(sql, params)
+        row = await cursor.fetchone()
+    assert row is not None
+    return row["id"]
 
 
 def _text(value: str | None) -> str | None:

@@ -21,7 +21,7 @@ from bot.model.meetings import (
     Step,
 )
 from bot.model.pairs import Side
-from storage.db import Database, parse_day, parse_time
+from storage.db import Database, Params, parse_day, parse_time
 from storage.signals import SignalsChange, apply_change
 
 MEETING_COLUMNS = "id, pair_id, uid, sequence, starts_at, mode, place, status, planned_by"
@@ -88,28 +88,29 @@ async def plan(
 ) -> Meeting | None:
     """A new meeting with its messages, if the pair has none planned ahead and the draft is
     still there; the draft is used up."""
-    async with db.transaction() as conn:
-        if not await _use_draft(conn, draft_id):
-            return None
-        cursor = await conn.execute(
-            "INSERT INTO meetings (pair_id, uid, starts_at, mode, place, planned_by, created_at, "
-            "updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM meetings "
-            "WHERE pair_id = ? AND status = 'planned' AND starts_at > ?) "
-            f"RETURNING {MEETING_COLUMNS}",
-            (
-                pair_id,
-                uid,
-                _utc(starts_at),
-                mode.value,
-                place,
-                entry.author_id,
-                now,
-                now,
-                pair_id,
-                _utc(now),
-            ),
-        )
-        return await _changed(conn, cursor, notices, entry, now)
+    return await _from_draft(
+        db,
+        draft_id,
+        "INSERT INTO meetings (pair_id, uid, starts_at, mode, place, planned_by, created_at, "
+        "updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM meetings "
+        "WHERE pair_id = ? AND status = 'planned' AND starts_at > ?) "
+        f"RETURNING {MEETING_COLUMNS}",
+        (
+            pair_id,
+            uid,
+            _utc(starts_at),
+            mode.value,
+            place,
+            entry.author_id,
+            now,
+            now,
+            pair_id,
+            _utc(now),
+        ),
+        notices,
+        entry,
+        now,
+    )
 
 
 async def move(
@@ -125,16 +126,17 @@ async def move(
 ) -> Meeting | None:
     """The meeting at another time (the same UID, the next SEQUENCE), if it was not changed
     meanwhile; the old time's reminder and question are dropped."""
-    async with db.transaction() as conn:
-        if not await _use_draft(conn, draft_id):
-            return None
-        cursor = await conn.execute(
-            "UPDATE meetings SET starts_at = ?, mode = ?, place = ?, sequence = sequence + 1, "
-            "updated_at = ? WHERE id = ? AND sequence = ? AND status = 'planned' "
-            f"RETURNING {MEETING_COLUMNS}",
-            (_utc(starts_at), mode.value, place, now, meeting.id, meeting.sequence),
-        )
-        return await _changed(conn, cursor, notices, entry, now)
+    return await _from_draft(
+        db,
+        draft_id,
+        "UPDATE meetings SET starts_at = ?, mode = ?, place = ?, sequence = sequence + 1, "
+        "updated_at = ? WHERE id = ? AND sequence = ? AND status = 'planned' "
+        f"RETURNING {MEETING_COLUMNS}",
+        (_utc(starts_at), mode.value, place, now, meeting.id, meeting.sequence),
+        notices,
+        entry,
+        now,
+    )
 
 
 async def cancel(
@@ -357,9 +359,23 @@ async def forget_draft(db: Database, draft_id: int) -> None:
 # -- inside a transaction ----------------------------------------------------------------------
 
 
-async def _use_draft(conn: aiosqlite.Connection, draft_id: int) -> bool:
-    cursor = await conn.execute("DELETE FROM meeting_drafts WHERE id = ?", (draft_id,))
-    return cursor.rowcount == 1
+async def _from_draft(
+    db: Database,
+    draft_id: int,
+    sql: str,
+    params: Params,
+    notices: Iterable[NewNotice],
+    entry: Entry,
+    now: datetime,
+) -> Meeting | None:
+    """The meeting `sql` plans or moves, if the draft is still there (it is used up) and the
+    statement changed a row: a planning finished twice, or raced, changes nothing."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute("DELETE FROM meeting_drafts WHERE id = ?", (draft_id,))
+        if cursor.rowcount != 1:
+            return None
+        cursor = await conn.execute(sql, params)
+        return await _changed(conn, cursor, notices, entry, now)
 
 
 async def _changed(

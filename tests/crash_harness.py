@@ -21,7 +21,8 @@ import sqlite3
 import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -909,15 +910,21 @@ async def programme(h: Harness) -> None:
     await h.run_job("notices")  # as the bot does soon after each start: what a kill cut off
 
 
+@asynccontextmanager
+async def running(workdir: Path, plan: KillPlan | None = None) -> AsyncIterator[Harness]:
+    """The bot started against a fresh emulator (`harness.emulator`) and database; stopped at
+    the end, before the emulator."""
+    async with BotApiEmulator(token=TOKEN) as emulator:
+        harness = Harness(emulator, workdir, plan or KillPlan())
+        try:
+            await harness.start()
+            yield harness
+        finally:
+            await harness.stop()
+
+
 async def run_programme(workdir: Path, plan: KillPlan) -> Harness:
     """One run of the programme against a fresh emulator and database; the bot is stopped."""
-    emulator = BotApiEmulator(token=TOKEN)
-    await emulator.start()
-    harness = Harness(emulator, workdir, plan)
-    try:
-        await harness.start()
+    async with running(workdir, plan) as harness:
         await programme(harness)
-    finally:
-        await harness.stop()
-        await emulator.stop()
     return harness

@@ -53,6 +53,20 @@ async def create_session(coordinator, when: str = COURSE_DAY, seats: str = "2") 
     await coordinator.wait_for_edit(languages)
 
 
+async def amal_seated_chen_waiting(emulator):
+    """A session of one seat: Amal took it, Chen is first on the waiting list."""
+    coordinator = await coordinator_ready(emulator)
+    amal = await approved_mentor(emulator, coordinator, 9101, "Amal")
+    chen = await approved_mentor(emulator, coordinator, 9102, "Chen")
+    await create_session(coordinator, seats="1")
+    await coordinator.next_message()
+    for mentor in (amal, chen):
+        await mentor.next_message()
+        await mentor.press(SESSION)
+        await mentor.wait_for_edit()
+    return coordinator, amal, chen
+
+
 async def open_first_session(coordinator):
     await coordinator.send("/course")
     await coordinator.next_message()
@@ -379,15 +393,7 @@ async def test_a_mentor_approved_while_dates_are_open_is_invited_at_once_and_onc
 
 
 async def test_what_a_crash_cut_off_is_sent_by_the_course_scan(emulator, bot) -> None:
-    coordinator = await coordinator_ready(emulator)
-    amal = await approved_mentor(emulator, coordinator, 9101, "Amal")
-    chen = await approved_mentor(emulator, coordinator, 9102, "Chen")
-    await create_session(coordinator, seats="1")
-    await coordinator.next_message()
-    for mentor in (amal, chen):
-        await mentor.next_message()
-        await mentor.press(SESSION)
-        await mentor.wait_for_edit()
+    _, amal, chen = await amal_seated_chen_waiting(emulator)
     await amal.press("Cancel my seat")
     await chen.next_message()  # "Good news: a seat … is yours now"
     await amal.send("/help")  # her chat is handled in order: the cancel has finished
@@ -410,15 +416,7 @@ async def test_what_a_crash_cut_off_is_sent_by_the_course_scan(emulator, bot) ->
 
 
 async def test_a_course_done_elsewhere_frees_the_mentors_seat(emulator, bot) -> None:
-    coordinator = await coordinator_ready(emulator)
-    amal = await approved_mentor(emulator, coordinator, 9101, "Amal")
-    chen = await approved_mentor(emulator, coordinator, 9102, "Chen")
-    await create_session(coordinator, seats="1")
-    await coordinator.next_message()
-    for mentor in (amal, chen):
-        await mentor.next_message()
-        await mentor.press(SESSION)
-        await mentor.wait_for_edit()
+    coordinator, amal, chen = await amal_seated_chen_waiting(emulator)
 
     # Amal did the course with another programme: the coordinator says so on her screening.
     review = next(m for m in coordinator.messages if "Name: \u2068Amal" in (m.text or ""))

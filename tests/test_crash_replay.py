@@ -27,14 +27,14 @@ from bot.handlers.context import services_of
 from bot.i18n import translator
 from bot.model.questionnaire import choose
 from sandbox import BotApiEmulator, SimulatedUser
-from tests.conftest import COORDINATOR_ID, TOKEN, RunningBot
+from tests.conftest import COORDINATOR_ID, RunningBot
 from tests.crash_harness import (
-    Harness,
     KillPlan,
     WebhookBot,
     differences,
     dump,
     run_programme,
+    running,
 )
 from tests.scenarios import (
     MENTOR_ANSWERS,
@@ -188,25 +188,21 @@ def names_stored(database: Path) -> list[tuple[str, str]]:
 async def test_a_burst_confirmed_just_before_a_kill_is_answered_after_the_restart(
     tmp_path: Path,
 ) -> None:
-    async with BotApiEmulator(token=TOKEN) as emulator:
-        harness = Harness(emulator, tmp_path, KillPlan())
-        try:
-            await harness.start()
-            people = await forty_at_the_name_question(emulator)
-            # Nobody sees an answer; the getUpdates that confirms the last of the forty (PTB's
-            # updater sends it once it has taken them) is the bot's last call.
-            harness.held.hold()
-            harness.kill_at_confirmation = emulator.updates.last_id + BURST
-            for number, user in enumerate(people):
-                await user.send(name_of(number))
-            await harness.until_dead()
-            assert emulator.updates.pending == []  # Telegram will not send them again
-            await harness.start()
+    async with running(tmp_path) as harness:
+        emulator = harness.emulator
+        people = await forty_at_the_name_question(emulator)
+        # Nobody sees an answer; the getUpdates that confirms the last of the forty (PTB's
+        # updater sends it once it has taken them) is the bot's last call.
+        harness.held.hold()
+        harness.kill_at_confirmation = emulator.updates.last_id + BURST
+        for number, user in enumerate(people):
+            await user.send(name_of(number))
+        await harness.until_dead()
+        assert emulator.updates.pending == []  # Telegram will not send them again
+        await harness.start()
 
-            for user in people:
-                assert await asked_for_the_job_title(user), harness.describe()
-        finally:
-            await harness.stop()
+        for user in people:
+            assert await asked_for_the_job_title(user), harness.describe()
     assert harness.kills == 1, harness.trace
     assert names_stored(harness.database) == sorted(("name", name_of(n)) for n in range(BURST))
     assert harness.lost_updates() == 0
@@ -215,13 +211,10 @@ async def test_a_burst_confirmed_just_before_a_kill_is_answered_after_the_restar
 async def test_posts_answered_before_a_kill_are_handled_after_the_restart(
     tmp_path: Path,
 ) -> None:
-    async with BotApiEmulator(token=TOKEN) as emulator:
-        harness = Harness(emulator, tmp_path, KillPlan())
-        try:
-            await harness.start()
-            people = await forty_at_the_name_question(emulator)
-        finally:
-            await harness.stop()
+    async with running(tmp_path) as harness:
+        emulator = harness.emulator
+        people = await forty_at_the_name_question(emulator)
+        await harness.stop()  # the webhook bot takes over the database
         webhook = WebhookBot(emulator, harness.database, tmp_path)
         await webhook.start()
         try:
@@ -248,33 +241,29 @@ async def test_an_update_that_fails_three_times_is_set_aside_and_the_queue_goes_
     t = translator("da")
     unknown = t.gettext("I don't know the command {command}. Type /help to see what I can do.")
     sorry = t.gettext("Sorry, something went wrong on our side. Please try again in a moment.")
-    async with BotApiEmulator(token=TOKEN) as emulator:
-        harness = Harness(emulator, tmp_path, KillPlan())
-        try:
-            await harness.start()
-            coordinator = emulator.user(COORDINATOR_ID, "Karen", language_code="en")
-            await coordinator.send("/start")
-            await coordinator.next_message()
-            poisoned = emulator.user(7101, "Lina", language_code="da")
-            await poisoned.send("/start")
-            await poisoned.next_message()
-            other = emulator.user(7102, "Omar", language_code="en")
-            # Answering this command kills the bot, each time it is tried.
-            harness.kill_when = lambda call: (
-                call.params.get("chat_id") == poisoned.id
-                and visible(call.params.get("text")).startswith(unknown.split("{command}")[0])
-            )
-            await poisoned.send("/hjaelp")
-            await poisoned.send("/start")
-            await other.send("/start")
-            await harness.until_dead()
-            await harness.start()  # which starts it again each time the replay kills it
+    async with running(tmp_path) as harness:
+        emulator = harness.emulator
+        coordinator = emulator.user(COORDINATOR_ID, "Karen", language_code="en")
+        await coordinator.send("/start")
+        await coordinator.next_message()
+        poisoned = emulator.user(7101, "Lina", language_code="da")
+        await poisoned.send("/start")
+        await poisoned.next_message()
+        other = emulator.user(7102, "Omar", language_code="en")
+        # Answering this command kills the bot, each time it is tried.
+        harness.kill_when = lambda call: (
+            call.params.get("chat_id") == poisoned.id
+            and visible(call.params.get("text")).startswith(unknown.split("{command}")[0])
+        )
+        await poisoned.send("/hjaelp")
+        await poisoned.send("/start")
+        await other.send("/start")
+        await harness.until_dead()
+        await harness.start()  # which starts it again each time the replay kills it
 
-            first, second = await poisoned.next_messages(2, timeout=60)
-            greeting = await other.next_message(timeout=30)
-            alert = await coordinator.next_message(timeout=30)
-        finally:
-            await harness.stop()
+        first, second = await poisoned.next_messages(2, timeout=60)
+        greeting = await other.next_message(timeout=30)
+        alert = await coordinator.next_message(timeout=30)
     assert harness.kills == 3, harness.trace  # the first try and two replays, then set aside
     assert first.text == sorry
     assert "Hvilket sprog vil du bruge?" in visible(second.text)
@@ -291,25 +280,21 @@ async def test_an_update_that_fails_three_times_is_set_aside_and_the_queue_goes_
 async def test_a_press_answered_just_before_a_kill_is_carried_out_after_the_restart(
     tmp_path: Path,
 ) -> None:
-    async with BotApiEmulator(token=TOKEN) as emulator:
-        harness = Harness(emulator, tmp_path, KillPlan())
-        try:
-            await harness.start()
-            coordinator = await coordinator_ready(emulator)
-            mentor = await onboard(emulator, 9001, "en", "mentor")
-            await answer_until(mentor, "en", MENTOR_ANSWERS)
-            # The press is answered (Telegram takes no second answer), then the bot dies.
-            harness.kill_when = lambda call: call.method == "answerCallbackQuery"
-            harness.kill_lands = True
-            await mentor.press("Send my answers")
-            await harness.until_dead()
-            harness.kill_when = None
-            await harness.start()
+    async with running(tmp_path) as harness:
+        emulator = harness.emulator
+        coordinator = await coordinator_ready(emulator)
+        mentor = await onboard(emulator, 9001, "en", "mentor")
+        await answer_until(mentor, "en", MENTOR_ANSWERS)
+        # The press is answered (Telegram takes no second answer), then the bot dies.
+        harness.kill_when = lambda call: call.method == "answerCallbackQuery"
+        harness.kill_lands = True
+        await mentor.press("Send my answers")
+        await harness.until_dead()
+        harness.kill_when = None
+        await harness.start()
 
-            thanks = await mentor.next_message(timeout=30)
-            screening = await coordinator.next_message(timeout=30)
-        finally:
-            await harness.stop()
+        thanks = await mentor.next_message(timeout=30)
+        screening = await coordinator.next_message(timeout=30)
     assert thanks.text.startswith("Thank you! Your answers have been sent")
     assert screening.text.startswith("New mentor screening")
     assert harness.lost_updates() == 0

@@ -53,6 +53,16 @@ async def get(url: str) -> tuple[int, str]:
     raise AssertionError(f"nothing listens on {url}")
 
 
+async def healthz_turns_503(base: str, within: float) -> tuple[int, str]:
+    """/healthz asked until it says 503 or `within` seconds are over: its last answer."""
+    deadline = time.monotonic() + within
+    while True:
+        status, body = await get(f"{base}/healthz")
+        if status == 503 or time.monotonic() >= deadline:
+            return status, body
+        await asyncio.sleep(0.2)
+
+
 async def samples(base: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     """Every sample /metrics shows, by name and labels."""
     status, text = await get(f"{base}/metrics")
@@ -159,12 +169,7 @@ async def test_healthz_metrics_and_json_logs_of_a_running_bot(
         assert not [value for value in label_values if str(user.id) in value]  # nobody's id
 
         await emulator.stop()  # the Bot API is gone
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            status, body = await get(f"{base}/healthz")
-            if status == 503:
-                break
-            await asyncio.sleep(0.5)
+        status, body = await healthz_turns_503(base, within=90)
         assert status == 503, body
         assert "bot_api" in json.loads(body)["failing"]
         assert await healthcheck(env, tmp_path) == 1  # what systemd's timer runs
@@ -192,12 +197,7 @@ async def test_a_refused_token_turns_healthz_503(tmp_path: Path, emulator: BotAp
         emulator.token = "987654321:REVOKEDrevokedREVOKEDrevokedREVO"  # BotFather revoked it
         user = emulator.user(4303, language_code="en")
         await user.send("/start")  # ends the long poll: the next one is refused
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            status, body = await get(f"{base}/healthz")
-            if status == 503:
-                break
-            await asyncio.sleep(0.2)
+        status, body = await healthz_turns_503(base, within=30)
         assert status == 503, body
         assert json.loads(body)["failing"]["token"] == "the Bot API refused the token"
     finally:

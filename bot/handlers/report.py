@@ -22,9 +22,10 @@ from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.handlers.report_view import render
 from bot.i18n import Translator, translator
-from bot.model.evaluation import ReportFilter
+from bot.model.evaluation import Report, ReportFilter
 from bot.model.participants import Participant
 from bot.report_words import field_names
+from bot.services import Services
 from bot.summary import draw_summary, summary_language
 
 MIN_NAME_PREFIX = 4  # "Heal" finds Health care; shorter words are taken as a municipality
@@ -77,18 +78,28 @@ def _field(word: str, fields: dict[str, str]) -> str | None:
     return None
 
 
-async def chosen_filter(
+async def chosen_report(
     update: Update, context: BotContext, participant: Participant
-) -> ReportFilter | None:
-    """The filter of `/report` or `/summary` within the coordinator's municipalities; None
-    (after explaining how to write it) when a date could not be read."""
+) -> tuple[ReportFilter, Report] | None:
+    """The filter of `/report` or `/summary` within the coordinator's municipalities and its
+    report, the chat told a file is on its way; None (after explaining how to write it) when a
+    date could not be read."""
     t = tr(participant)
     try:
         chosen = parse_filter(list(context.args or []), field_names(t))
     except UnreadableDate:
         await send(update, usage(t))
         return None
-    return replace(chosen, within=(await sender_scope(context, participant)).codes)
+    chosen = replace(chosen, within=(await sender_scope(context, participant)).codes)
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
+    return chosen, await evaluation.report(context.services, chosen)
+
+
+def today(services: Services) -> date:
+    """The day in the programme's time zone, for the names of the files."""
+    return services.clock().astimezone(services.config.timezone).date()
 
 
 @coordinator_only
@@ -96,16 +107,15 @@ async def report_command(update: Update, context: BotContext, participant: Parti
     """/report [from] [to] [municipality] [field]."""
     services = context.services
     t = tr(participant)
-    chosen = await chosen_filter(update, context, participant)
-    if chosen is None:
+    found = await chosen_report(update, context, participant)
+    if found is None:
         return
+    chosen, report = found
     chat = update.effective_chat
     assert chat is not None
-    await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
-    report = await evaluation.report(services, chosen)
     for part in parts(render(report, t)):
         await send(update, part)
-    stamp = services.clock().astimezone(services.config.timezone).date().isoformat()
+    stamp = today(services).isoformat()
     with tempfile.TemporaryDirectory(prefix="mentorbro-report-") as folder:
         # Drawn and written at once, in processes of their own; one fails: the others end.
         async with asyncio.TaskGroup() as tasks:
@@ -128,17 +138,16 @@ async def report_command(update: Update, context: BotContext, participant: Parti
 async def summary_command(update: Update, context: BotContext, participant: Participant) -> None:
     """/summary [from] [to] [municipality] [field]: the report's figures on one A4 page (PDF),
     in Danish or English."""
-    chosen = await chosen_filter(update, context, participant)
-    if chosen is None:
+    found = await chosen_report(update, context, participant)
+    if found is None:
         return
+    _, report = found
     chat = update.effective_chat
     assert chat is not None
-    await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
-    report = await evaluation.report(context.services, chosen)
     page = await draw_summary(report, translator(summary_language(participant.language)))
-    stamp = context.services.clock().astimezone(context.services.config.timezone).date()
+    stamp = today(context.services).isoformat()
     await outbox.reply_file(
-        context.bot, chat.id, io.BytesIO(page), f"mentorbro-summary-{stamp.isoformat()}.pdf"
+        context.bot, chat.id, io.BytesIO(page), f"mentorbro-summary-{stamp}.pdf"
     )
 
 
