@@ -27,6 +27,7 @@ from bot.model.pairs import Pair, PairStatus, Side
 from bot.model.participants import Participant
 from bot.model.when import WhenProblem, day_after, day_before, parse_day
 from bot.services import Services
+from storage import meeting_drafts as draft_store
 from storage import meetings as store
 from storage import pairs as pair_store
 from storage.meetings import Entry, NewNotice
@@ -112,7 +113,7 @@ async def begin(
     services: Services, participant: Participant, pair: Pair, meeting: Meeting | None = None
 ) -> Draft:
     """A new draft: a new meeting for the pair, or a new time for `meeting`."""
-    return await store.start_draft(
+    return await draft_store.start_draft(
         services.db,
         participant.id,
         pair.id,
@@ -123,13 +124,13 @@ async def begin(
 
 async def draft(services: Services, draft_id: int, participant: Participant) -> Draft | None:
     """The draft a button names, only if it is this person's."""
-    found = await store.draft(services.db, draft_id)
+    found = await draft_store.draft(services.db, draft_id)
     return found if found is not None and found.participant_id == participant.id else None
 
 
 async def typing_draft(services: Services, participant: Participant) -> Draft | None:
     """The draft this person is working on now, if any: a typed message answers its step."""
-    return await store.draft_of(services.db, participant.id, services.clock() - DRAFT_FRESH)
+    return await draft_store.draft_of(services.db, participant.id, services.clock() - DRAFT_FRESH)
 
 
 async def choose_day(services: Services, current: Draft, day: date) -> Draft | WhenProblem | None:
@@ -137,7 +138,7 @@ async def choose_day(services: Services, current: Draft, day: date) -> Draft | W
     problem = model.day_problem(day, today(services))
     if problem is not None:
         return problem
-    return await store.step_draft(services.db, current, Step.TIME, services.clock(), day=day)
+    return await draft_store.step_draft(services.db, current, Step.TIME, services.clock(), day=day)
 
 
 def typed_day(services: Services, text: str) -> date | WhenProblem:
@@ -152,15 +153,17 @@ async def choose_time(services: Services, current: Draft, at: time) -> Draft | W
     problem = model.start_problem(start, services.clock())
     if problem is not None:
         return problem
-    return await store.step_draft(services.db, current, Step.MODE, services.clock(), at=at)
+    return await draft_store.step_draft(services.db, current, Step.MODE, services.clock(), at=at)
 
 
 async def choose_mode(services: Services, current: Draft, mode: Mode) -> Draft | None:
-    return await store.step_draft(services.db, current, Step.PLACE, services.clock(), mode=mode)
+    return await draft_store.step_draft(
+        services.db, current, Step.PLACE, services.clock(), mode=mode
+    )
 
 
 async def forget(services: Services, current: Draft) -> None:
-    await store.forget_draft(services.db, current.id)
+    await draft_store.forget_draft(services.db, current.id)
 
 
 class Refusal(Enum):

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from icalendar import Calendar
 
 from bot.handlers.context import OUTBOX_KEY, services_of
-from bot.handlers.meetings import send_notice
+from bot.handlers.meeting_messages import send_notice
 from bot.i18n import LANGUAGE_NAMES, Translator, translator
 from bot.meetings import begin_notice, notices_due
 from sandbox import BotApiEmulator, SimulatedUser

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import matchmaking, registration, scopes
 from bot.handlers.callback_data import CallbackData
-from bot.handlers.meetings import plan_button
+from bot.handlers.meeting_buttons import plan_button
 from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.texts import first_name, pair_names
 from bot.i18n import Translator, translator

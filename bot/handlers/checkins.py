@@ -19,7 +19,7 @@ from bot.handlers.alert_cards import alert_pair
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
-from bot.handlers.meetings import plan_keyboard
+from bot.handlers.meeting_buttons import plan_keyboard
 from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.question_widget import Act
 from bot.i18n import Translator, translator

@@ -16,7 +16,7 @@ from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import coordinator_reply, send, send_numbered_list, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, pair_in_scope, sender_scope
-from bot.handlers.meetings import planned_meeting_line
+from bot.handlers.meeting_messages import planned_meeting_line
 from bot.handlers.press import OUT_OF_SCOPE, Press, Refused, on_press
 from bot.handlers.texts import entry_text, pair_names
 from bot.i18n import Translator

@@ -1,47 +1,46 @@
-"""Meetings on the phone: /meeting and the buttons that plan, move and cancel the next meeting,
-the confirmation with its calendar file, the reminder and the day-after question.
+"""Planning a pair's meetings: /meeting, the steps (a day, a time, in person or online, and an
+optional place or link; a day and a time may be typed too), and moving or cancelling a meeting.
 
-Planning is a few taps (a day, a time, in person or online) and an optional place or link; a
-day and a time may be typed too. Each step is a row (bot/meetings.py), so a restart loses
-nothing. The wave that sends the reminders and questions is bot/jobs/meeting_wave.py.
-"""
+Each step is a row (bot/meetings.py), so a restart loses nothing. The confirmations, reminders
+and day-after question are bot/handlers/meeting_messages.py, the answers to that question
+bot/handlers/meeting_answers.py; the wave that sends them is bot/jobs/meeting_wave.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from html import escape
-from typing import Annotated, Literal
+from datetime import date, time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, filters
 
-from bot import matchmaking, meetings, registration
-from bot.calendar import MEETING_FILE, meeting_event
+from bot import matchmaking, meetings
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.keyboards import one_per_row
+from bot.handlers.meeting_buttons import (
+    MeetingChange,
+    MeetingDay,
+    MeetingDays,
+    MeetingMode,
+    MeetingNoPlace,
+    MeetingTime,
+    PlanMeeting,
+    change_keyboard,
+)
+from bot.handlers.meeting_messages import deliver, how_text, other_name, shown, when_text
 from bot.handlers.press import NO_LONGER_ACTIVE, Press, Refused, on_press
-from bot.handlers.texts import first_name
-from bot.i18n import N_, Translator, translator
-from bot.meetings import Action, Refusal
+from bot.i18n import N_, Translator
+from bot.meetings import Refusal
 from bot.model.meetings import (
-    CONFIRMATIONS,
     FIRST_DAYS,
     PLACE_MAX,
     Draft,
-    Meeting,
     Mode,
-    NotHeld,
-    Notice,
-    NoticeKind,
     Step,
     offered_days,
 )
-from bot.model.pairs import Pair, PairStatus, Side
+from bot.model.pairs import Pair, PairStatus
 from bot.model.when import WhenProblem, parse_time
-from bot.outbox import Outbox
 from bot.services import Services
 
 PAUSED = N_("Your mentorship is paused, so no meeting can be planned right now.")
@@ -49,77 +48,6 @@ NOT_IN_PAIR = N_("You can plan meetings when you are in an active mentorship.")
 DAYS_PER_ROW = 2
 LATER_DAYS_PER_ROW = 3
 TIMES_PER_ROW = 4
-
-
-@dataclass(frozen=True)
-class PlanMeeting(CallbackData, prefix="mg1"):
-    """Plan the next meeting of a pair: mg1:<pair>."""
-
-    pair_id: int
-
-
-@dataclass(frozen=True)
-class MeetingDays(CallbackData, prefix="mw1"):
-    """The first week of days, or the two weeks after it: mw1:<draft>:<0|1>."""
-
-    draft_id: int
-    later: Literal[0, 1]
-
-
-@dataclass(frozen=True)
-class MeetingDay(CallbackData, prefix="md1"):
-    """A day: md1:<draft>:<yyyymmdd>."""
-
-    draft_id: int
-    day: Annotated[str, r"\d{8}"]
-
-
-@dataclass(frozen=True)
-class MeetingTime(CallbackData, prefix="mh1"):
-    """A time of day: mh1:<draft>:<hhmm>."""
-
-    draft_id: int
-    at: Annotated[str, r"\d{4}"]
-
-
-@dataclass(frozen=True)
-class MeetingMode(CallbackData, prefix="mo1"):
-    """In person or online: mo1:<draft>:<mode>."""
-
-    draft_id: int
-    mode: Mode
-
-
-@dataclass(frozen=True)
-class MeetingNoPlace(CallbackData, prefix="ms1"):
-    """No place or link to add: ms1:<draft>."""
-
-    draft_id: int
-
-
-@dataclass(frozen=True)
-class MeetingChange(CallbackData, prefix="mx1"):
-    """Move or cancel a planned meeting as it was shown: mx1:<meeting>:<sequence>:<action>."""
-
-    meeting_id: int
-    sequence: int
-    action: Literal["move", "cancel"]
-
-
-@dataclass(frozen=True)
-class MeetingAnswer(CallbackData, prefix="ma1"):
-    """The day after: did you meet? ma1:<notice>:<yes|no>."""
-
-    notice_id: int
-    held: Literal["yes", "no"]
-
-
-@dataclass(frozen=True)
-class MeetingReason(CallbackData, prefix="mr1"):
-    """Why the meeting did not happen: mr1:<notice>:<reason>."""
-
-    notice_id: int
-    reason: NotHeld
 
 
 # -- starting ----------------------------------------------------------------------------------
@@ -142,17 +70,6 @@ async def meeting_command(update: Update, context: BotContext) -> None:
         await send(update, t.gettext("Which mentorship is the meeting for?"), one_per_row(options))
         return
     await offer(update, context, active[0])
-
-
-def plan_keyboard(t: Translator, pair_id: int) -> InlineKeyboardMarkup:
-    """The button that starts planning the pair's next meeting."""
-    return InlineKeyboardMarkup([[plan_button(t, pair_id)]])
-
-
-def plan_button(t: Translator, pair_id: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        t.gettext("Plan the next meeting"), callback_data=PlanMeeting(pair_id).pack()
-    )
 
 
 @on_press(PlanMeeting)
@@ -431,23 +348,6 @@ def refusal_text(t: Translator, refusal: Refusal) -> str:
 # -- moving and cancelling ---------------------------------------------------------------------
 
 
-def change_keyboard(t: Translator, meeting: Meeting) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.gettext("Move"),
-                    callback_data=MeetingChange(meeting.id, meeting.sequence, "move").pack(),
-                ),
-                InlineKeyboardButton(
-                    t.gettext("Cancel the meeting"),
-                    callback_data=MeetingChange(meeting.id, meeting.sequence, "cancel").pack(),
-                ),
-            ]
-        ]
-    )
-
-
 @on_press(MeetingChange)
 async def on_change(press: Press[MeetingChange]) -> None:
     """Move or cancel the meeting, only as it was when the button was shown."""
@@ -474,191 +374,6 @@ async def on_change(press: Press[MeetingChange]) -> None:
     await deliver(press.outbox, cancelled)
 
 
-# -- the day after -----------------------------------------------------------------------------
-
-
-def answer_keyboard(t: Translator, notice: Notice) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.gettext("Yes, we met"), callback_data=MeetingAnswer(notice.id, "yes").pack()
-                ),
-                InlineKeyboardButton(
-                    t.gettext("No"), callback_data=MeetingAnswer(notice.id, "no").pack()
-                ),
-            ]
-        ]
-    )
-
-
-def reason_keyboard(t: Translator, notice: Notice) -> InlineKeyboardMarkup:
-    labels = {
-        NotHeld.CANCELLED: t.gettext("It was cancelled"),
-        NotHeld.MOVED: t.gettext("It was moved"),
-        NotHeld.NO_SHOW: t.gettext("Someone did not come"),
-    }
-    return one_per_row(
-        (label, MeetingReason(notice.id, reason).pack()) for reason, label in labels.items()
-    )
-
-
-async def asked(press: Press[MeetingAnswer] | Press[MeetingReason]) -> tuple[Notice, Meeting]:
-    """The day-after question the button belongs to, if it is the presser's and still open."""
-    found = await meetings.askable(press.services, press.data.notice_id, press.participant)
-    if found is None:
-        raise Refused(remove_buttons=True)
-    return found
-
-
-async def answered(press: Press[MeetingAnswer] | Press[MeetingReason], stored: bool) -> None:
-    """The answer stored (else it had been given already): the buttons come off."""
-    if not stored:
-        raise Refused(remove_buttons=True)
-    await press.answer()
-    await press.remove_buttons()
-
-
-@on_press(MeetingAnswer)
-async def on_answer(press: Press[MeetingAnswer]) -> None:
-    """Yes counts as a meeting; No asks why and offers to plan a new one."""
-    notice, meeting = await asked(press)
-    held = press.data.held == "yes"
-    await answered(press, await meetings.answer(press.services, notice, meeting, held))
-    if held:
-        await press.reply(
-            press.t.gettext("Good to hear! It is saved for the coordinator."),
-            plan_keyboard(press.t, meeting.pair_id),
-        )
-    else:
-        await press.reply(press.t.gettext("What happened?"), reason_keyboard(press.t, notice))
-
-
-@on_press(MeetingReason)
-async def on_reason(press: Press[MeetingReason]) -> None:
-    notice, meeting = await asked(press)
-    reason = press.data.reason
-    await answered(press, await meetings.give_reason(press.services, notice, meeting, reason))
-    await press.reply(
-        press.t.gettext("Thank you. Do you want to plan a new meeting?"),
-        plan_keyboard(press.t, meeting.pair_id),
-    )
-
-
-# -- the messages: confirmation, reminder, question --------------------------------------------
-
-
-async def deliver(outbox: Outbox, meeting: Meeting) -> None:
-    """A meeting's confirmations at once, after a change (the wave sends any a crash cut off)."""
-    for notice in await meetings.confirmations_of(outbox.services, meeting.id):
-        await send_notice(outbox, notice, PairStatus.ACTIVE.value)
-
-
-async def send_notice(outbox: Outbox, notice: Notice, pair_status: str) -> None:
-    """One message about a meeting to its person, in their language, recorded as being sent
-    before it is sent and as sent after; or waits, or is dropped, as bot/meetings.py decides."""
-    services = outbox.services
-    meeting = await meetings.get(services, notice.meeting_id)
-    if meeting is None:
-        return
-    action = meetings.action(services, notice, meeting, pair_status)
-    if action is Action.WAIT:
-        return
-    person = await registration.participant(services, notice.participant_id)
-    pair = await matchmaking.get(services, meeting.pair_id)
-    if action is Action.DROP or person is None or pair is None:
-        await meetings.drop(services, notice)
-        return
-    if not await meetings.begin_notice(services, notice):
-        return
-    t = translator(person.language)
-    name = await other_name(services, pair, person.id)
-    text = notice_text(services, t, notice, meeting, name)
-    markup = notice_keyboard(t, notice, meeting)
-    if notice.kind in CONFIRMATIONS:
-        event = meeting_event(
-            meeting,
-            summary=t.gettext("Mentoring meeting with {name}").format(name=name),
-            location=meeting.place
-            or (t.gettext("Online") if meeting.mode is Mode.ONLINE else None),
-        )
-        sent = await outbox.send_event(person.chat_id, event, MEETING_FILE, text, markup)
-    else:
-        sent = await outbox.send(person.chat_id, text, markup)
-    if sent.final:
-        await meetings.notice_sent(services, notice, meeting)
-    else:
-        await meetings.release(services, notice)
-
-
-def notice_text(
-    services: Services, t: Translator, notice: Notice, meeting: Meeting, name: str
-) -> str:
-    named = shown(t, name)
-    when = when_text(services, t, meeting.starts_at)
-    how = how_text(t, meeting)
-    match notice.kind:
-        case NoticeKind.PLANNED:
-            head = t.gettext("Your meeting with {name} is planned:")
-            lines = [when, how, "", t.gettext("Open the file to put it in your calendar.")]
-        case NoticeKind.MOVED:
-            head = t.gettext("Your meeting with {name} has moved to a new time:")
-            lines = [when, how, "", t.gettext("Open the file to change it in your calendar.")]
-        case NoticeKind.CANCELLED:
-            head = t.gettext("Your meeting with {name} is cancelled:")
-            lines = [when, "", t.gettext("Open the file to take it out of your calendar.")]
-        case NoticeKind.REMINDER:
-            head = t.gettext("A reminder: you are meeting {name}.")
-            lines = [when, how]
-        case NoticeKind.ASK:
-            head = t.gettext("Did you meet {name} as planned?")
-            lines = [when]
-    return "\n".join([head.format(name=named), *lines])
-
-
-def notice_keyboard(t: Translator, notice: Notice, meeting: Meeting) -> InlineKeyboardMarkup | None:
-    if notice.kind is NoticeKind.ASK:
-        return answer_keyboard(t, notice)
-    if notice.kind is NoticeKind.CANCELLED:
-        return None
-    return change_keyboard(t, meeting)
-
-
-def when_text(services: Services, t: Translator, moment: datetime) -> str:
-    """ "Saturday, 28 November 2026 at 17:30" in the programme's time zone."""
-    local = meetings.local(services, moment)
-    return t.gettext("{day} at {time}").format(
-        day=t.date(local.date(), "full"), time=t.time(local.time())
-    )
-
-
-def planned_meeting_line(services: Services, t: Translator, starts_at: datetime) -> str:
-    """A pair's next meeting, for the coordinators' /pairs and /journal."""
-    return t.gettext("Next meeting: {when}").format(when=when_text(services, t, starts_at))
-
-
-def how_text(t: Translator, meeting: Meeting) -> str:
-    place = escape(t.isolate(meeting.place)) if meeting.place else None
-    if meeting.mode is Mode.IN_PERSON:
-        if place:
-            return t.gettext("In person: {place}").format(place=place)
-        return t.gettext("In person")
-    if place:
-        return t.gettext("Online: {place}").format(place=place)
-    return t.gettext("Online or by phone")
-
-
-def shown(t: Translator, name: str) -> str:
-    return escape(t.isolate(name))
-
-
-async def other_name(services: Services, pair: Pair, participant_id: int) -> str:
-    """The first name of the other side of the pair, as they gave it."""
-    other_side = Side.MENTEE if pair.side_of(participant_id) is Side.MENTOR else Side.MENTOR
-    answers = await matchmaking.profile_answers(services, pair.other(participant_id), other_side)
-    return first_name(answers)
-
-
 HANDLERS = [
     CommandHandler("meeting", meeting_command, filters=filters.ChatType.PRIVATE),
     on_plan,
@@ -668,6 +383,4 @@ HANDLERS = [
     on_mode,
     on_no_place,
     on_change,
-    on_answer,
-    on_reason,
 ]

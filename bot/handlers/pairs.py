@@ -17,7 +17,7 @@ from bot.handlers.common import coordinator_reply, send, send_numbered_list, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.handlers.keyboards import one_per_row
-from bot.handlers.meetings import deliver, planned_meeting_line, when_text
+from bot.handlers.meeting_messages import deliver, planned_meeting_line, when_text
 from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.texts import outcome_labels, pair_names
 from bot.i18n import Translator

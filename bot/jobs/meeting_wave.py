@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot import meetings
 from bot.handlers.context import BotContext
-from bot.handlers.meetings import send_notice
+from bot.handlers.meeting_messages import send_notice
 
 
 async def meeting_wave(context: BotContext) -> None:
