@@ -23,6 +23,7 @@ from bot.model.screening import DecisionRecord
 from bot.model.when import WhenProblem, parse_moment
 from bot.notices import settled_before
 from bot.services import Services
+from storage import course_owed as owed_store
 from storage import courses as store
 from storage import participants as participant_store
 
@@ -157,11 +158,11 @@ async def awaiting_course(services: Services, mentor: Participant) -> bool:
 
 async def none_fit(services: Services, mentor: Participant) -> int:
     """A mentor's "none of these dates fit", stored before the coordinators hear it."""
-    return await store.add_no_fit(services.db, mentor.id, services.clock())
+    return await owed_store.add_no_fit(services.db, mentor.id, services.clock())
 
 
 async def no_fit_told(services: Services, no_fit_id: int) -> None:
-    await store.mark_no_fit_told(services.db, no_fit_id, services.clock())
+    await owed_store.mark_no_fit_told(services.db, no_fit_id, services.clock())
 
 
 async def mentor_name(services: Services, participant_id: int) -> str | None:
@@ -176,7 +177,7 @@ async def invitations_due(services: Services) -> list[Participant]:
     now = services.clock()
     await store.owe_invitations(services.db, now)
     mentors = []
-    for participant_id in await store.invitations_due(services.db, now):
+    for participant_id in await owed_store.invitations_due(services.db, now):
         mentor = await participant_store.by_id(services.db, participant_id)
         if mentor is not None:
             mentors.append(mentor)
@@ -184,14 +185,16 @@ async def invitations_due(services: Services) -> list[Participant]:
 
 
 async def invited(services: Services, mentor: Participant) -> None:
-    await store.mark_invited(services.db, mentor.id, services.clock())
+    await owed_store.mark_invited(services.db, mentor.id, services.clock())
 
 
 async def untold_news(services: Services, *, settled: bool = True) -> list[Untold]:
     """News a crash cut off (`settled`: older than the grace a handler needs), or all."""
     now = services.clock()
     untold = []
-    for seat, news in await store.untold_news(services.db, settled_before(now) if settled else now):
+    for seat, news in await owed_store.untold_news(
+        services.db, settled_before(now) if settled else now
+    ):
         mentor = await participant_store.by_id(services.db, seat.participant_id)
         session = await store.get(services.db, seat.session_id)
         if mentor is None or session is None:
@@ -202,11 +205,11 @@ async def untold_news(services: Services, *, settled: bool = True) -> list[Untol
 
 
 async def news_told(services: Services, session_id: int, participant_id: int) -> None:
-    await store.mark_news_told(services.db, session_id, participant_id, services.clock())
+    await owed_store.mark_news_told(services.db, session_id, participant_id, services.clock())
 
 
 async def untold_no_fit(services: Services) -> list[tuple[int, int]]:
-    return await store.untold_no_fit(services.db, settled_before(services.clock()))
+    return await owed_store.untold_no_fit(services.db, settled_before(services.clock()))
 
 
 async def reminders_due(services: Services) -> list[Reminder]:
@@ -214,7 +217,7 @@ async def reminders_due(services: Services) -> list[Reminder]:
     of every day of the week (a course is not a check-in); a seat is reminded once."""
     now, window = services.clock(), services.config.daytime
     due = []
-    for seat in await store.unreminded(services.db, now):
+    for seat in await owed_store.unreminded(services.db, now):
         session = await store.get(services.db, seat.session_id)
         if session is None or session.starts_at is None:
             continue
@@ -227,6 +230,6 @@ async def reminders_due(services: Services) -> list[Reminder]:
 
 
 async def reminded(services: Services, reminder: Reminder) -> None:
-    await store.mark_reminded(
+    await owed_store.mark_reminded(
         services.db, reminder.session.id, reminder.mentor.id, services.clock()
     )

@@ -1,4 +1,5 @@
-"""Mentor course sessions, their seats and waiting lists, invitations and attendance."""
+"""Mentor course sessions, their seats and waiting lists, invitations owed and attendance.
+What is owed to mentors and coordinators, and marked once given, is storage/course_owed.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.model.course import News, Seat, SeatStatus, Session, SignUp
+from bot.model.course import Seat, SeatStatus, Session, SignUp
 from bot.model.screening import DecisionRecord
 from storage.db import Database, Params, parse_time
 from storage.screenings import DECISION_COLUMNS, decision_record
@@ -53,7 +54,7 @@ OPEN = "c.published_at IS NOT NULL AND c.deleted_at IS NULL AND c.starts_at > :n
 
 
 async def create_draft(db: Database, coordinator_id: int, now: datetime) -> Session:
-    session_id = await _insert(
+    session_id = await insert_returning_id(
         db,
         "INSERT INTO course_sessions (created_by, created_at) VALUES (?, ?) RETURNING id",
         (coordinator_id, now),
@@ -166,7 +167,7 @@ async def seats(db: Database, session_id: int) -> list[Seat]:
         "ORDER BY cs.status = 'waiting', cs.queued_at, cs.participant_id",
         (session_id,),
     )
-    return [_seat(row) for row in rows]
+    return [seat_from_row(row) for row in rows]
 
 
 async def seat(db: Database, session_id: int, participant_id: int) -> Seat | None:
@@ -175,7 +176,7 @@ async def seat(db: Database, session_id: int, participant_id: int) -> Seat | Non
         "WHERE cs.session_id = ? AND cs.participant_id = ?",
         (session_id, participant_id),
     )
-    return _seat(row) if row else None
+    return seat_from_row(row) if row else None
 
 
 async def awaiting_course(db: Database, participant_id: int, now: datetime) -> bool:
@@ -307,7 +308,7 @@ async def _seat_in(conn: aiosqlite.Connection, session_id: int, participant_id: 
         (session_id, participant_id),
     )
     row = await cursor.fetchone()
-    return _seat(row) if row else None
+    return seat_from_row(row) if row else None
 
 
 async def _position(conn: aiosqlite.Connection, seat: Seat) -> int:
@@ -372,7 +373,7 @@ async def mark_attendance(
     return True, decision_record(row)
 
 
-# -- what is owed: invitations, news, reminders, "none of these dates fit" -------------------
+# -- what is owed: invitations (the rest is storage/course_owed.py) --------------------------
 
 
 async def owe_invitations(db: Database, now: datetime) -> None:
@@ -390,101 +391,13 @@ async def _owe_invitations(conn: aiosqlite.Connection, now: datetime) -> None:
     )
 
 
-async def invitations_due(db: Database, now: datetime) -> list[int]:
-    """Mentors owed an invitation and still awaiting the course."""
-    rows = await db.fetch_all(
-        "SELECT DISTINCT i.participant_id FROM course_invitations i "
-        "JOIN course_sessions c ON c.id = i.session_id "
-        f"WHERE i.sent_at IS NULL AND {OPEN} "
-        f"AND i.participant_id IN ({AWAITING_COURSE}) ORDER BY i.participant_id",
-        {"now": now},
-    )
-    return [row["participant_id"] for row in rows]
-
-
-async def mark_invited(db: Database, participant_id: int, now: datetime) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE course_invitations SET sent_at = ? "
-            "WHERE participant_id = ? AND sent_at IS NULL",
-            (now, participant_id),
-        )
-
-
-async def untold_news(db: Database, settled_before: datetime) -> list[tuple[Seat, News]]:
-    """Seats whose mentor has not heard they moved up, or that the session was deleted."""
-    rows = await db.fetch_all(
-        f"SELECT {SEAT_COLUMNS}, NULL AS name, cs.news FROM course_seats cs "
-        "WHERE cs.news IS NOT NULL AND cs.news_told_at IS NULL AND cs.updated_at <= ? "
-        "ORDER BY cs.updated_at",
-        (settled_before,),
-    )
-    return [(_seat(row), News(row["news"])) for row in rows]
-
-
-async def mark_news_told(db: Database, session_id: int, participant_id: int, now: datetime) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE course_seats SET news_told_at = ? "
-            "WHERE session_id = ? AND participant_id = ? AND news_told_at IS NULL",
-            (now, session_id, participant_id),
-        )
-
-
-async def unreminded(db: Database, now: datetime) -> list[Seat]:
-    """Booked seats of sessions to come whose mentor has no reminder yet."""
-    rows = await db.fetch_all(
-        f"SELECT {SEAT_COLUMNS}, NULL AS name FROM course_seats cs "
-        "JOIN course_sessions c ON c.id = cs.session_id "
-        f"WHERE cs.status = 'booked' AND cs.reminded_at IS NULL AND {OPEN} "
-        "ORDER BY c.starts_at, cs.participant_id",
-        {"now": now},
-    )
-    return [_seat(row) for row in rows]
-
-
-async def mark_reminded(db: Database, session_id: int, participant_id: int, now: datetime) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE course_seats SET reminded_at = ? WHERE session_id = ? AND participant_id = ?",
-            (now, session_id, participant_id),
-        )
-
-
-async def add_no_fit(db: Database, participant_id: int, now: datetime) -> int:
-    return await _insert(
-        db,
-        "INSERT INTO course_no_fit (participant_id, said_at) VALUES (?, ?) RETURNING id",
-        (participant_id, now),
-    )
-
-
-async def untold_no_fit(db: Database, settled_before: datetime) -> list[tuple[int, int]]:
-    """(id, mentor) of "none of these dates fit" the coordinators have not heard."""
-    rows = await db.fetch_all(
-        "SELECT id, participant_id FROM course_no_fit "
-        "WHERE coordinators_told_at IS NULL AND said_at < ? ORDER BY id",
-        (settled_before,),
-    )
-    return [(row["id"], row["participant_id"]) for row in rows]
-
-
-async def mark_no_fit_told(db: Database, no_fit_id: int, now: datetime) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE course_no_fit SET coordinators_told_at = ? "
-            "WHERE id = ? AND coordinators_told_at IS NULL",
-            (now, no_fit_id),
-        )
-
-
 async def mentor_name(db: Database, participant_id: int) -> str | None:
     """The name the mentor gave in their latest screening."""
     row = await db.fetch_one(_name_of("?"), (participant_id,))
     return _text(row["value"]) if row else None
 
 
-async def _insert(db: Database, sql: str, params: Params) -> int:
+async def insert_returning_id(db: Database, sql: str, params: Params) -> int:
     """The id of the row an INSERT ... RETURNING id added."""
     async with db.transaction() as conn:
         cursor = await conn.execute(sql, params)
@@ -513,7 +426,7 @@ def _session(row: aiosqlite.Row) -> Session:
     )
 
 
-def _seat(row: aiosqlite.Row) -> Seat:
+def seat_from_row(row: aiosqlite.Row) -> Seat:
     return Seat(
         session_id=row["session_id"],
         participant_id=row["participant_id"],

@@ -1,6 +1,7 @@
-"""The mentor course: coordinators write dated sessions (/course) and mark attendance;
-approved mentors are invited, take a seat or a place on the waiting list, or say that no date
-fits."""
+"""The mentor course for coordinators: /course lists the dates, a new date is asked detail by
+detail, a date's list of who said yes, attendance, deleting a date. The mentors' side (the
+invitation, a seat, the waiting list) is bot/handlers/course_seats.py, the messages to mentors
+bot/handlers/course_messages.py."""
 
 from __future__ import annotations
 
@@ -12,17 +13,21 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Upd
 from telegram.ext import CommandHandler, filters
 
 from bot import courses, notices, registration, scopes
-from bot.calendar import COURSE_FILE, course_event
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import BUTTONS_PER_ROW, coordinator_reply, send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only
+from bot.handlers.course_messages import (
+    send_due_invitations,
+    tell_course_done,
+    tell_news_of,
+    when_text,
+)
 from bot.handlers.press import Press, Refused, on_press
-from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator, translator
-from bot.model.course import DraftStep, News, Seat, SeatStatus, Session, SignUp
+from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator
+from bot.model.course import DraftStep, Seat, SeatStatus, Session
 from bot.model.participants import Participant
 from bot.model.when import WhenProblem
-from bot.outbox import Outbox, Sent
 from bot.services import Services
 
 LANGUAGE = "|".join(SUPPORTED_LANGUAGES)
@@ -64,31 +69,7 @@ class CourseAttendance(CallbackData, prefix="co5"):
     attended: Literal["yes", "no"]
 
 
-@dataclass(frozen=True)
-class CourseSignUp(CallbackData, prefix="co6"):
-    """A mentor's yes to one session of the invitation."""
-
-    session_id: int
-
-
-@dataclass(frozen=True)
-class CourseNoFit(CallbackData, prefix="co7"):
-    """None of these dates fit."""
-
-
-@dataclass(frozen=True)
-class CourseCancel(CallbackData, prefix="co8"):
-    """A mentor gives up their seat, or their place on the waiting list."""
-
-    session_id: int
-
-
 # -- how a session reads ---------------------------------------------------------------------
-
-
-def when_text(t: Translator, services: Services, session: Session, form: str = "full") -> str:
-    assert session.starts_at is not None
-    return t.moment(session.starts_at, services.config.timezone, form)
 
 
 def session_line(t: Translator, services: Services, session: Session) -> str:
@@ -111,15 +92,6 @@ def session_line(t: Translator, services: Services, session: Session) -> str:
             ).format(count=t.number(session.waiting))
         )
     return " – ".join(parts)
-
-
-def session_button(t: Translator, services: Services, session: Session) -> str:
-    """A session on a mentor's invitation; a full one says so."""
-    assert session.language is not None
-    label = f"{when_text(t, services, session, 'medium')} · {LANGUAGE_NAMES[session.language]}"
-    if session.full:
-        label += " · " + t.gettext("full, waiting list")
-    return label
 
 
 # -- coordinators: /course and a new session -------------------------------------------------
@@ -376,244 +348,6 @@ async def on_attendance(press: Press[CourseAttendance]) -> None:
             await notices.decision_told(services, decision)
 
 
-async def tell_course_done(outbox: Outbox, mentor: Participant) -> Sent:
-    t = translator(mentor.language)
-    return await outbox.send(
-        mentor.chat_id,
-        t.gettext(
-            "Thank you for taking part in the mentor course! You are now ready to be matched "
-            "with a mentee. We will write to you when we have a match."
-        ),
-    )
-
-
-# -- mentors: the invitation, a seat, the waiting list -----------------------------------------
-
-
-def invitation_keyboard(
-    t: Translator, services: Services, sessions: list[Session]
-) -> InlineKeyboardMarkup:
-    rows = [
-        [
-            InlineKeyboardButton(
-                session_button(t, services, session),
-                callback_data=CourseSignUp(session.id).pack(),
-            )
-        ]
-        for session in sessions
-    ]
-    rows.append(
-        [
-            InlineKeyboardButton(
-                t.gettext("None of these dates fit"), callback_data=CourseNoFit().pack()
-            )
-        ]
-    )
-    return InlineKeyboardMarkup(rows)
-
-
-async def send_invitation(outbox: Outbox, mentor: Participant) -> Sent | None:
-    """The open sessions as buttons, in the mentor's language; None when there is none."""
-    services = outbox.services
-    sessions = await courses.open_sessions(services)
-    if not sessions:
-        return None
-    t = translator(mentor.language)
-    return await outbox.send(
-        mentor.chat_id,
-        t.gettext(
-            "You are invited to the mentor course, where you learn about the role and meet "
-            "other mentors. Choose the date that suits you:"
-        ),
-        invitation_keyboard(t, services, sessions),
-    )
-
-
-async def send_due_invitations(outbox: Outbox) -> int:
-    """Every mentor owed an invitation gets one; how many were reached."""
-    services = outbox.services
-    reached = 0
-    for mentor in await courses.invitations_due(services):
-        sent = await send_invitation(outbox, mentor)
-        if sent is None or sent.final:
-            await courses.invited(services, mentor)
-        reached += 1 if sent is not None and sent.ok else 0
-    return reached
-
-
-async def invite_if_due(outbox: Outbox, mentor: Participant) -> None:
-    """A newly approved mentor's invitation, when there are dates to offer."""
-    services = outbox.services
-    if mentor.id in {due.id for due in await courses.invitations_due(services)}:
-        sent = await send_invitation(outbox, mentor)
-        if sent is None or sent.final:
-            await courses.invited(services, mentor)
-
-
-async def release_seats(outbox: Outbox, mentor: Participant) -> None:
-    """The course done elsewhere: the mentor's seats go to the waiting lists."""
-    moved_up = await courses.release_seats(outbox.services, mentor)
-    if moved_up is not None:
-        await tell_moved_up(outbox, moved_up)
-
-
-def seat_text(t: Translator, services: Services, session: Session, sign_up: SignUp) -> str:
-    place = escape(t.isolate(session.place or ""))
-    when = when_text(t, services, session)
-    if sign_up.seat.status is SeatStatus.WAITING:
-        return t.gettext(
-            "The mentor course on {when} is full. You are number {position} on the waiting "
-            "list; I will tell you if a seat becomes free."
-        ).format(when=when, position=t.number(sign_up.position))
-    return t.gettext(
-        "You have a seat at the mentor course on {when}. Place: {place}. You will get a "
-        "reminder the day before."
-    ).format(when=when, place=place)
-
-
-def cancel_keyboard(t: Translator, session: Session, *, waiting: bool) -> InlineKeyboardMarkup:
-    label = t.gettext("Leave the waiting list") if waiting else t.gettext("Cancel my seat")
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=CourseCancel(session.id).pack())]]
-    )
-
-
-@on_press(CourseSignUp)
-async def on_sign_up(press: Press[CourseSignUp]) -> None:
-    """A seat, or a place on the waiting list when the seats are gone."""
-    services, t = press.services, press.t
-    session = await courses.session(services, press.data.session_id)
-    if session is None or not session.open_at(services.clock()):
-        raise Refused(remove_buttons=True)
-    sign_up = await courses.sign_up(services, session.id, press.participant)
-    if sign_up is None:
-        raise Refused(remove_buttons=True)
-    await press.answer()
-    session = await courses.session(services, session.id) or session
-    await press.replace_message(
-        seat_text(t, services, session, sign_up),
-        cancel_keyboard(t, session, waiting=sign_up.seat.status is SeatStatus.WAITING),
-    )
-    if sign_up.moved_up is not None:  # they gave up a seat elsewhere
-        await tell_moved_up(press.outbox, sign_up.moved_up)
-
-
-@on_press(CourseCancel)
-async def on_cancel(press: Press[CourseCancel]) -> None:
-    """Give up the seat: the first on the waiting list moves up; other dates are offered."""
-    services, t = press.services, press.t
-    cancelled, moved_up = await courses.cancel(services, press.data.session_id, press.participant)
-    if not cancelled:
-        raise Refused(remove_buttons=True)
-    await press.answer()
-    sessions = await courses.open_sessions(services)
-    text = t.gettext("Your place is cancelled.")
-    if sessions:
-        text += "\n" + t.gettext("Would another date suit you?")
-    await press.replace_message(
-        text, invitation_keyboard(t, services, sessions) if sessions else None
-    )
-    if moved_up is not None:
-        await tell_moved_up(press.outbox, moved_up)
-
-
-@on_press(CourseNoFit)
-async def on_no_fit(press: Press[CourseNoFit]) -> None:
-    """None of the dates fit: stored, then the mentor's coordinators hear it."""
-    services, t, mentor = press.services, press.t, press.participant
-    if not await courses.awaiting_course(services, mentor):
-        raise Refused(remove_buttons=True)
-    no_fit_id = await courses.none_fit(services, mentor)
-    await press.answer()
-    await press.replace_message(
-        t.gettext(
-            "Thank you for telling us. The coordinator will look for another date, and you "
-            "will get an invitation when there is one."
-        )
-    )
-    await tell_no_fit(press.outbox, no_fit_id, mentor.id)
-
-
-async def tell_no_fit(outbox: Outbox, no_fit_id: int, mentor_id: int) -> None:
-    """The mentor's coordinators hear that no date fits; marked once all were reached."""
-    services = outbox.services
-    name = await courses.mentor_name(services, mentor_id) or "?"
-    coordinators = await scopes.coordinators_of_person(services, mentor_id)
-    sent = await outbox.to_coordinators(
-        coordinators,
-        lambda t: t.gettext(
-            "{name} cannot come on any of the mentor course dates offered. You can add a date "
-            "with /course."
-        ).format(name=escape(t.isolate(name))),
-    )
-    if all(each.final for each in sent.values()):
-        await courses.no_fit_told(services, no_fit_id)
-
-
-async def tell_moved_up(outbox: Outbox, participant_id: int) -> None:
-    for untold in await courses.untold_news(outbox.services, settled=False):
-        if untold.mentor.id == participant_id and untold.news is News.MOVED_UP:
-            await tell_news(outbox, untold)
-
-
-async def tell_news_of(outbox: Outbox, session_id: int, participant_id: int) -> None:
-    for untold in await courses.untold_news(outbox.services, settled=False):
-        if untold.mentor.id == participant_id and untold.session.id == session_id:
-            await tell_news(outbox, untold)
-
-
-async def tell_news(outbox: Outbox, untold: courses.Untold) -> None:
-    """Moved up from the waiting list, or the session deleted (with the other dates)."""
-    services = outbox.services
-    mentor, session = untold.mentor, untold.session
-    t = translator(mentor.language)
-    when = when_text(t, services, session)
-    if untold.news is News.MOVED_UP:
-        sent = await outbox.send(
-            mentor.chat_id,
-            t.gettext(
-                "Good news: a seat at the mentor course on {when} is free, and it is yours now. "
-                "Place: {place}. You will get a reminder the day before."
-            ).format(when=when, place=escape(t.isolate(session.place or ""))),
-            cancel_keyboard(t, session, waiting=False),
-        )
-    else:
-        sessions = await courses.open_sessions(services)
-        text = t.gettext("The mentor course on {when} is cancelled. We are sorry.").format(
-            when=when
-        )
-        if sessions:
-            text += "\n" + t.gettext("Would another date suit you?")
-        else:
-            text += "\n" + t.gettext("You will get an invitation when there is a new date.")
-        sent = await outbox.send(
-            mentor.chat_id, text, invitation_keyboard(t, services, sessions) if sessions else None
-        )
-    if sent.final:
-        await courses.news_told(services, session.id, mentor.id)
-
-
-async def send_reminder(outbox: Outbox, reminder: courses.Reminder) -> None:
-    """The day before (or, after a restart, the day itself): the reminder and the calendar file."""
-    services = outbox.services
-    mentor, session = reminder.mentor, reminder.session
-    t = translator(mentor.language)
-    sent = await outbox.send(
-        mentor.chat_id,
-        t.gettext(
-            "Reminder: the mentor course is on {when}. Place: {place}. The calendar file "
-            "below puts it in your calendar."
-        ).format(
-            when=when_text(t, services, session), place=escape(t.isolate(session.place or ""))
-        ),
-    )
-    if sent.ok:
-        event = course_event(session, summary=t.gettext("Mentor course"))
-        sent = await outbox.send_event(mentor.chat_id, event, COURSE_FILE)
-    if sent.final:
-        await courses.reminded(services, reminder)
-
-
 HANDLERS = [
     CommandHandler("course", course_command, filters=filters.ChatType.PRIVATE),
     on_add,
@@ -621,7 +355,4 @@ HANDLERS = [
     on_open,
     on_delete,
     on_attendance,
-    on_sign_up,
-    on_cancel,
-    on_no_fit,
 ]

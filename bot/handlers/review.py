@@ -14,7 +14,7 @@ from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import coordinator_reply, send, send_numbered_list, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
-from bot.handlers.course import invite_if_due, release_seats
+from bot.handlers.course_messages import invite_if_due, release_seats
 from bot.handlers.municipalities import offer_fix
 from bot.handlers.press import Press, Refused, on_press
 from bot.handlers.texts import full_name

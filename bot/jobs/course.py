@@ -1,6 +1,6 @@
 """Every 15 minutes: the mentor course's invitations, news and reminders that are due.
 
-Each is a row (storage/courses.py): an invitation owed, a mentor's news not told, a "none of
+Each is a row (storage/course_owed.py): an invitation owed, a mentor's news not told, a "none of
 these dates fit" the coordinators have not heard, a seat without its reminder; what a crash
 cut off goes out with the next scan.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot import courses
 from bot.handlers.context import BotContext
-from bot.handlers.course import send_due_invitations, send_reminder, tell_news, tell_no_fit
+from bot.handlers.course_messages import send_due_invitations, send_reminder, tell_news, tell_no_fit
 
 JOB_NAME = "course"
 
