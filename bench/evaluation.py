@@ -11,8 +11,9 @@ then while a coordinator's /report with its CSV files and the stall scan run (bu
 busy_max_ms).
 
 Run from the repository root: .venv/bin/python bench/evaluation.py
-For development, a smaller programme and only the latency:
+For development, a smaller programme and only the latency, or only the CSV files:
     BENCH_PAIRS=5000 .venv/bin/python bench/evaluation.py --latency
+    BENCH_PAIRS=20000 .venv/bin/python bench/evaluation.py --csv
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ EVENTS_PER_CHUNK = 50_000  # check-ins and notes written in one transaction
 ROWS_PER_CHUNK = 20_000
 REPORT_RUNS = 3
 LATENCY_FLAG = "--latency"
+CSV_FLAG = "--csv"
 # Ended pairs' outcomes, about as often as the programme sees them.
 OUTCOME_WEIGHTS = {
     Outcome.JOB: 30,
@@ -524,6 +526,10 @@ async def stall_scan_seconds(bench: Bench) -> float:
     return statistics.median(times)
 
 
+CSV_STEPS: list[tuple[str, Callable[[Bench], Awaitable[float]]]] = [
+    ("csv_s", csv_seconds),
+    ("csv_cpu_s", csv_cpu_seconds),
+]
 # Timed and printed in this order; each further measurement is one more entry.
 MEASURED: list[tuple[str, Callable[[Bench], Awaitable[float]]]] = [
     ("stall_first_scan_s", first_stall_scan_seconds),
@@ -532,8 +538,7 @@ MEASURED: list[tuple[str, Callable[[Bench], Awaitable[float]]]] = [
     ("report_municipality_s", municipality_report_seconds),
     ("summary_s", summary_seconds),
     ("chart_s", chart_seconds),
-    ("csv_s", csv_seconds),
-    ("csv_cpu_s", csv_cpu_seconds),
+    *CSV_STEPS,
 ]
 
 
@@ -545,7 +550,7 @@ def peak_rss_worker_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-async def main(latency_only: bool) -> None:
+async def main(flags: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-evaluation-") as directory:
         path = Path(directory) / "bench.sqlite3"
         db = await open_database(path)
@@ -553,16 +558,21 @@ async def main(latency_only: bool) -> None:
             start = time.perf_counter()
             await seed(db)
             print(f"seed_s: {time.perf_counter() - start:.1f}", flush=True)
-            if not latency_only:
-                await measure_steps(Bench(db, Path(directory)))
+            if flags == [CSV_FLAG]:
+                await measure_steps(Bench(db, Path(directory)), CSV_STEPS)
+                return
+            if flags != [LATENCY_FLAG]:
+                await measure_steps(Bench(db, Path(directory)), MEASURED)
         finally:
             await db.close()
         for name, value in (await latency.measure(path, NOW)).items():
             print(f"{name}: {value:.1f}", flush=True)
 
 
-async def measure_steps(bench: Bench) -> None:
-    for name, step in MEASURED:
+async def measure_steps(
+    bench: Bench, steps: list[tuple[str, Callable[[Bench], Awaitable[float]]]]
+) -> None:
+    for name, step in steps:
         print(f"{name}: {await step(bench):.3f}", flush=True)
     # Before the latency part, whose emulator keeps every file the bot sends in memory.
     print(f"peak_rss_mb: {peak_rss_mb():.0f}", flush=True)
@@ -570,4 +580,4 @@ async def measure_steps(bench: Bench) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1:] == [LATENCY_FLAG]))
+    asyncio.run(main(sys.argv[1:]))

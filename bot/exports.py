@@ -152,11 +152,13 @@ def write_journal(
     unquotable = [o.id for q in questions for o in q.options if not PLAIN_ID.fullmatch(o.id)]
     if unquotable:  # the lines are written in SQL, without a CSV writer's quotes
         raise ValueError(f"check-in option ids must be plain words: {unquotable}")
-    answers = [(question.id, question.kind is Kind.MULTI) for question in questions]
+    answers = tuple((question.id, question.kind is Kind.MULTI) for question in questions)
+    if answers != store.ANSWER_CELLS:  # the cells are kept for these questions (migration 019)
+        raise ValueError(f"the journal keeps answers to {store.ANSWER_CELLS}, not {answers}")
     with path.open("w", encoding="utf-8" if t is None else "utf-8-sig", newline="") as handle:
         if t is not None:
             csv.writer(handle, **CSV_FORMAT).writerow(_journal_header(t, questions))
-        handle.writelines(store.journal_lines(connection, query, answers, pairs))
+        handle.writelines(store.journal_lines(connection, query, pairs))
     return path
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import aiosqlite
@@ -469,6 +469,16 @@ async def judged_by_factors(
 
 LINES_PER_WRITE = 5_000
 NO_PAIR_ID = 1 << 62  # above any pair's id: a range open at its end
+# The check-in answers that journal.answer_cells holds, in its order ((question id, a multiple
+# choice?) each): the check-in questions but free text (migration 019 defines the cells).
+ANSWER_CELLS = (
+    ("met", False),
+    ("going", False),
+    ("coordinator", False),
+    ("useful", False),
+    ("progress", True),
+    ("applications", False),
+)
 
 
 def _in_report(q: _Params, query: ReportQuery) -> str:
@@ -522,27 +532,24 @@ async def journal_split(db: Database) -> int | None:
 
 
 def journal_lines(
-    connection: sqlite3.Connection,
-    query: ReportQuery,
-    answers: Sequence[tuple[str, bool]],
-    pairs: tuple[int, int] = (0, NO_PAIR_ID),
+    connection: sqlite3.Connection, query: ReportQuery, pairs: tuple[int, int] = (0, NO_PAIR_ID)
 ) -> Iterator[str]:
     """The journal of the report's pairs with ids in the range `pairs` (first, after), written
     in the period, by pair and time, as CSV lines a few thousand at a time: id; pair id;
     written (UTC, to the minute); role; kind; check-in id; private; and the check-in answers
-    named in `answers` ((question id, a multiple choice?) each), never the free text or voice
-    messages. The answers are option ids and numbers, which need no quotes in a CSV file."""
+    of ANSWER_CELLS, never the free text or voice messages. The answers are option ids and
+    numbers, which need no quotes in a CSV file."""
     q = _Params()
     first, after = _period(q, query)
-    cells = "".join(f", {_answer(q, question, multi)}" for question, multi in answers)
-    line = "%d;%d;%.10s %.5s;%s;%s;%s;%d" + ";%s" * len(answers) + "\r\n"
+    no_answers = ";" * len(ANSWER_CELLS)
     # The pairs in id order, each pair's entries through journal_by_pair (pair_id, id and every
-    # column read here, migration 011): already in the file's order, so nothing is sorted, and
+    # column read here, migration 019): already in the file's order, so nothing is sorted, and
     # no entry is looked up in the table.
     cursor = _cells(
         connection,
-        f"SELECT printf('{line}', j.id, j.pair_id, j.created_at, substr(j.created_at, 12), "
-        f"j.role, j.kind, j.checkin_id, j.private{cells}) "
+        "SELECT printf('%d;%d;%.10s %.5s;%s;%s;%s;%d%s\r\n', j.id, j.pair_id, j.created_at, "
+        "substr(j.created_at, 12), j.role, j.kind, j.checkin_id, j.private, "
+        f"ifnull(j.answer_cells, '{no_answers}')) "
         "FROM pairs p CROSS JOIN journal j ON j.pair_id = p.id "
         f"WHERE p.id >= {q.add(pairs[0])} AND p.id < {q.add(pairs[1])} "
         f"AND {_in_report(q, query)} AND {_during('j.created_at', first, after)} "
@@ -551,16 +558,6 @@ def journal_lines(
     )
     while lines := cursor.fetchmany(LINES_PER_WRITE):
         yield "".join([cell for (cell,) in lines])
-
-
-def _answer(q: _Params, question: str, multi: bool) -> str:
-    """One answer of a check-in: a multiple choice's options (a JSON list, which SQLite gives
-    as ["applied","interview"]) as "applied, interview"."""
-    value = f"json_extract(j.answers, {q.add('$.' + question)})"
-    if multi:
-        for json_text, cell_text in (("[]", ""), ('["', ""), ('"]', ""), ('","', ", ")):
-            value = f"replace({value}, '{json_text}', '{cell_text}')"
-    return value
 
 
 def outcome_rows(connection: sqlite3.Connection, query: ReportQuery) -> sqlite3.Cursor:

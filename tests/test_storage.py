@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.seed import add_journal_entries
+from bot.exports import write_exports
+from bot.i18n import translator
+from bot.model.evaluation import ReportFilter
 from bot.model.participants import Role, Status
 from storage import Database, open_database, participants
 from storage.db import migrations
@@ -236,3 +240,46 @@ async def test_a_database_from_before_the_language_table_keeps_its_rows(tmp_path
         assert keys[0] == 1
     finally:
         await database.close()
+
+
+async def test_check_in_answers_written_before_their_cells_reach_the_journal_file(
+    tmp_path: Path,
+) -> None:
+    """The migration that keeps check-in answers as the journal file's cells fills them for the
+    entries already written: an old entry's answers are in the file like a new one's."""
+    path = tmp_path / "old.sqlite3"
+    cells = next(n for n, file in migrations() if file.name.endswith("_journal_answer_cells.sql"))
+    answers = '{"met": "online", "useful": "very", "progress": ["applied", "interview"]}'
+    with sqlite3.connect(path, isolation_level=None) as old:
+        for number, file in migrations():
+            if number < cells:
+                old.executescript(file.read_text(encoding="utf-8"))
+        old.execute(f"PRAGMA user_version = {cells - 1}")
+        for person, role in ((1, "mentor"), (2, "mentee")):
+            old.execute(
+                "INSERT INTO participants (id, telegram_user_id, chat_id, role, language, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, 'da', ?, ?)",
+                (person, person, person, role, NOW.isoformat(), NOW.isoformat()),
+            )
+        old.execute(
+            "INSERT INTO pairs (id, mentor_id, mentee_id, status, score, reasons, proposed_by, "
+            "proposed_at, updated_at) VALUES (1, 1, 2, 'active', 1, '[]', 9, ?, ?)",
+            (NOW.isoformat(), NOW.isoformat()),
+        )
+        old.execute(
+            "INSERT INTO journal (pair_id, role, kind, answers, created_at) "
+            "VALUES (1, 'mentee', 'checkin', ?, ?)",
+            (answers, NOW.isoformat()),
+        )
+    database = await open_database(path)
+    try:
+        later = NOW + timedelta(days=7)
+        new_entry = (1, 2, "mentee", "checkin", None, answers, False, later)
+        await add_journal_entries(database, [new_entry])
+        files = await write_exports(database, ReportFilter(), translator("en"), tmp_path, later)
+    finally:
+        await database.close()
+    lines = files[1].read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [line.split(";")[-6:] for line in lines] == [
+        ["online", "", "", "very", "applied, interview", ""]
+    ] * 2
