@@ -29,8 +29,9 @@ from bot.model.evaluation import (
 from bot.model.municipalities import named, normalise, place
 from bot.services import Services
 from storage import Database
+from storage import effects as effect_store
 from storage import evaluation as store
-from storage.evaluation import ReportQuery
+from storage.report_query import ReportQuery
 
 
 async def query_of(db: Database, report_filter: ReportFilter, now: datetime) -> ReportQuery:
@@ -85,7 +86,8 @@ async def build_report(
     now: datetime,
     reference: float = REFERENCE_WORK_SHARE,
 ) -> Report:
-    """Every figure of the report, each counted by one query (storage/evaluation.py)."""
+    """Every figure of the report, each counted by one query (storage/evaluation.py,
+    storage/effects.py)."""
     query = await query_of(db, report_filter, now)
     totals = await store.pair_totals(db, query)
     by_mentee = await store.results_by_mentee(db, query)
@@ -113,10 +115,10 @@ async def build_report(
         by_channel=by_channel(await store.results_by_channel(db, query)),
         followups=followups(await store.followup_counts(db, query)),
         effects=effects(
-            await store.judged_by_quarter(db, query, judged_before),
+            await effect_store.judged_by_quarter(db, query, judged_before),
             to_match,
             to_job,
-            await store.judged_by_factors(db, query, judged_before),
+            await effect_store.judged_by_factors(db, query, judged_before),
             reference,
         ),
     )

@@ -38,8 +38,8 @@ from bot.model.questionnaire import Kind, Question, load
 from bot.report_words import count_text, field_names, level_names, quarter_text
 from bot.services import Services
 from storage import Database
-from storage import evaluation as store
-from storage.evaluation import ReportQuery
+from storage import exports as store
+from storage.report_query import ReportQuery
 from storage.worker import in_process
 
 CHECKIN_QUESTIONNAIRES = ("checkin_mentor", "checkin_mentee")

@@ -20,7 +20,8 @@ from bot.model.privacy import (
     StoppedPair,
 )
 from storage.db import Database, parse_time
-from storage.evaluation import EFFECT_QUESTIONS, MENTOR_EFFECT_QUESTIONS, PROFILE_QUESTIONS
+from storage.effects import EFFECT_QUESTIONS, MENTOR_EFFECT_QUESTIONS
+from storage.report_query import PROFILE_QUESTIONS
 
 OPEN = "('proposed', 'active', 'paused')"
 # A follow-up an erased person will never be asked: far in the future, so it never falls due
@@ -116,7 +117,7 @@ async def erase(db: Database, participant_id: int, because: str, now: datetime) 
     first contact and recruitment channel; the screening's and intake's state and dates; the
     intake's field, municipality and Danish level and the screening's field; pairs, check-in
     states and the journal's structured answers. These are the evaluation report's figures
-    (storage/evaluation.py).
+    (storage/evaluation.py, storage/effects.py).
     """
     async with db.transaction() as conn:
         # What they wrote to the bot, kept for a replay: gone with the rest (their chat id is

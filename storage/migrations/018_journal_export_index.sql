@@ -1,4 +1,4 @@
--- The journal by pair, with every column the CSV export reads (storage/evaluation.py
+-- The journal by pair, with every column the CSV export reads (storage/exports.py
 -- journal_lines): the export reads the index alone, in its order, instead of looking each
 -- entry up in the table (a fifth of its time). It serves every use of journal_pair, whose
 -- leading columns it has, so it takes that one's place: a write still updates one index.

@@ -1,11 +1,11 @@
--- The check-in answers of a journal entry as the CSV export writes them (storage/evaluation.py
+-- The check-in answers of a journal entry as the CSV export writes them (storage/exports.py
 -- journal_lines): ";met;going;coordinator;useful;progress;applications", a multiple choice's
 -- options as "applied, interview"; NULL for an entry without answers. Pulling them out of the
 -- JSON was half of the export's time; kept in the export's index, they are read as they are.
 -- The JSON in `answers` stays what was answered, and the triggers keep the cells in step with
 -- it whichever statement writes an entry. The questions are those of the check-ins (the
 -- questionnaires checkin_mentor and checkin_mentee, free text left out) in their order
--- (storage/evaluation.py ANSWER_CELLS): changing them takes a migration that redefines the
+-- (storage/exports.py ANSWER_CELLS): changing them takes a migration that redefines the
 -- cells, and the export refuses to run on cells for other questions.
 ALTER TABLE journal ADD COLUMN answer_cells TEXT;
 
