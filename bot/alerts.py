@@ -30,6 +30,7 @@ from bot.model.stalls import (
     Wish,
 )
 from bot.services import Services
+from storage import alert_messages as message_store
 from storage import alerts as store
 from storage import checkins as checkin_store
 from storage import pairs as pair_store
@@ -156,31 +157,33 @@ async def latest_entries(services: Services, pair_id: int) -> list[JournalEntry]
 async def remember_message(
     services: Services, episode_id: int, chat_id: int, message_id: int, language: str
 ) -> None:
-    await store.remember_message(services.db, episode_id, chat_id, message_id, language)
+    await message_store.remember_message(services.db, episode_id, chat_id, message_id, language)
 
 
 async def messages_of(services: Services, episode_id: int) -> list[tuple[int, int, str]]:
-    return await store.messages_of(services.db, episode_id)
+    return await message_store.messages_of(services.db, episode_id)
 
 
 # -- what each coordinator gets ----------------------------------------------------------------
 
 
 async def wants_digest(services: Services, coordinator_id: int) -> bool:
-    return await store.alert_choice(services.db, coordinator_id) == "digest"
+    return await message_store.alert_choice(services.db, coordinator_id) == "digest"
 
 
 async def choose_alerts(services: Services, coordinator_id: int, digest: bool) -> None:
     choice = "digest" if digest else "single"
-    await store.set_alert_choice(services.db, coordinator_id, choice, services.clock())
+    await message_store.set_alert_choice(services.db, coordinator_id, choice, services.clock())
 
 
 async def digest_due(services: Services, coordinator_id: int) -> bool:
-    return await store.digest_due(services.db, coordinator_id, services.clock() - DIGEST_EVERY)
+    return await message_store.digest_due(
+        services.db, coordinator_id, services.clock() - DIGEST_EVERY
+    )
 
 
 async def mark_digest_sent(services: Services, coordinator_id: int) -> None:
-    await store.mark_digest_sent(services.db, coordinator_id, services.clock())
+    await message_store.mark_digest_sent(services.db, coordinator_id, services.clock())
 
 
 @dataclass(frozen=True)
