@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from aiohttp import web
 
-from .errors import NOT_FOUND, UNAUTHORIZED, ApiError, too_many_requests
+from .errors import NOT_FOUND, UNAUTHORIZED, ApiError, bad_request, forbidden, too_many_requests
 from .methods import RATE_LIMITED_METHODS, ApiMethods
 from .params import Params, read_params
 from .ratelimit import RateLimiter, RateLimits
@@ -238,6 +238,22 @@ class BotApiEmulator:
     def chat(self, chat_id: int) -> Chat | None:
         user = self._users.get(chat_id)
         return user.chat if user else None
+
+    def known_chat(self, p: Params) -> Chat:
+        """The chat a call names, or the Bot API's answer when there is none."""
+        chat = self.chat(p.chat_id())
+        if chat is None:
+            raise bad_request("chat not found")
+        return chat
+
+    def sendable_chat(self, p: Params) -> Chat:
+        """The chat a call names, if the bot may write to it (started and not blocked)."""
+        chat = self.known_chat(p)
+        if chat.blocked:
+            raise forbidden("bot was blocked by the user")
+        if not chat.started:
+            raise forbidden("bot can't initiate conversation with a user")
+        return chat
 
     def resolve_user(self, user_id: int) -> JsonDict | None:
         user = self._users.get(user_id)
