@@ -160,5 +160,11 @@ def level_names(t: Translator) -> dict[Factor, dict[str | None, str]]:
     }
 
 
+def region_label(t: Translator, region_id: str) -> str:
+    """A region's name in the reader's language."""
+    region = next((r for r in option_lists()["regions"] if r.id == region_id), None)
+    return t.gettext(region.label) if region else region_id
+
+
 def field_names(t: Translator) -> dict[str, str]:
     return {field.id: t.gettext(field.label) for field in load_fields()}

@@ -26,6 +26,7 @@ from bot.model.pairs import Side
 from bot.model.participants import Participant
 from bot.model.questionnaire import Answer, load
 from bot.model.screening import QUESTIONNAIRE as SCREENING
+from bot.report_words import region_label
 
 Capacity = Literal[0, 1, 2, 3, 4, 5]
 
@@ -147,7 +148,7 @@ def reason_text(t: Translator, reason: MatchReason) -> str:
             place=t.isolate(view.municipality_name(t, value))
         )
     if reason.kind is MatchReasonKind.SAME_REGION:
-        return t.gettext("same region: {region}").format(region=view.region_label(t, value))
+        return t.gettext("same region: {region}").format(region=region_label(t, value))
     if reason.kind is MatchReasonKind.SAME_FREQUENCY:
         return t.gettext("same meeting frequency: {frequency}").format(
             frequency=option_label(t, "frequency", value)

@@ -15,7 +15,6 @@ from bot.model.questionnaire import (
     Problem,
     Question,
     load_fields,
-    option_lists,
 )
 
 SHORT_ANSWER = 300
@@ -67,12 +66,6 @@ def municipality_name(t: Translator, stored: object) -> str:
     if known is not None:
         return known.name
     return t.gettext("unknown municipality: {text}").format(text=stored)
-
-
-def region_label(t: Translator, region_id: str) -> str:
-    """A region's name in the reader's language."""
-    region = next((r for r in option_lists()["regions"] if r.id == region_id), None)
-    return t.gettext(region.label) if region else region_id
 
 
 def municipality_offer(t: Translator, found: Found) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.handlers.effects_view import effects_sections
-from bot.handlers.questions import municipality_name, region_label
+from bot.handlers.questions import municipality_name
 from bot.handlers.texts import outcome_labels
 from bot.i18n import Translator
 from bot.model.evaluation import OTHER, WORK, GroupResult, Report
@@ -25,6 +25,7 @@ from bot.report_words import (
     field_names,
     percent,
     period_text,
+    region_label,
     share_text,
 )
 
