@@ -35,7 +35,7 @@ from bot.model.evaluation import FOLLOWUP_MONTHS, Report, ReportFilter
 from bot.model.intervals import SMALL_GROUP, Proportion, protect
 from bot.model.municipalities import display
 from bot.model.questionnaire import Kind, Question, load
-from bot.report_words import count_text, field_names, level_names, quarter_text
+from bot.report_words import count_text, field_names, level_names, quarter_text, region_label
 from bot.services import Services
 from storage import Database
 from storage import exports as store
@@ -207,6 +207,11 @@ def summary_rows(report: Report, t: Translator) -> list[tuple[str, str, Proporti
     tables = [
         (t.gettext("By field"), report.by_field, lambda g: fields.get(g.name, g.name)),
         (t.gettext("By municipality"), report.by_municipality, lambda g: g.name),
+        (
+            t.gettext("By region"),
+            report.by_region,
+            lambda g: region_label(t, g.key) if isinstance(g.key, str) else None,
+        ),
         (
             t.gettext("By the mentor's recruitment channel"),
             report.by_channel,

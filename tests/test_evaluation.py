@@ -20,11 +20,12 @@ from bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
 from bot.model.effects import Factor, Quarter
 from bot.model.evaluation import CourseFigures, Days, ReportFilter, days, median
 from bot.model.intervals import Verdict, share, shown
+from bot.model.pairs import Outcome, PairStatus
 from bot.model.participants import Role
 from bot.model.questionnaire import load
 from storage import Database
 from storage import outcomes as followup_store
-from tests.seeds import NOW
+from tests.seeds import NOW, move
 
 FIRST_HALF = ReportFilter(start=date(2026, 1, 1), end=date(2026, 6, 30))
 
@@ -292,6 +293,25 @@ async def test_the_csv_summary_hides_what_subtraction_would_reveal(
     assert within == ["fewer than 5", "fewer than 5", "", "", ""]
     same_field = by_group[effects, "Mentor in the mentee's field"]
     assert same_field == ["not shown", "fewer than 5", "", "", ""]
+
+
+async def test_the_csv_summary_hides_a_small_region_and_the_one_that_would_give_it_away(
+    programme: Database, tmp_path: Path
+) -> None:
+    # m8's pair in Odense ends with a job: Southern Denmark 1 ended, Central Jutland 7 of 8
+    pair = await programme.fetch_one(
+        "SELECT p.id FROM pairs p JOIN participants m ON m.id = p.mentee_id "
+        "WHERE m.telegram_user_id = 2008 AND p.status = 'active'"
+    )
+    assert pair is not None
+    await move(programme, pair["id"], PairStatus.ENDED, NOW, outcome=Outcome.JOB)
+    report = await build_report(programme, ReportFilter(), NOW)
+    _, *rows = read_csv(write_summary(report, translator("en"), tmp_path / "shares.csv"))
+    by_region = {group: cells for table, group, *cells in rows if table == "By region"}
+    assert by_region == {
+        "Central Jutland (Midtjylland)": ["not shown", "not shown", "", "", ""],
+        "Southern Denmark (Syddanmark)": ["fewer than 5", "fewer than 5", "", "", ""],
+    }
 
 
 def label(t: Translator, questionnaire: str, question_id: str) -> str:

@@ -140,3 +140,19 @@ async def test_the_first_reported_meeting_is_kept_for_the_evaluation(emulator, b
     (later,) = await rows(bot, signals)
     assert later["met_at"] == first["met_at"]
     assert later["last_meeting_at"] > later["met_at"]
+
+
+async def test_the_shares_file_has_a_table_by_region(emulator, bot) -> None:
+    """The seeded programme's 7 ended pairs are all in Aarhus: one region, Central Jutland."""
+    await seed_programme(services_of(bot.application).db)
+    karen = await coordinator_ready(emulator)
+    await karen.send("/report")
+    sent = []
+    while not (sent and (sent[-1].text or "").startswith("For a period")):
+        sent.append(await karen.next_message(timeout=REPORT_WAIT_S))
+    (shares,) = [m.document for m in sent if m.document and "shares" in m.document["file_name"]]
+    stored = emulator.files.get(shares["file_id"])
+    assert stored is not None
+    table = list(csv.reader(io.StringIO(stored.data.decode("utf-8-sig")), delimiter=";"))
+    by_region = [row[1:] for row in table if row[0] == "By region"]
+    assert by_region == [["Central Jutland (Midtjylland)", "7", "5", "71", "36", "92"]]
