@@ -14,7 +14,8 @@ from bot.handlers.context import services_of
 from bot.handlers.report import UnreadableDate, parse_filter, usage
 from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.report_words import field_names
-from tests.conftest import rows
+from sandbox import BotApiEmulator, BotMessage
+from tests.conftest import RunningBot, rows
 from tests.scenarios import (
     answer_mentor,
     coordinator_ready,
@@ -115,12 +116,7 @@ async def test_a_csv_file_too_large_for_telegram_comes_zipped(emulator, bot, mon
 
 async def test_the_trend_comes_as_a_second_chart(emulator, bot) -> None:
     """With 6 pairs that ended 3 months ago in one quarter, the share by quarter is a chart."""
-    await seed_programme(services_of(bot.application).db)
-    karen = await coordinator_ready(emulator)
-    await karen.send("/report")
-    sent = []
-    while not (sent and (sent[-1].text or "").startswith("For a period")):
-        sent.append(await karen.next_message(timeout=20))
+    sent = await seeded_report(emulator, bot)
     text = "\n".join(visible(message.text) for message in sent if not message.document)
     assert "Compared with the national programme" in text
     assert "The interval includes 52%: no clear difference from the national programme." in text
@@ -144,15 +140,21 @@ async def test_the_first_reported_meeting_is_kept_for_the_evaluation(emulator, b
 
 async def test_the_shares_file_has_a_table_by_region(emulator, bot) -> None:
     """The seeded programme's 7 ended pairs are all in Aarhus: one region, Central Jutland."""
-    await seed_programme(services_of(bot.application).db)
-    karen = await coordinator_ready(emulator)
-    await karen.send("/report")
-    sent = []
-    while not (sent and (sent[-1].text or "").startswith("For a period")):
-        sent.append(await karen.next_message(timeout=REPORT_WAIT_S))
+    sent = await seeded_report(emulator, bot)
     (shares,) = [m.document for m in sent if m.document and "shares" in m.document["file_name"]]
     stored = emulator.files.get(shares["file_id"])
     assert stored is not None
     table = list(csv.reader(io.StringIO(stored.data.decode("utf-8-sig")), delimiter=";"))
     by_region = [row[1:] for row in table if row[0] == "By region"]
     assert by_region == [["Central Jutland (Midtjylland)", "7", "5", "71", "36", "92"]]
+
+
+async def seeded_report(emulator: BotApiEmulator, bot: RunningBot) -> list[BotMessage]:
+    """What the coordinator is sent for /report on the seeded programme, up to the filter hint."""
+    await seed_programme(services_of(bot.application).db)
+    karen = await coordinator_ready(emulator)
+    await karen.send("/report")
+    sent: list[BotMessage] = []
+    while not (sent and (sent[-1].text or "").startswith("For a period")):
+        sent.append(await karen.next_message(timeout=REPORT_WAIT_S))
+    return sent
