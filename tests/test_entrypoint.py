@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import signal
 from pathlib import Path
@@ -55,6 +56,43 @@ async def test_the_sandbox_serves_its_page_and_prints_its_address(tmp_path: Path
     assert process.returncode == 0, stderr.decode()
     assert (tmp_path / "play" / "sandbox.sqlite3").exists()
     assert not (tmp_path / "data").exists()  # the configured database is never touched
+
+
+async def test_the_sandbox_writes_json_logs_when_asked(tmp_path: Path) -> None:
+    env = environment(
+        SANDBOX_PORT="0",
+        SANDBOX_DATA_DIR=str(tmp_path / "play"),
+        SANDBOX_COORDINATOR_LANGUAGE="en",
+        LOG_FORMAT="json",
+        LOG_LEVEL="DEBUG",
+    )
+    typed = "Zindabrook marmalade 4471"
+    process = await run_bot(env, tmp_path, "sandbox")
+    try:
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
+        address = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert address is not None, line
+        async with ClientSession(address.group()) as session:
+            sent = await session.post("/api/people/1000/messages", json={"text": typed})
+            assert sent.status == 200
+            for _ in range(100):  # until the bot has answered the coordinator
+                chats = (await (await session.get("/api/state")).json())["chats"]
+                if any(message["from_bot"] for message in chats["1000"]["messages"]):
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the bot did not answer in the sandbox")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    entries = [json.loads(line) for line in stderr.decode().strip().splitlines()]
+    assert {"time", "level", "logger", "message"} <= set(entries[0])
+    handled = [entry for entry in entries if entry["message"] == "message handled"]
+    assert len(handled) == 1
+    assert handled[0]["update_id"] and handled[0]["participant_id"]
+    assert typed not in stderr.decode()
 
 
 async def test_a_malformed_token_is_named_like_a_missing_one(tmp_path: Path) -> None:

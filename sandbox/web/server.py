@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import html
 import json
-import logging
 import os
 import signal
 import sys
@@ -25,6 +24,7 @@ from aiohttp import WSMsgType, web
 
 from bot.config import ConfigError, load_config
 from bot.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, Translator, translator
+from bot.logs import configure_logging
 
 from .labels import clock_line, page_labels, page_language
 from .session import Sandbox, SandboxError
@@ -307,9 +307,7 @@ def run_sandbox() -> int:
     except ConfigError as error:
         print(f"mentorbro sandbox: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(config.log_level, config.log_format)
     try:
         asyncio.run(serve(settings, dict(os.environ)))
     except OSError as error:  # most often: the port is taken

@@ -22,7 +22,7 @@ PROGRAMME_OVERRIDES = {
 }
 # Settings of the real bot the sandbox takes over from the environment; nothing else (not the
 # production database, backup folder or webhook).
-PASSED_THROUGH = ("TIMEZONE", "DEFAULT_LANGUAGE", "LOG_LEVEL")
+PASSED_THROUGH = ("TIMEZONE", "DEFAULT_LANGUAGE", "LOG_LEVEL", "LOG_FORMAT")
 
 
 @dataclass(frozen=True)
