@@ -177,3 +177,55 @@ async def test_the_emulator_refuses_polling_while_a_webhook_is_set(
 
         await call(session, emulator, "deleteWebhook")
         assert await call(session, emulator, "getUpdates") == (200, {"ok": True, "result": []})
+
+
+async def health(root: str) -> tuple[int, dict[str, Any]]:
+    async with aiohttp.ClientSession() as session, session.get(f"{root}/healthz") as answer:
+        return answer.status, await answer.json()
+
+
+async def test_in_webhook_mode_healthz_turns_503_naming_the_bot_api_when_it_is_gone(
+    tmp_path: Path, emulator: BotApiEmulator
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    root = f"http://127.0.0.1:{port}"
+    env = environment(
+        BOT_TOKEN=TOKEN,
+        BOT_API_BASE_URL=emulator.base_url,
+        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+        BACKUP_DIR=str(tmp_path / "backups"),
+        LOG_LEVEL="CRITICAL",
+        WEBHOOK_URL=url,
+        WEBHOOK_SECRET=SECRET,
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+        HEALTH_UNREACHABLE_SECONDS="2",  # 60 by default; the test should not wait a minute
+    )
+    process = await run_bot(env, tmp_path)
+    try:
+        await emulator.wait_for_call("setWebhook", timeout=30)
+        user = emulator.user(4202, language_code="en")
+        await user.send("/start")
+        assert await post(url, take_update(emulator), secret=SECRET) == 200
+        assert GREETING in (await user.next_message(timeout=10)).text
+        status, body = await health(root)
+        assert (status, body["status"], body["mode"]) == (200, "ok", "webhook")
+
+        # Telegram still posts, but the Bot API the bot answers through is gone.
+        await user.send("/help")
+        update = take_update(emulator)
+        await emulator.stop()
+        assert await post(url, update, secret=SECRET) == 200  # taken, kept for later
+        for _ in range(600):
+            status, body = await health(root)
+            if status == 503:
+                break
+            await asyncio.sleep(0.1)
+        assert status == 503, body
+        assert body["mode"] == "webhook"
+        assert body["failing"]["bot_api"].startswith("unreachable for ")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, stderr.decode()
