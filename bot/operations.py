@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.backup import JOB_NAME as BACKUP_JOB
 from bot.model.operations import CheckInCounts, ProgrammeHealth, ScanRun
+from bot.scopes import PROGRAMME_WIDE, Scope, pairs_in, people_in
 from bot.services import Services
 from storage import operations as store
 from storage.backup import newest_backup
@@ -29,6 +30,9 @@ class Status:
     backup_run: ScanRun | None  # the daily backup's last run
     this_week: CheckInCounts  # since Monday 00:00 in the programme's time zone
     programme: ProgrammeHealth
+    # The municipalities the two counts above are limited to (None: the whole programme); the
+    # rest is the bot's own, the same for every coordinator.
+    within: tuple[str, ...] | None
     failed_scans: list[ScanRun]  # scans that ever failed, with their last failure
 
 
@@ -76,7 +80,9 @@ async def database_problem(services: Services) -> str | None:
     return None
 
 
-async def status(services: Services) -> Status:
+async def status(services: Services, scope: Scope = PROGRAMME_WIDE) -> Status:
+    """What /status shows: the people and pairs counted within `scope`, as /pending and /match
+    see them; uptime, backups and the scans are the bot's own."""
     now = services.clock()
     local = now.astimezone(services.config.timezone)
     monday = (
@@ -85,12 +91,35 @@ async def status(services: Services) -> Status:
         .astimezone(UTC)
     )
     runs = await store.scan_runs(services.db)
+    this_week, programme = await _counts_within(services, scope, now, monday)
     return Status(
         uptime=timedelta(seconds=int(services.monitor.uptime_s())),
         version=services.monitor.version,
         last_backup=await asyncio.to_thread(newest_backup, services.config.backup.directory),
         backup_run=next((run for run in runs if run.name == BACKUP_JOB), None),
-        this_week=await store.checkin_counts(services.db, now, since=monday),
-        programme=await store.programme_health(services.db),
+        this_week=this_week,
+        programme=programme,
+        within=scope.names,
         failed_scans=[run for run in runs if run.last_failed_at is not None],
+    )
+
+
+async def _counts_within(
+    services: Services, scope: Scope, now: datetime, since: datetime
+) -> tuple[CheckInCounts, ProgrammeHealth]:
+    """The week's check-ins and the programme's health, of the pairs and people in `scope`."""
+    db = services.db
+    if scope.programme_wide:
+        return await store.checkin_counts(db, now, since=since), await store.programme_health(db)
+    by_pair = await store.checkin_counts_by_pair(db, now, since=since)
+    counted = [by_pair[pair_id] for pair_id in await pairs_in(services, scope, by_pair)]
+    alerted = await pairs_in(services, scope, await store.pairs_with_open_alerts(db))
+    blocked = await people_in(services, scope, await store.unreachable_participants(db))
+    this_week = CheckInCounts(
+        due=sum(counts.due for counts in counted),
+        sent=sum(counts.sent for counts in counted),
+        answered=sum(counts.answered for counts in counted),
+    )
+    return this_week, ProgrammeHealth(
+        open_alerts=len(alerted), unreachable_participants=len(blocked)
     )

@@ -75,6 +75,40 @@ async def checkin_counts(
     return CheckInCounts(due=row["due"], sent=row["sent"], answered=row["answered"])
 
 
+async def checkin_counts_by_pair(
+    db: Database, now: datetime, since: datetime | None = None
+) -> dict[int, CheckInCounts]:
+    """checkin_counts for each pair that has any (for a coordinator's municipalities)."""
+    rows = await db.fetch_all(
+        """
+        SELECT pair_id,
+               SUM(status IN ('scheduled', 'pending') AND due_at <= :now) AS due,
+               SUM(sent_at IS NOT NULL AND (:since IS NULL OR sent_at >= :since)) AS sent,
+               SUM(answered_at IS NOT NULL AND (:since IS NULL OR answered_at >= :since))
+                   AS answered
+        FROM checkins
+        GROUP BY pair_id
+        """,
+        {"now": now, "since": since},
+    )
+    return {
+        row["pair_id"]: CheckInCounts(due=row["due"], sent=row["sent"], answered=row["answered"])
+        for row in rows
+    }
+
+
+async def pairs_with_open_alerts(db: Database) -> list[int]:
+    """The pairs with an open stall episode (one each at most)."""
+    rows = await db.fetch_all("SELECT pair_id FROM stall_episodes WHERE closed_at IS NULL")
+    return [row["pair_id"] for row in rows]
+
+
+async def unreachable_participants(db: Database) -> list[int]:
+    """The participants (ids) who blocked the bot."""
+    rows = await db.fetch_all("SELECT id FROM participants WHERE status = 'unreachable'")
+    return [row["id"] for row in rows]
+
+
 async def programme_health(db: Database) -> ProgrammeHealth:
     row = await db.fetch_one(
         """

@@ -26,8 +26,10 @@ from tests.scenarios import (
     MENTEE,
     MENTOR_ANSWERS,
     alerts_in,
+    answer_mentor,
     both_accept,
     coordinator_ready,
+    due_wave,
     ready_mentor,
     scan,
     submitted_screening,
@@ -391,3 +393,35 @@ async def test_invitations_and_the_scope_command(emulator, scoped_bot) -> None:
     saved = await answer_to(karen, f"/scope {AARHUS_COORDINATOR} all")
     assert saved == f"Saved.\n{AARHUS_COORDINATOR}: the whole programme"
     assert "mentee from Vejle" in await answer_to(omar, "/invite Vejle")
+
+
+async def test_status_counts_only_the_scope_and_says_what_is_the_whole_bot(
+    emulator, scoped_bot
+) -> None:
+    people = await two_pairs(emulator)
+    karen, omar = people.karen, people.omar
+    people.yusuf.block()
+    people.sara.block()
+    await due_wave(scoped_bot)  # both mentors asked; both mentees unreachable, pairs alerted
+    await karen.next_messages(2)
+    await omar.next_message()
+    assert len(alerts_in(karen)) == 2 and len(alerts_in(omar)) == 1
+    await people.amal.next_message()
+    await people.lars.next_message()
+    await answer_mentor(people.amal)
+    await people.amal.next_message()  # thanked
+
+    whole = await answer_to(karen, "/status")
+    assert "Check-ins this week: 4 sent, 1 answered." in whole
+    assert "Open alerts about stalled pairs: 2" in whole
+    assert "People who blocked the bot: 2" in whole
+    assert "counted below" not in whole
+
+    aarhus = await answer_to(omar, "/status")
+    assert aarhus.startswith("Bot status\nRunning for ")
+    assert "No backup yet.\nNo scheduled task has failed.\n" in aarhus
+    assert (
+        "Only your municipalities are counted below: Aarhus. The lines above are about the "
+        "whole bot.\nCheck-ins this week: 2 sent, 1 answered.\n"
+        "Open alerts about stalled pairs: 1\nPeople who blocked the bot: 1"
+    ) in aarhus

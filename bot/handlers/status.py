@@ -1,4 +1,5 @@
-"""/status: for coordinators, whether the bot works: uptime, backups, check-ins, alerts, scans."""
+"""/status: for coordinators, whether the bot works: uptime, backups, scans (the bot's own), and
+check-ins, alerts and blocks (counted in the coordinator's municipalities)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from telegram.ext import CommandHandler, filters
 from bot import operations
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
-from bot.handlers.coordinator import coordinator_only
+from bot.handlers.coordinator import coordinator_only, sender_scope
 from bot.i18n import N_, Translator
 from bot.model.operations import ScanRun
 from bot.model.participants import Participant
@@ -36,7 +37,8 @@ SCAN_NAMES = {
 @coordinator_only
 async def status_command(update: Update, context: BotContext, participant: Participant) -> None:
     """/status: how the bot itself is doing, in the coordinator's language."""
-    status = await operations.status(context.services)
+    scope = await sender_scope(context, participant)
+    status = await operations.status(context.services, scope)
     await send(update, status_text(tr(participant), status, context.services.config.timezone))
 
 
@@ -48,6 +50,16 @@ def status_text(t: Translator, status: Status, zone: tzinfo) -> str:
             uptime=t.duration(status.uptime), version=t.isolate(status.version)
         ),
         backup_line(t, status, zone),
+        *scan_lines(t, status, zone),
+    ]
+    if status.within is not None:
+        lines.append(
+            t.gettext(
+                "Only your municipalities are counted below: {municipalities}. The lines above "
+                "are about the whole bot."
+            ).format(municipalities=escape(t.isolate(", ".join(status.within))))
+        )
+    lines += [
         t.gettext("Check-ins this week: {sent} sent, {answered} answered.").format(
             sent=t.number(status.this_week.sent), answered=t.number(status.this_week.answered)
         ),
@@ -58,12 +70,14 @@ def status_text(t: Translator, status: Status, zone: tzinfo) -> str:
             count=t.number(status.programme.unreachable_participants)
         ),
     ]
-    if not status.failed_scans:
-        lines.append(t.gettext("No scheduled task has failed."))
-    else:
-        lines.append(t.gettext("Last failure of each scheduled task:"))
-        lines.extend(failure_line(t, run, zone) for run in status.failed_scans)
     return "\n".join(t.line(line) for line in lines)
+
+
+def scan_lines(t: Translator, status: Status, zone: tzinfo) -> list[str]:
+    if not status.failed_scans:
+        return [t.gettext("No scheduled task has failed.")]
+    heading = t.gettext("Last failure of each scheduled task:")
+    return [heading, *(failure_line(t, run, zone) for run in status.failed_scans)]
 
 
 def backup_line(t: Translator, status: Status, zone: tzinfo) -> str:
