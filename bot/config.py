@@ -82,8 +82,9 @@ class Config:
     retention_days: int = 730  # personal data is erased this long after a person's last pair
     # The share into work the evaluation compares with: the national programme's 52%.
     reference_work_share: float = REFERENCE_WORK_SHARE
-    # Coordinators limited to some municipalities (bot/scopes.py); absent: programme-wide.
-    coordinator_scopes: Mapping[int, tuple[int, ...]] = field(default_factory=dict)  # codes
+    # Coordinators limited to some municipalities or regions (bot/scopes.py), as their codes;
+    # absent: programme-wide.
+    coordinator_scopes: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
     webhook: Webhook | None = None  # None: the bot polls Telegram for updates
     backup: BackupSettings = field(default_factory=BackupSettings)
     monitoring: Monitoring | None = None  # None: no /healthz and /metrics (unless a webhook)
@@ -179,8 +180,8 @@ def _coordinator_ids(value: str) -> frozenset[int]:
 
 
 def _coordinator_scopes(value: str, coordinators: frozenset[int]) -> dict[int, tuple[int, ...]]:
-    """`900002=Aarhus,Odense;900003=Vejle`: coordinators limited to those municipalities (names,
-    aliases or codes), kept as codes."""
+    """`900002=Aarhus,Odense;900003=Region Syddanmark`: coordinators limited to those
+    municipalities and regions (names, aliases or codes), kept as codes."""
     scopes: dict[int, tuple[int, ...]] = {}
     for part in (part.strip() for part in value.split(";")):
         if not part:
@@ -200,7 +201,7 @@ def _coordinator_scopes(value: str, coordinators: frozenset[int]) -> dict[int, t
         known, unknown = resolve(municipalities)
         if unknown:
             raise ConfigError(f"COORDINATOR_SCOPES: {unknown_municipality(unknown[0])}")
-        scopes[int(user_id)] = tuple(m.code for m in known)
+        scopes[int(user_id)] = tuple(named.code for named in known)
     return scopes
 
 

@@ -26,7 +26,7 @@ from bot.model.evaluation import (
     participant_rows,
     screening_counts,
 )
-from bot.model.municipalities import named, normalise, place
+from bot.model.municipalities import covers, named, normalise, place
 from bot.services import Services
 from storage import Database
 from storage import effects as effect_store
@@ -52,8 +52,8 @@ async def query_of(db: Database, report_filter: ReportFilter, now: datetime) -> 
         wanted = _wanted(report_filter.municipality)
         query = replace(query, municipalities=tuple(t for t, v in stored.items() if wanted(v)))
     if report_filter.within is not None:
-        within = frozenset(report_filter.within)
-        inside = tuple(text for text, value in stored.items() if _code(value) in within)
+        within = report_filter.within
+        inside = tuple(text for text, value in stored.items() if covers(within, value))
         query = replace(query, municipalities=inside, mentor_municipalities=inside)
     return query
 

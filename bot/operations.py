@@ -30,9 +30,9 @@ class Status:
     backup_run: ScanRun | None  # the daily backup's last run
     this_week: CheckInCounts  # since Monday 00:00 in the programme's time zone
     programme: ProgrammeHealth
-    # The municipalities the two counts above are limited to (None: the whole programme); the
-    # rest is the bot's own, the same for every coordinator.
-    within: tuple[str, ...] | None
+    # The municipalities and regions (codes) the two counts above are limited to (None: the
+    # whole programme); the rest is the bot's own, the same for every coordinator.
+    within: tuple[int, ...] | None
     failed_scans: list[ScanRun]  # scans that ever failed, with their last failure
 
 
@@ -99,7 +99,7 @@ async def status(services: Services, scope: Scope = PROGRAMME_WIDE) -> Status:
         backup_run=next((run for run in runs if run.name == BACKUP_JOB), None),
         this_week=this_week,
         programme=programme,
-        within=scope.names,
+        within=scope.codes,
         failed_scans=[run for run in runs if run.last_failed_at is not None],
     )
 

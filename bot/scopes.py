@@ -5,8 +5,10 @@ The rule, the same for every list, button, alert, notification and report:
 - A coordinator's scope comes from `/scope` (stored, wins) or else from COORDINATOR_SCOPES in the
   configuration; a coordinator with neither is programme-wide and sees everyone. Only
   programme-wide coordinators may set scopes.
-- A scope is a set of municipality codes (bot/model/municipalities.py); names, aliases or codes
-  name them in the configuration and in /scope, and an unknown one is refused.
+- A scope is a set of municipalities and whole regions, kept as their codes
+  (bot/model/municipalities.py); names, aliases or codes name them in the configuration and in
+  /scope, and an unknown one is refused. A region stays one entry: it is shown by its name, and
+  includes each of its municipalities.
 - A mentee's municipality is their answer in their latest intake; before the intake (or when
   they skipped it) the municipality of the invitation they came through.
 - A mentor's municipality is their screening answer. A mentor is also in the scope of every
@@ -24,7 +26,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.model.municipalities import Municipality, Unknown, exact, place, resolve
+from bot.model.municipalities import (
+    Municipality,
+    Region,
+    Unknown,
+    covers,
+    exact,
+    municipalities_of,
+    resolve,
+    scope_place,
+    unknown,
+)
 from bot.model.participants import Role, RoleCount, Status, participants_by_role
 from bot.reports import participant_overview
 from bot.services import Services
@@ -33,17 +45,18 @@ from storage import scopes as store
 
 @dataclass(frozen=True)
 class Scope:
-    """The municipalities (codes) a coordinator works for; None: the whole programme."""
+    """The municipalities and regions (codes) a coordinator works for; None: the whole
+    programme."""
 
     codes: tuple[int, ...] | None = None
 
     @classmethod
     def of(cls, stored: Iterable[object]) -> Scope:
-        """A scope limited to these municipalities: codes as stored, or names as configured
-        (resolved when the configuration is read; anything unknown is left out)."""
+        """A scope limited to these municipalities and regions: codes as stored, or names as
+        once typed (anything unknown is left out)."""
         codes: dict[int, None] = {}
         for entry in stored:
-            known = place(entry) or (exact(entry) if isinstance(entry, str) else None)
+            known = scope_place(entry)
             if known is not None:
                 codes.setdefault(known.code)
         return cls(tuple(codes))
@@ -53,19 +66,24 @@ class Scope:
         return self.codes is None
 
     @property
-    def names(self) -> tuple[str, ...] | None:
-        """The municipalities' Danish names; None: all."""
+    def places(self) -> tuple[Municipality | Region, ...] | None:
+        """The municipalities and regions as named; None: all."""
         if self.codes is None:
             return None
-        return tuple(m.name for m in map(place, self.codes) if m is not None)
+        return tuple(named for named in map(scope_place, self.codes) if named is not None)
+
+    @property
+    def municipalities(self) -> tuple[Municipality, ...] | None:
+        """Every municipality in the scope, a region's among them; None: all."""
+        if self.places is None:
+            return None
+        inside = {m.code: m for named in self.places for m in municipalities_of(named)}
+        return tuple(inside.values())
 
     def allows(self, municipality: object) -> bool:
         """Whether a participant or pair of this municipality (a stored code, or an old answer
         as typed, which no limited scope includes) is this coordinator's."""
-        if self.codes is None:
-            return True
-        known = place(municipality)
-        return known is not None and known.code in self.codes
+        return self.codes is None or covers(self.codes, municipality)
 
     def allows_any(self, municipalities: Iterable[object]) -> bool:
         return any(self.allows(municipality) for municipality in municipalities)
@@ -88,15 +106,16 @@ def invitation_municipality(scope: Scope, typed: str) -> Invitation:
     scope's only one when none is typed."""
     cleaned = " ".join(typed.split())
     if not cleaned:
-        if scope.codes is not None and len(scope.codes) == 1:
-            return Invitation(place(scope.codes[0]))
-        return Invitation(outside=scope.codes is not None)
-    (found, unknown) = resolve([cleaned])
-    if unknown:
-        return Invitation(unknown=unknown[0])
-    if not scope.allows(found[0].code):
+        inside = scope.municipalities
+        if inside is not None and len(inside) == 1:
+            return Invitation(inside[0])
+        return Invitation(outside=inside is not None)
+    found = exact(cleaned)
+    if found is None:
+        return Invitation(unknown=unknown(cleaned))
+    if not scope.allows(found.code):
         return Invitation(outside=True)
-    return Invitation(found[0])
+    return Invitation(found)
 
 
 async def scope_of(services: Services, telegram_user_id: int) -> Scope:
@@ -118,7 +137,7 @@ class Change(StrEnum):
 
 @dataclass(frozen=True)
 class ScopeCommand:
-    """`/scope <user id> Aarhus, Odense` or `/scope <user id> all`, read."""
+    """`/scope <user id> Aarhus, Region Syddanmark` or `/scope <user id> all`, read."""
 
     user_id: int
     scope: Scope
@@ -126,16 +145,16 @@ class ScopeCommand:
 
 
 def parse_command(args: Sequence[str]) -> ScopeCommand | None:
-    """The command's coordinator and municipalities; None when not understood."""
+    """The command's coordinator, municipalities and regions; None when not understood."""
     if len(args) < 2 or not args[0].isdigit():
         return None
     rest = " ".join(args[1:])
     if rest.strip().casefold() == "all":
         return ScopeCommand(int(args[0]), PROGRAMME_WIDE)
-    found, unknown = resolve(rest.split(","))
-    if not found and not unknown:
+    found, refused = resolve(rest.split(","))
+    if not found and not refused:
         return None
-    return ScopeCommand(int(args[0]), Scope(tuple(m.code for m in found)), unknown)
+    return ScopeCommand(int(args[0]), Scope(tuple(named.code for named in found)), refused)
 
 
 async def change_scope(services: Services, by: int, coordinator_id: int, scope: Scope) -> Change:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot.model.municipalities import exact, named
+from bot.model.municipalities import exact_place, named
 
 if TYPE_CHECKING:  # storage.db runs place_typed when it opens the database
     from storage.db import Database
@@ -97,7 +97,7 @@ async def _placed_scopes(connection: aiosqlite.Connection) -> list[tuple[str, in
 
 
 def _code_of(entry: int | str) -> int | str:
-    known = exact(entry) if isinstance(entry, str) else None
+    known = exact_place(entry) if isinstance(entry, str) else None
     return known.code if known else entry
 
 

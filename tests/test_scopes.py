@@ -14,6 +14,7 @@ import pytest
 
 from bot.config import ConfigError, load_config
 from bot.evaluation import build_report
+from bot.handlers.questions import scope_text
 from bot.handlers.report_view import render
 from bot.i18n import translator
 from bot.model.evaluation import ReportFilter
@@ -51,12 +52,34 @@ SARA = {**MENTEE, "name": "Sara Noor", "municipality": "Odense"}
 def test_a_scope_is_a_set_of_municipality_codes() -> None:
     scope = Scope.of([751, "751", 461, 461])
     assert scope.codes == (751, 461)
-    assert scope.names == ("Aarhus", "Odense")
+    assert scope.municipalities == (by_code(751), by_code(461))
     assert scope.allows(751) and scope.allows("461")
     assert not scope.allows(630) and not scope.allows(None)
     assert not scope.allows("Aarhus")  # an old answer as typed is nobody's but the programme's
     assert scope.allows_any([None, 630, 461])
     assert PROGRAMME_WIDE.programme_wide and PROGRAMME_WIDE.allows(None)
+
+
+def test_a_region_in_a_scope_is_all_its_municipalities_and_shown_by_its_name() -> None:
+    south = Scope.of(["Region Syddanmark"])
+    assert south == Scope.of([1083]) == Scope.of(["1083"])
+    assert south.codes == (1083,)
+    assert south.allows(461) and south.allows("630") and not south.allows(751)
+    assert south.municipalities is not None and len(south.municipalities) == 22
+    assert not Scope((1083, 751)).allows(101)
+    assert invitation_municipality(south, "").outside  # which of its 22 is for the mentee?
+    assert invitation_municipality(south, "Vejle").municipality == by_code(630)
+    assert invitation_municipality(south, "Aarhus").outside
+    assert invitation_municipality(PROGRAMME_WIDE, "Region Syddanmark").unknown is not None
+    shown = {
+        language: visible(scope_text(translator(language), (1083, 751)))
+        for language in ("en", "da", "ar")
+    }
+    assert shown == {
+        "en": "Southern Denmark (Syddanmark), Aarhus",
+        "da": "Region Syddanmark, Aarhus",
+        "ar": "منطقة جنوب الدنمارك (Syddanmark)، Aarhus",
+    }
 
 
 def test_the_scope_command_takes_names_aliases_and_codes() -> None:
@@ -65,6 +88,8 @@ def test_the_scope_command_takes_names_aliases_and_codes() -> None:
     assert (command.user_id, command.scope.codes, command.unknown) == (900002, (751, 169, 461), ())
     everything = parse_command(["900002", "ALL"])
     assert everything is not None and everything.scope == PROGRAMME_WIDE
+    regions = parse_command(["900002", "Southern", "Denmark,", "Aarhus,", "1083"])
+    assert regions is not None and regions.scope.codes == (1083, 751)
     assert parse_command(["900002"]) is None
     assert parse_command(["Omar", "Aarhus"]) is None
     assert parse_command(["900002", ","]) is None
@@ -92,6 +117,8 @@ def test_scopes_in_the_configuration() -> None:
     config = load_config({**env, "COORDINATOR_SCOPES": "900002=Aarhus, odense ;900003=630"})
     assert dict(config.coordinator_scopes) == {900002: (751, 461), 900003: (630,)}
     assert load_config(env).coordinator_scopes == {}
+    regions = load_config({**env, "COORDINATOR_SCOPES": "900002=Region Midtjylland,Odense"})
+    assert dict(regions.coordinator_scopes) == {900002: (1082, 461)}
     for wrong in ("900002", "900002=", "Omar=Aarhus", "900009=Aarhus"):
         with pytest.raises(ConfigError, match="COORDINATOR_SCOPES"):
             load_config({**env, "COORDINATOR_SCOPES": wrong})
@@ -116,6 +143,10 @@ async def test_a_scoped_report_counts_only_its_municipalities(programme) -> None
     elsewhere = await build_report(programme, ReportFilter(within=(461, 630)), NOW)
     assert {row.role: row.total for row in elsewhere.participants}[Role.MENTEE] == 5
     assert whole.pairs.proposed == aarhus.pairs.proposed + elsewhere.pairs.proposed
+    south = await build_report(programme, ReportFilter(within=(1083,)), NOW)  # Odense, Vejle
+    assert south.participants == elsewhere.participants and south.pairs == elsewhere.pairs
+    text = visible(render(south, translator("en")))
+    assert "Only the mentors and mentees of your municipalities: Southern Denmark" in text
 
 
 # -- end to end --------------------------------------------------------------------------------
@@ -425,3 +456,42 @@ async def test_status_counts_only_the_scope_and_says_what_is_the_whole_bot(
         "whole bot.\nCheck-ins this week: 2 sent, 1 answered.\n"
         "Open alerts about stalled pairs: 1\nPeople who blocked the bot: 1"
     ) in aarhus
+
+
+@pytest.fixture
+async def region_bot(make_config) -> AsyncIterator[RunningBot]:
+    """Omar works for a whole region and one municipality outside it."""
+    running = RunningBot(
+        make_config(
+            coordinator_ids=f"{COORDINATOR_ID},{AARHUS_COORDINATOR}",
+            coordinator_scopes=f"{AARHUS_COORDINATOR}=Region Syddanmark, Aarhus",
+        )
+    )
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def test_a_region_in_a_scope_reads_as_its_name_in_each_language(emulator, region_bot) -> None:
+    karen = await coordinator_ready(emulator)
+    omar = emulator.user(AARHUS_COORDINATOR, first_name="Omar", language_code="da")
+    await omar.send("/start")
+    await omar.next_message()
+
+    listing = await answer_to(karen, "/scope")  # as configured
+    assert f"{AARHUS_COORDINATOR}: Southern Denmark (Syddanmark), Aarhus\n" in listing
+    assert (await answer_to(omar, "/invite")).startswith(
+        "Du arbejder for Region Syddanmark, Aarhus. Skriv menteens kommune efter /invite, "
+        "for eksempel: /invite Aabenraa"
+    )
+    assert "en mentee fra Vejle:" in await answer_to(omar, "/invite Vejle")
+    assert "Only your municipalities" not in await answer_to(karen, "/status")
+    assert "Region Syddanmark, Aarhus" in await answer_to(omar, "/status")
+
+    saved = await answer_to(karen, f"/scope {AARHUS_COORDINATOR} Central Jutland, 1081")
+    assert saved == (
+        f"Saved.\n{AARHUS_COORDINATOR}: Central Jutland (Midtjylland), North Jutland (Nordjylland)"
+    )
+    assert (await answer_to(omar, "/invite Vejle")).startswith(
+        "Du arbejder for Region Midtjylland, Region Nordjylland."
+    )

@@ -13,6 +13,7 @@ from bot import scopes
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.press import OUT_OF_SCOPE
+from bot.handlers.questions import scope_text
 from bot.i18n import Translator
 from bot.model.municipalities import Unknown
 from bot.model.participants import Participant, Role, RoleCount
@@ -134,10 +135,10 @@ def unknown_municipality_text(t: Translator, unknown: Unknown) -> str:
 
 
 def scope_line(t: Translator, user_id: int, scope: Scope) -> str:
-    if scope.names is None:
+    if scope.codes is None:
         return t.gettext("{user_id}: the whole programme").format(user_id=user_id)
     return t.gettext("{user_id}: {municipalities}").format(
-        user_id=user_id, municipalities=escape(", ".join(scope.names))
+        user_id=user_id, municipalities=scope_text(t, scope.codes)
     )
 
 

@@ -179,8 +179,8 @@ async def invite_command(update: Update, context: BotContext, participant: Parti
                 "You work for {municipalities}. Write the mentee's municipality after /invite, "
                 "for example: /invite {example}"
             ).format(
-                municipalities=escape(", ".join(scope.names or ())),
-                example=escape((scope.names or ("",))[0]),
+                municipalities=view.scope_text(t, scope.codes or ()),
+                example=escape(scope.municipalities[0].name if scope.municipalities else ""),
             ),
         )
         return

@@ -3,10 +3,11 @@ bot/handlers/question_widget.py's)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 from bot.i18n import Translator
-from bot.model.municipalities import Found, Outcome, place
+from bot.model.municipalities import Found, Municipality, Outcome, Region, place, scope_place
 from bot.model.questionnaire import (
     YES,
     Answer,
@@ -16,6 +17,7 @@ from bot.model.questionnaire import (
     Question,
     load_fields,
 )
+from bot.report_words import region_label
 
 SHORT_ANSWER = 300
 TICK = "✓ "
@@ -66,6 +68,19 @@ def municipality_name(t: Translator, stored: object) -> str:
     if known is not None:
         return known.name
     return t.gettext("unknown municipality: {text}").format(text=stored)
+
+
+def place_name(t: Translator, named: Municipality | Region) -> str:
+    """A municipality's Danish name, or a region's name in the reader's language."""
+    return named.name if isinstance(named, Municipality) else region_label(t, named.id)
+
+
+def scope_text(t: Translator, codes: Iterable[int]) -> str:
+    """A coordinator's municipalities and regions (their codes) as a list in a message: each
+    name isolated and escaped."""
+    named = (place_name(t, found) for found in map(scope_place, codes) if found is not None)
+    separator = t.pgettext("between the items of a list", ", ")
+    return separator.join(escape(t.isolate(name)) for name in named)
 
 
 def municipality_offer(t: Translator, found: Found) -> str:

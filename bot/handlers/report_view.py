@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.handlers.effects_view import effects_sections
-from bot.handlers.questions import municipality_name
+from bot.handlers.questions import municipality_name, scope_text
 from bot.handlers.texts import outcome_labels
 from bot.i18n import Translator
 from bot.model.evaluation import OTHER, WORK, GroupResult, Report
@@ -92,8 +92,7 @@ def _heading(report: Report, t: Translator) -> str:
         )
     if chosen.within is not None:
         within = escape(t.gettext("Only the mentors and mentees of your municipalities: {names}"))
-        names = (municipality_name(t, code) for code in chosen.within)
-        lines.append(within.format(names=_name(t, ", ".join(names))))
+        lines.append(within.format(names=scope_text(t, chosen.within)))
     lines.append(escape(t.gettext("Made on {date}.")).format(date=t.date(report.made_at.date())))
     return "\n".join(lines)
 

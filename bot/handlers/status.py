@@ -13,6 +13,7 @@ from bot import operations
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
+from bot.handlers.questions import scope_text
 from bot.i18n import N_, Translator
 from bot.model.operations import ScanRun
 from bot.model.participants import Participant
@@ -57,7 +58,7 @@ def status_text(t: Translator, status: Status, zone: tzinfo) -> str:
             t.gettext(
                 "Only your municipalities are counted below: {municipalities}. The lines above "
                 "are about the whole bot."
-            ).format(municipalities=escape(t.isolate(", ".join(status.within))))
+            ).format(municipalities=scope_text(t, status.within))
         )
     lines += [
         t.gettext("Check-ins this week: {sent} sent, {answered} answered.").format(

@@ -54,8 +54,8 @@ FOLLOWUP_MONTHS = (3, 6)
 @dataclass(frozen=True)
 class ReportFilter:
     """What `/report` covers; None leaves that part open. `municipality` is as the coordinator
-    typed it, `field` a field id; `within` the municipality codes of the coordinator who asks
-    (None: the whole programme)."""
+    typed it, `field` a field id; `within` the municipality and region codes of the coordinator
+    who asks (None: the whole programme)."""
 
     start: date | None = None
     end: date | None = None

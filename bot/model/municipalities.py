@@ -144,6 +144,9 @@ class Catalogue:
     def region(self, region_id: str) -> Region | None:
         return next((r for r in self.regions if r.id == region_id), None)
 
+    def region_by_code(self, code: int) -> Region | None:
+        return next((r for r in self.regions if r.code == code), None)
+
     def in_region(self, region_id: str) -> tuple[Municipality, ...]:
         """A region's municipalities, by name."""
         inside = [m for m in self.municipalities if m.region == region_id]
@@ -176,15 +179,45 @@ def by_code(code: int) -> Municipality | None:
 
 
 def place(stored: object) -> Municipality | None:
-    """The municipality of a stored answer, invitation or scope entry: a code (a number, or
-    text of digits from SQL); None for anything else, such as an old answer as typed."""
+    """The municipality of a stored answer or invitation: a code (a number, or text of digits
+    from SQL); None for anything else, such as an old answer as typed."""
+    code = _stored_code(stored)
+    return None if code is None else by_code(code)
+
+
+def _stored_code(stored: object) -> int | None:
+    """A code as stored: a number, or text of digits from SQL or JSON."""
     if isinstance(stored, bool):
         return None
     if isinstance(stored, int):
-        return by_code(stored)
+        return stored
     if isinstance(stored, str) and stored.strip().isdigit():
-        return by_code(int(stored.strip()))
+        return int(stored)
     return None
+
+
+def scope_place(stored: object) -> Municipality | Region | None:
+    """What a coordinator's scope names: a municipality or a whole region, by its code (a
+    number, or text of digits) or, for a scope as once typed, by its name."""
+    code = _stored_code(stored)
+    if code is not None:
+        return by_code(code) or catalogue().region_by_code(code)
+    return exact_place(stored) if isinstance(stored, str) else None
+
+
+def municipalities_of(named: Municipality | Region) -> tuple[Municipality, ...]:
+    """A municipality itself, or a region's municipalities by name."""
+    return (named,) if isinstance(named, Municipality) else catalogue().in_region(named.id)
+
+
+def covers(codes: Iterable[int], stored: object) -> bool:
+    """Whether a stored municipality lies in these municipalities and regions (their codes)."""
+    known = place(stored)
+    if known is None:
+        return False
+    wanted = set(codes)
+    region = catalogue().region(known.region)
+    return known.code in wanted or (region is not None and region.code in wanted)
 
 
 def find(text: str) -> Found:
@@ -253,11 +286,16 @@ def near(text: str) -> tuple[Municipality, ...]:
 def exact(text: str) -> Municipality | None:
     """The municipality a name, alias or code names exactly (for settings and commands,
     where a near spelling is refused rather than guessed)."""
+    named = exact_place(text)
+    return named if isinstance(named, Municipality) else None
+
+
+def exact_place(text: str) -> Municipality | Region | None:
+    """The municipality or region a name, alias or code names exactly."""
     query = normalise(text)
     if query.isdigit():
-        return by_code(int(query))
-    named = catalogue().names.get(query)
-    return named if isinstance(named, Municipality) else None
+        return scope_place(int(query))
+    return catalogue().names.get(query)
 
 
 def named(text: str) -> Municipality | None:
@@ -280,16 +318,24 @@ class Unknown:
     closest: tuple[Municipality, ...]
 
 
-def resolve(names: Iterable[str]) -> tuple[tuple[Municipality, ...], tuple[Unknown, ...]]:
-    """Names, aliases or codes (blanks skipped, each municipality once), and those unknown."""
-    known: dict[int, Municipality] = {}
-    unknown = []
+def unknown(typed: str) -> Unknown:
+    """A name refused as no municipality, with the closest ones to suggest."""
+    return Unknown(typed, near(typed))
+
+
+def resolve(
+    names: Iterable[str],
+) -> tuple[tuple[Municipality | Region, ...], tuple[Unknown, ...]]:
+    """The municipalities and whole regions of a coordinator's scope, named by names, aliases
+    or codes (blanks skipped, each place once), and the names that are neither."""
+    known: dict[int, Municipality | Region] = {}
+    refused = []
     for name in (" ".join(name.split()) for name in names):
         if not name:
             continue
-        municipality = exact(name)
-        if municipality is not None:
-            known.setdefault(municipality.code, municipality)
+        found = exact_place(name)
+        if found is not None:
+            known.setdefault(found.code, found)
         else:
-            unknown.append(Unknown(name, near(name)))
-    return tuple(known.values()), tuple(unknown)
+            refused.append(unknown(name))
+    return tuple(known.values()), tuple(refused)
