@@ -14,7 +14,6 @@ from babel.dates import (
     format_skeleton,
     format_time,
     format_timedelta,
-    get_datetime_format,
     get_month_names,
 )
 from babel.numbers import format_decimal
@@ -108,13 +107,14 @@ class Translator:
         return format_skeleton("MMMEd", value, locale=self.locale)
 
     def moment(self, value: datetime, zone: tzinfo, form: str = "full") -> str:
-        """A day and a time of day, in `zone`: "Thursday, January 14, 2027, 5:00 PM"."""
+        """A day (in Babel's `form`) and a time of day, in `zone`, for a meeting, a course
+        session or a record: "Thursday, January 14, 2027 at 5:00 PM", "torsdag den 14. januar
+        2027 kl. 17.00"."""
         local = value.astimezone(zone)
-        day = format_date(local.date(), form, locale=self.locale)
-        hour = format_time(local, "short", locale=self.locale)
-        # The locale's own way of joining a day and a time ("{1}, {0}", "{1} 'kl'. {0}").
-        joined = get_datetime_format(form, locale=self.locale).replace("'", "")
-        return joined.format(hour, day)
+        # Joined in the catalogs: Babel's joining patterns drop the "at", "kl.", "о" people write.
+        return self.gettext("{day} at {time}").format(
+            day=self.date(local.date(), form), time=self.time(local.time())
+        )
 
     def isolate(self, text: str) -> str:
         """Wrap a name or other inserted text so it keeps its own direction.

@@ -55,10 +55,6 @@ def time_slots(services: Services) -> list[time]:
     return model.slots(start, end)
 
 
-def local(services: Services, moment: datetime) -> datetime:
-    return moment.astimezone(services.config.timezone)
-
-
 # -- who may plan ------------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from tests.scenarios import (
 # The test clock starts on Monday 23 November 2026, 09:00 UTC (10:00 in Copenhagen).
 COURSE_DAY = "30.11.2026 17:00"
 # Babel puts a narrow no-break space before AM and PM.
-SESSION = "Nov 30, 2026, 5:00\u202fPM · Dansk"
+SESSION = "Nov 30, 2026 at 5:00\u202fPM · Dansk"
 MENTORS = {9101: "Amal", 9102: "Birgitte", 9103: "Chen"}
 
 
@@ -118,7 +118,7 @@ async def test_a_session_fills_its_seats_moves_its_waiting_list_and_makes_mentor
         await mentor.press(SESSION)
         seat = await mentor.wait_for_edit()
         assert (
-            "You have a seat at the mentor course on Monday, November 30, 2026, 5:00\u202fPM"
+            "You have a seat at the mentor course on Monday, November 30, 2026 at 5:00\u202fPM"
             in (visible(seat.text))
         )
         assert seat.button_texts == ["Cancel my seat"]
@@ -142,7 +142,8 @@ async def test_a_session_fills_its_seats_moves_its_waiting_list_and_makes_mentor
     assert cancelled.button_texts == [f"{SESSION} · full, waiting list", "None of these dates fit"]
     moved_up = await chen.next_message()
     assert visible(moved_up.text).startswith(
-        "Good news: a seat at the mentor course on Monday, November 30, 2026, 5:00\u202fPM is free"
+        "Good news: a seat at the mentor course on Monday, November 30, 2026 at 5:00\u202fPM "
+        "is free"
     )
 
     # Sunday 29 November, 10:00 in Copenhagen: the day before, the booked two are reminded.
@@ -282,8 +283,11 @@ async def test_a_deleted_session_tells_its_mentors_and_its_buttons_are_stale(emu
     await create_session(coordinator)
     await coordinator.next_message()
     invitation = await mentor.next_message()
-    assert invitation.button_texts == ["30. nov. 2026 17.00 · Dansk", "Ingen af datoerne passer"]
-    await mentor.press("30. nov. 2026 17.00 · Dansk")
+    assert invitation.button_texts == [
+        "30. nov. 2026 kl. 17.00 · Dansk",
+        "Ingen af datoerne passer",
+    ]
+    await mentor.press("30. nov. 2026 kl. 17.00 · Dansk")
     await mentor.wait_for_edit()
 
     card = await open_first_session(coordinator)
@@ -291,7 +295,7 @@ async def test_a_deleted_session_tells_its_mentors_and_its_buttons_are_stale(emu
     await coordinator.wait_for_edit(card)
     news = await mentor.next_message()
     assert visible(news.text).startswith(
-        "Mentorkurset mandag den 30. november 2026 17.00 er aflyst"
+        "Mentorkurset mandag den 30. november 2026 kl. 17.00 er aflyst"
     )
 
     await coordinator.press("1")  # the old /course list
@@ -307,7 +311,7 @@ async def test_a_deleted_session_tells_its_mentors_and_its_buttons_are_stale(emu
     stored = emulator.files.get(copy.document["file_id"])
     assert stored is not None
     assert (
-        "Mentorkursus\n============\n30. november 2026 17.00, Rådhuset, Aarhus: afmeldt"
+        "Mentorkursus\n============\n30. november 2026 kl. 17.00, Rådhuset, Aarhus: afmeldt"
         in visible(stored.data.decode("utf-8"))
     )
 
@@ -333,7 +337,7 @@ async def test_none_of_the_dates_fit_tells_the_coordinators(emulator, bot) -> No
     invitation = await mentor.next_message()
     assert invitation.button_texts == [
         SESSION,
-        "Dec 3, 2026, 10:00\u202fAM · Dansk",
+        "Dec 3, 2026 at 10:00\u202fAM · Dansk",
         "None of these dates fit",
     ]
 

@@ -47,6 +47,18 @@ def test_numbers_and_dates_follow_the_locale() -> None:
     assert "نوامبر" in translator("fa").date(date(2026, 11, 23))
 
 
+def test_a_day_and_time_read_the_same_for_meetings_courses_and_records() -> None:
+    """One helper: the day in Babel's form, the time of day, joined as each language says it."""
+    moment = datetime(2027, 1, 14, 16, 0, tzinfo=UTC)
+    zone = ZoneInfo("Europe/Copenhagen")
+    assert translator("en").moment(moment, zone) == "Thursday, January 14, 2027 at 5:00\u202fPM"
+    assert translator("da").moment(moment, zone) == "torsdag den 14. januar 2027 kl. 17.00"
+    assert translator("da").moment(moment, zone, "medium") == "14. jan. 2027 kl. 17.00"
+    assert translator("en").moment(moment, zone, "long") == "January 14, 2027 at 5:00\u202fPM"
+    for language, joined in (("ar", "الساعة"), ("uk", " о "), ("fa", "ساعت")):
+        assert joined in translator(language).moment(moment, zone)
+
+
 @pytest.mark.parametrize("language", ["ar", "fa"])
 def test_right_to_left_languages_keep_commands_left_to_right(language: str) -> None:
     text = translator(language).gettext("Type /help to see what I can do.")

@@ -82,7 +82,7 @@ async def test_consent_is_recorded_with_its_time_and_text_version(emulator, bot)
 
     await mentor.send("/consent")
     shown = visible((await mentor.next_message()).text)
-    assert "Mentor screening: you agreed on November 23, 2026 10:00\u202fAM" in shown
+    assert "Mentor screening: you agreed on November 23, 2026 at 10:00\u202fAM" in shown
     assert consent["text_version"] in shown
     assert "Do you agree that the programme stores your answers?" in shown
     assert mentor.last.button_texts == ["Withdraw my consent"]

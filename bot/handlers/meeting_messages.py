@@ -105,10 +105,7 @@ def notice_keyboard(t: Translator, notice: Notice, meeting: Meeting) -> InlineKe
 
 def when_text(services: Services, t: Translator, moment: datetime) -> str:
     """ "Saturday, 28 November 2026 at 17:30" in the programme's time zone."""
-    local = meetings.local(services, moment)
-    return t.gettext("{day} at {time}").format(
-        day=t.date(local.date(), "full"), time=t.time(local.time())
-    )
+    return t.moment(moment, services.config.timezone)
 
 
 def planned_meeting_line(services: Services, t: Translator, starts_at: datetime) -> str:

@@ -8,7 +8,6 @@ from datetime import datetime, tzinfo
 from html import escape
 from typing import Literal
 
-from babel.dates import format_time
 from telegram import InlineKeyboardButton, Update
 
 from bot import matchmaking, privacy, registration
@@ -123,9 +122,9 @@ def stored_role(stored: str | None) -> Role | None:
 
 
 def when(t: Translator, zone: tzinfo, moment: datetime) -> str:
-    """The day in words and the hour, in the programme's time zone: "23 November 2026 10:00"."""
-    local = moment.astimezone(zone)
-    return f"{t.date(local.date(), 'long')} {format_time(local, 'short', locale=t.locale)}"
+    """The day in words and the hour, in the programme's time zone: "23 November 2026 at
+    10:00"."""
+    return t.moment(moment, zone, "long")
 
 
 def consent_line(t: Translator, zone: tzinfo, consent: Consent) -> str:
