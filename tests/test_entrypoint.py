@@ -35,18 +35,24 @@ async def test_make_run_opens_the_sandbox_only_without_a_token(tmp_path: Path) -
     assert await with_token.wait() == 0
 
 
+async def printed_address(process: asyncio.subprocess.Process) -> str:
+    """The sandbox's address, from the first line it prints."""
+    assert process.stdout is not None
+    line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
+    address = re.search(r"http://127\.0\.0\.1:\d+", line)
+    assert address is not None, line
+    return address.group()
+
+
 async def test_the_sandbox_serves_its_page_and_prints_its_address(tmp_path: Path) -> None:
     env = environment(SANDBOX_PORT="0", SANDBOX_DATA_DIR=str(tmp_path / "play"), LOG_LEVEL="ERROR")
     process = await run_bot(env, tmp_path, "sandbox")
     try:
-        assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
-        address = re.search(r"http://127\.0\.0\.1:\d+", line)
-        assert address is not None, line
+        address = await printed_address(process)
         english = {"Accept-Language": "en-GB,en;q=0.9"}  # the page speaks the browser's language
         async with (
             ClientSession() as session,
-            session.get(address.group(), headers=english) as page,
+            session.get(address, headers=english) as page,
         ):
             assert page.status == 200
             assert "<title>Mentorbro sandbox</title>" in await page.text()
@@ -69,11 +75,7 @@ async def test_the_sandbox_writes_json_logs_when_asked(tmp_path: Path) -> None:
     typed = "Zindabrook marmalade 4471"
     process = await run_bot(env, tmp_path, "sandbox")
     try:
-        assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
-        address = re.search(r"http://127\.0\.0\.1:\d+", line)
-        assert address is not None, line
-        async with ClientSession(address.group()) as session:
+        async with ClientSession(await printed_address(process)) as session:
             sent = await session.post("/api/people/1000/messages", json={"text": typed})
             assert sent.status == 200
             for _ in range(100):  # until the bot has answered the coordinator

@@ -80,6 +80,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def webhook_environment(
+    tmp_path: Path, emulator: BotApiEmulator, port: int, **extra: str
+) -> dict[str, str]:
+    """`python -m bot` in webhook mode on this local port, with the secret, against the emulator."""
+    return environment(
+        BOT_TOKEN=TOKEN,
+        BOT_API_BASE_URL=emulator.base_url,
+        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+        BACKUP_DIR=str(tmp_path / "backups"),
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+        WEBHOOK_SECRET=SECRET,
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+        **extra,
+    )
+
+
 def take_update(emulator: BotApiEmulator) -> dict[str, Any]:
     """The update the emulator queued for the last thing a user did, as Telegram would post it."""
     update = emulator.updates.pending.pop()
@@ -105,17 +122,7 @@ async def test_the_bot_takes_updates_only_with_the_secret_and_is_not_polled(
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
-    env = environment(
-        BOT_TOKEN=TOKEN,
-        BOT_API_BASE_URL=emulator.base_url,
-        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
-        BACKUP_DIR=str(tmp_path / "backups"),
-        LOG_LEVEL="WARNING",
-        WEBHOOK_URL=url,
-        WEBHOOK_SECRET=SECRET,
-        WEBHOOK_LISTEN="127.0.0.1",
-        WEBHOOK_PORT=str(port),
-    )
+    env = webhook_environment(tmp_path, emulator, port, LOG_LEVEL="WARNING")
     process = await run_bot(env, tmp_path)
     try:
         registered = await emulator.wait_for_call("setWebhook", timeout=30)
@@ -190,16 +197,11 @@ async def test_in_webhook_mode_healthz_turns_503_naming_the_bot_api_when_it_is_g
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     root = f"http://127.0.0.1:{port}"
-    env = environment(
-        BOT_TOKEN=TOKEN,
-        BOT_API_BASE_URL=emulator.base_url,
-        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
-        BACKUP_DIR=str(tmp_path / "backups"),
+    env = webhook_environment(
+        tmp_path,
+        emulator,
+        port,
         LOG_LEVEL="CRITICAL",
-        WEBHOOK_URL=url,
-        WEBHOOK_SECRET=SECRET,
-        WEBHOOK_LISTEN="127.0.0.1",
-        WEBHOOK_PORT=str(port),
         HEALTH_UNREACHABLE_SECONDS="2",  # 60 by default; the test should not wait a minute
     )
     process = await run_bot(env, tmp_path)
