@@ -95,7 +95,7 @@ async def enrol(db: Database, index: int, role: Role, now: datetime) -> int:
 async def pair_up(
     db: Database, mentor_id: int, mentee_id: int, due: datetime, now: datetime
 ) -> None:
-    """An active pair (both accepted) with a check-in due for each side."""
+    """An active pair (both accepted, both told long ago) with a check-in due for each side."""
     proposal = await pair_store.propose(
         db,
         mentor_id=mentor_id,
@@ -109,6 +109,7 @@ async def pair_up(
     assert proposal is not None
     for side, actor in ((Side.MENTOR, mentor_id), (Side.MENTEE, mentee_id)):
         await pair_store.answer(db, proposal.id, side, True, actor_id=actor, reason=None, now=now)
+    await pair_store.mark_announced(db, proposal.id, now)
     await checkin_store.schedule(db, proposal.id, mentor_id, Side.MENTOR, due, now)
     await checkin_store.schedule(db, proposal.id, mentee_id, Side.MENTEE, due, now)
 
