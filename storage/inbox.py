@@ -10,13 +10,12 @@ from storage.db import Database
 
 async def store(db: Database, update_id: int, chat_id: int | None, raw: str, now: datetime) -> bool:
     """Keep an update that arrived; False if it was here already (Telegram sent it again)."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO inbox (update_id, chat_id, raw, received_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (update_id) DO NOTHING",
-            (update_id, chat_id, raw, now),
-        )
-        return cursor.rowcount == 1
+    stored = await db.write(
+        "INSERT INTO inbox (update_id, chat_id, raw, received_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (update_id) DO NOTHING",
+        (update_id, chat_id, raw, now),
+    )
+    return stored == 1
 
 
 async def open_entries(db: Database) -> list[InboxEntry]:
@@ -38,33 +37,22 @@ async def open_entries(db: Database) -> list[InboxEntry]:
 
 
 async def count_replay(db: Database, update_id: int) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE inbox SET replays = replays + 1 WHERE update_id = ?", (update_id,)
-        )
+    await db.write("UPDATE inbox SET replays = replays + 1 WHERE update_id = ?", (update_id,))
 
 
 async def mark_handled(db: Database, update_id: int, now: datetime) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE inbox SET status = 'handled', done_at = ? "
-            "WHERE update_id = ? AND status = 'open'",
-            (now, update_id),
-        )
+    await db.write(
+        "UPDATE inbox SET status = 'handled', done_at = ? WHERE update_id = ? AND status = 'open'",
+        (now, update_id),
+    )
 
 
 async def mark_failed(db: Database, update_id: int, now: datetime) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE inbox SET status = 'failed', done_at = ? WHERE update_id = ?",
-            (now, update_id),
-        )
+    await db.write(
+        "UPDATE inbox SET status = 'failed', done_at = ? WHERE update_id = ?", (now, update_id)
+    )
 
 
 async def delete_done(db: Database, before: datetime) -> int:
     """Delete handled and failed updates done before `before`; how many."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "DELETE FROM inbox WHERE status != 'open' AND done_at < ?", (before,)
-        )
-        return cursor.rowcount
+    return await db.write("DELETE FROM inbox WHERE status != 'open' AND done_at < ?", (before,))
