@@ -339,9 +339,28 @@ def first_buttons(users: list[SimulatedUser]) -> list[list[Press]]:
     ]
 
 
+async def answer_arrival(user: SimulatedUser, message_id: int, seconds: float) -> float | None:
+    """When the bot answered her press (perf_counter): a new message, or the pressed one
+    changed (the next question in its place); None after ``seconds``."""
+    chat = user.chat
+    messages, edits = len(chat.bot_message_ids), chat.messages[message_id].edit_count
+
+    def answered_now(_: SimulatedUser) -> bool:
+        return len(chat.bot_message_ids) > messages or chat.messages[message_id].edit_count > edits
+
+    try:
+        await user.wait_for(answered_now, seconds, "the answer to her press")
+    except AssertionError:
+        return None
+    return time.perf_counter()
+
+
 async def answer_round(running: Running, presses: list[Press]) -> float:
-    """Press in, as fast as they go; done when each presser got the bot's next message."""
-    waiters = arrivals([user for user, _, _ in presses], ROUND_TIMEOUT_S)
+    """Press in, as fast as they go; done when each presser got the bot's answer."""
+    waiters = [
+        asyncio.create_task(answer_arrival(user, message_id, ROUND_TIMEOUT_S))
+        for user, message_id, _ in presses
+    ]
     start = time.perf_counter()
     for user, message_id, data in presses:
         await user.press_data(message_id, data)

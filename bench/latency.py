@@ -55,12 +55,13 @@ CSV_FILES = 4  # pairs, journal, outcomes and the shares
 
 @dataclass
 class Mentor:
-    """A mentor of an active pair, her chat, and the last prompt she pressed."""
+    """A mentor of an active pair, her chat, and the last prompt she pressed (message id,
+    data): a question she answered turns into the next in the same message."""
 
     user: SimulatedUser
     pair_id: int
     participant_id: int
-    pressed: int = 0
+    pressed: tuple[int, str] = (0, "")
 
 
 Prompt = tuple[Mentor, int, str]  # who presses, on which message, which callback data
@@ -233,7 +234,9 @@ async def keep_armed(services: Services, outbox: Outbox, presses: Presses) -> No
 
 def fresh_prompt(mentor: Mentor) -> tuple[int, str] | None:
     """Her newest check-in question that she has not pressed yet."""
-    prompts = [p for p in checkin_prompts(mentor.user) if p[0] > mentor.pressed]
+    prompts = [
+        p for p in checkin_prompts(mentor.user) if p[0] >= mentor.pressed[0] and p != mentor.pressed
+    ]
     return prompts[-1] if prompts else None
 
 
@@ -286,7 +289,7 @@ async def press(
     presses: Presses, mentor: Mentor, message_id: int, data: str, times: list[float]
 ) -> None:
     """Press, time the answer; then wait for her next question (or check-in)."""
-    mentor.pressed = message_id
+    mentor.pressed = (message_id, data)
     start = time.perf_counter()
     query_id = await mentor.user.press_data(message_id, data)
     query = presses.emulator.callback_queries[query_id]

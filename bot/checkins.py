@@ -85,11 +85,7 @@ async def answerable(
 ) -> CheckIn | None:
     """The check-in a button names, only if it is this person's and their pair is still active
     (a forged id or a prompt of an ended pair answers nothing)."""
-    check_in = await store.get(services.db, check_in_id)
-    if check_in is None or check_in.participant_id != participant.id:
-        return None
-    pair = await pair_store.get(services.db, check_in.pair_id)
-    return check_in if pair is not None and pair.status is PairStatus.ACTIVE else None
+    return await store.answerable(services.db, check_in_id, participant.id)
 
 
 async def awaiting_message(services: Services, participant: Participant) -> CheckIn | None:
@@ -112,7 +108,7 @@ async def answer(
     answers = {**check_in.answers, check_in.current: value}
     following = load(check_in.questionnaire).next_unanswered(answers, {})
     now = services.clock()
-    moved = await store.record_step(
+    return await store.record_step(
         services.db,
         check_in,
         answers,
@@ -121,16 +117,13 @@ async def answer(
         voice_file_id,
         on_finish=alerts.answered_change(check_in.side, check_in.due_at, now, answers),
     )
-    return await store.get(services.db, check_in.id) if moved else None
 
 
 async def tick(services: Services, check_in: CheckIn, option_id: str) -> CheckIn | None:
     question = current_question(check_in)
     assert question is not None
     selection = toggle(question, check_in.selection, option_id)
-    if not await store.save_selection(services.db, check_in, selection):
-        return None
-    return await store.get(services.db, check_in.id)
+    return await store.save_selection(services.db, check_in, selection)
 
 
 async def reminders_due(services: Services) -> list[CheckIn]:

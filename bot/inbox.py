@@ -21,7 +21,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, MaybeInaccessibleMessage, Update
 from telegram.error import NetworkError
 from telegram.ext import Application
 
@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 # What is done with an update set aside after its last try (the person and the coordinators
 # are told, bot/handlers/errors.py).
 SetAside = Callable[[Update], Awaitable[None]]
-# What is kept of a message quoted in an update (see stored_form).
-BARE_MESSAGE = ("message_id", "date", "chat", "from")
 
 
 class InboxUnavailableError(NetworkError):
@@ -111,19 +109,43 @@ def stored_form(update: Update) -> str:
     """The update as JSON, without the bot's own messages in it: a press carries the message
     it was on and a reply the message it answers, whose texts may name other people. Their ids
     are all a handler reads of them."""
-    data = update.to_dict()
-    query = data.get("callback_query")
-    if query is not None and "message" in query:
-        query["message"] = _bare(query["message"])
-    for kind in ("message", "edited_message"):
-        message = data.get(kind)
-        if message is not None and "reply_to_message" in message:
-            message["reply_to_message"] = _bare(message["reply_to_message"])
+    query = update.callback_query
+    if query is not None:
+        data = {"update_id": update.update_id, "callback_query": _press_form(query)}
+    else:
+        data = update.to_dict()
+    for kind, message in (("message", update.message), ("edited_message", update.edited_message)):
+        if message is not None and message.reply_to_message is not None:
+            data[kind]["reply_to_message"] = _bare(message.reply_to_message)
     return json.dumps(data, ensure_ascii=False)
 
 
-def _bare(message: dict[str, Any]) -> dict[str, Any]:
-    return {key: message[key] for key in BARE_MESSAGE if key in message}
+def _press_form(query: CallbackQuery) -> dict[str, Any]:
+    """A press, field by field: converting the message it was on whole (its text, its buttons)
+    only to drop it was most of the cost of storing an update."""
+    fields = {
+        "id": query.id,
+        "chat_instance": query.chat_instance,
+        "data": query.data,
+        "inline_message_id": query.inline_message_id,
+        "game_short_name": query.game_short_name,
+        "from": query.from_user.to_dict(),
+        "message": _bare(query.message) if query.message is not None else None,
+    }
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def _bare(message: MaybeInaccessibleMessage) -> dict[str, Any]:
+    """What is kept of a quoted message: its ids, time and chat."""
+    bare = {
+        "message_id": message.message_id,
+        "date": int(message.date.timestamp()),
+        "chat": message.chat.to_dict(),
+    }
+    sender = getattr(message, "from_user", None)  # an inaccessible message has none
+    if sender is not None:
+        bare["from"] = sender.to_dict()
+    return bare
 
 
 class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):

@@ -38,8 +38,10 @@ log = logging.getLogger(__name__)
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 # Sends the stall alert of one pair (bot/handlers/alert_cards.py renders it).
 AlertPair = Callable[["Outbox", int], Awaitable[None]]
+# What Telegram says to an edit that would change nothing (a button pressed twice).
+NOT_MODIFIED = "not modified"
 # Edits that found nothing to do: pressed twice, or a copy too old to change.
-UNEDITABLE = ("not modified", "can't be edited", "message to edit not found")
+UNEDITABLE = (NOT_MODIFIED, "can't be edited", "message to edit not found")
 
 
 class Delivery(Enum):

@@ -206,13 +206,33 @@ class SimulatedUser:
 
         Without ``message`` the newest bot message showing such a button is used.
         """
+        stored, data = self._button(button_text, message)
+        return self._press(stored, data, button_text)
+
+    async def press_and_wait_for_edit(
+        self,
+        button_text: str,
+        *,
+        message: MessageRef | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> BotMessage:
+        """Press an inline button and wait until the bot changes the message it is on (its
+        answer in place, e.g. the next question); return that message as it is then."""
+        stored, data = self._button(button_text, message)
+        before = self._view(stored)
+        self._press(stored, data, button_text)
+        return await self.wait_for_edit(before, timeout)
+
+    def _button(
+        self, button_text: str, message: MessageRef | None
+    ) -> tuple[StoredMessage, str | None]:
+        """The newest message (or `message`) with a button of this text, and its data."""
         candidates = self._pressable(message)
         for stored in candidates:
-            view = self._view(stored)
-            for row in view.buttons:
+            for row in self._view(stored).buttons:
                 for button in row:
                     if button.text == button_text:
-                        return self._press(stored, button.callback_data, button_text)
+                        return stored, button.callback_data
         visible = {m.message_id: self._view(m).button_texts for m in candidates}
         raise AssertionError(
             f"{self!r} sees no inline button {button_text!r}; visible buttons: {visible}"

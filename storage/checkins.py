@@ -183,6 +183,16 @@ async def get(db: Database, check_in_id: int) -> CheckIn | None:
     return _checkin(row) if row else None
 
 
+async def answerable(db: Database, check_in_id: int, participant_id: int) -> CheckIn | None:
+    """The check-in, if it is this person's and their pair is active: one lookup by key."""
+    row = await db.fetch_one(
+        f"SELECT {COLUMNS} FROM checkins c WHERE id = ? AND participant_id = ? "
+        "AND EXISTS (SELECT 1 FROM pairs p WHERE p.id = c.pair_id AND p.status = 'active')",
+        (check_in_id, participant_id),
+    )
+    return _checkin(row) if row else None
+
+
 async def awaiting_message(db: Database, participant_id: int) -> CheckIn | None:
     """The sent check-in whose current question this person answers by typing, if any."""
     row = await db.fetch_one(
@@ -203,22 +213,25 @@ async def record_step(
     now: datetime,
     voice_file_id: str | None = None,
     on_finish: SignalsChange | None = None,
-) -> bool:
+) -> CheckIn | None:
     """Store the answers so far and move on; with no next question, file the journal entry
-    and apply `on_finish` to the pair's signals too. False if the check-in had moved on
-    already (a second copy, a stale button)."""
+    and apply `on_finish` to the pair's signals too. The check-in as stored now; None if it
+    had moved on already (a second copy, a stale button)."""
     encoded = json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()})
     finished = next_question is None
     async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE checkins SET answers = ?, current_question = ?, selection = '[]', "
-            "status = CASE WHEN ? THEN 'answered' ELSE status END, "
-            "answered_at = CASE WHEN ? THEN ? ELSE answered_at END "
-            "WHERE id = ? AND status IN ('pending', 'sent') AND current_question IS ?",
-            (encoded, next_question, finished, finished, now, check_in.id, check_in.current),
+        moved = list(
+            await conn.execute_fetchall(
+                "UPDATE checkins SET answers = ?, current_question = ?, selection = '[]', "
+                "status = CASE WHEN ? THEN 'answered' ELSE status END, "
+                "answered_at = CASE WHEN ? THEN ? ELSE answered_at END "
+                "WHERE id = ? AND status IN ('pending', 'sent') AND current_question IS ? "
+                f"RETURNING {COLUMNS}",
+                (encoded, next_question, finished, finished, now, check_in.id, check_in.current),
+            )
         )
-        if cursor.rowcount != 1:
-            return False
+        if not moved:
+            return None
         if finished:
             note = answers.get("note")
             await _journal(
@@ -236,17 +249,23 @@ async def record_step(
             )
             if on_finish is not None:
                 await apply_change(conn, check_in.pair_id, on_finish, now)
-    return True
+    return _checkin(moved[0])
 
 
-async def save_selection(db: Database, check_in: CheckIn, selection: tuple[str, ...]) -> bool:
+async def save_selection(
+    db: Database, check_in: CheckIn, selection: tuple[str, ...]
+) -> CheckIn | None:
+    """The ticks under the current question; the check-in as stored now, or None if it had
+    moved on already."""
     async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE checkins SET selection = ? WHERE id = ? AND status IN ('pending', 'sent') "
-            "AND current_question IS ?",
-            (json.dumps(list(selection)), check_in.id, check_in.current),
+        saved = list(
+            await conn.execute_fetchall(
+                "UPDATE checkins SET selection = ? WHERE id = ? AND status IN ('pending', 'sent') "
+                f"AND current_question IS ? RETURNING {COLUMNS}",
+                (json.dumps(list(selection)), check_in.id, check_in.current),
+            )
         )
-        return cursor.rowcount == 1
+    return _checkin(saved[0]) if saved else None
 
 
 async def reminders_due(db: Database, sent_before: datetime) -> list[CheckIn]:

@@ -296,10 +296,10 @@ async def due_wave(bot: RunningBot, days: float = 14) -> None:
 async def answer_mentor(
     mentor: SimulatedUser, note: str | None = "We practised job interviews."
 ) -> None:
-    """The mentor answers a check-in by buttons and writes `note` (None: skips it)."""
+    """The mentor answers a check-in by buttons and writes `note` (None: skips it). Each
+    answer turns the question into the next one."""
     for button in ("Yes, in person", "Good", "No, all is fine"):
-        await mentor.press(button)
-        await mentor.next_message()
+        await mentor.press_and_wait_for_edit(button)
     if note is None:
         await mentor.press("Skip ›")
     else:

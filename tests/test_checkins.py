@@ -60,25 +60,24 @@ async def test_answers_by_buttons_text_and_voice_become_journal_entries(emulator
     await due_wave(bot)
     await mentor.next_message()
     await mentee.next_message()
+    sent = len(mentee.messages)
 
     await answer_mentor(mentor)
     assert (await mentor.next_message()).text == (
         "Thank you! Your answers are saved for the coordinator."
     )
-    for button in ("Yes, online or by phone", "Very useful"):
-        await mentee.press(button)
-        await mentee.next_message()
-    shown = mentee.last
+    shown = await mentee.press_and_wait_for_edit("Yes, online or by phone")
+    assert shown.text == "How useful is it to meet your mentor?"  # the question moved on
+    assert len(mentee.messages) == sent  # in place: no new message
+    shown = await mentee.press_and_wait_for_edit("Very useful")
     for option in ("Applied for jobs", "Had a job interview"):
         await mentee.press(option)
         await mentee.wait_for_edit(shown)
         shown = mentee.message(shown.message_id)
-    await mentee.press("Done")
-    assert "How many jobs did you apply for?" in (await mentee.next_message()).text
+    assert "How many jobs did you apply for?" in (await mentee.press_and_wait_for_edit("Done")).text
     await mentee.send("5")
     await mentee.next_message()
-    await mentee.press("I feel unsure (only the coordinator sees this)")
-    await mentee.next_message()
+    await mentee.press_and_wait_for_edit("I feel unsure (only the coordinator sees this)")
     await mentee.send_voice()
     assert (await mentee.next_message()).text.startswith("Thank you!")
     alert = await coordinator.next_message()
@@ -167,13 +166,11 @@ async def test_an_answer_to_either_copy_of_a_prompt_counts_once(emulator, bot) -
     outbox = bot.application.bot_data[OUTBOX_KEY]
     await send_question(outbox, check_in, opening=True)  # a duplicate
     second = await mentor.next_message()
-    await mentor.press("Yes, in person", message=first)
-    await mentor.next_message()
+    await mentor.press_and_wait_for_edit("Yes, in person", message=first)
     await mentor.press("Yes, in person", message=second)
     assert (await mentor.next_callback_answer()).text == "This button is no longer active."
     for button in ("Good", "No, all is fine"):
-        await mentor.press(button)
-        await mentor.next_message()
+        await mentor.press_and_wait_for_edit(button, message=first)
     await mentor.press("Skip ›")
     await mentor.next_message()
     assert len(await rows(bot, "SELECT * FROM journal WHERE kind = 'checkin'")) == 1

@@ -75,8 +75,7 @@ async def state_of(bot: RunningBot, user: SimulatedUser) -> tuple[str, str, int]
 async def press_until_note(user: SimulatedUser, language: str, labels: tuple[str, ...]) -> None:
     t = translator(language)
     for label in labels:
-        await user.press(t.gettext(label))
-        await user.next_message()
+        await user.press_and_wait_for_edit(t.gettext(label))
 
 
 async def settled(bot: RunningBot) -> None:
@@ -106,13 +105,15 @@ async def test_while_locked_a_press_and_a_note_wait_then_are_taken_once(
     before = await state_of(bot, mentor)
 
     await settled(bot)
+    question = mentor.last
+    assert question is not None
     with caplog.at_level(logging.INFO):
         with locked(bot.config.database_path):
             await mentor.press(t.gettext("Yes, in person"))
             await until_refused_by_the_inbox(caplog)
             assert await state_of(bot, mentor) == before
             assert mentor.chat.callback_answers == []
-        asked = await mentor.next_message(timeout=30)  # not pressed again
+        asked = await mentor.wait_for_edit(question, timeout=30)  # not pressed again
     assert t.gettext("How is the mentorship going?") in asked.text
 
     await press_until_note(mentor, "da", ("Good", "No, all is fine"))

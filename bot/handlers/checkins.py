@@ -52,22 +52,29 @@ async def send_question(
     the bot is journaled as unreachable before their pair's alert."""
     services = outbox.services
     person = await registration.participant(services, check_in.participant_id)
-    question = checkins.current_question(check_in)
-    if person is None or question is None:
+    if person is None or check_in.current is None:
         return None
-    t = translator(person.language)
+    text, markup = question_view(
+        translator(person.language), check_in, opening=opening, reminder=reminder
+    )
+    sent = await outbox.send(
+        person.chat_id, text, markup, if_blocked=lambda: checkins.unreachable(services, check_in)
+    )
+    return sent.delivery
+
+
+def question_view(
+    t: Translator, check_in: CheckIn, *, opening: bool = False, reminder: bool = False
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The check-in's current question as a message: its text and buttons."""
+    question = checkins.current_question(check_in)
+    assert question is not None  # the caller's check-in is not complete
     text = escape(t.gettext(question.text))
     if opening:
         text = t.gettext(load(check_in.questionnaire).intro) + "\n\n" + text
     if reminder:
         text = t.gettext("A reminder: I would like to hear how it goes.") + "\n\n" + text
-    sent = await outbox.send(
-        person.chat_id,
-        text,
-        keyboard(t, check_in, question),
-        if_blocked=lambda: checkins.unreachable(services, check_in),
-    )
-    return sent.delivery
+    return text, keyboard(t, check_in, question)
 
 
 def keyboard(t: Translator, check_in: CheckIn, question: Question) -> InlineKeyboardMarkup | None:
@@ -107,6 +114,10 @@ async def on_button(press: Press[CheckInButton]) -> None:
         await press.answer(view.problem_text(press.t, result), alert=True)
         return
     await press.answer()
+    if result is not None and result.current is not None:
+        # The question the person answered turns into the next one, in one call to Telegram.
+        await press.show(*question_view(press.t, result))
+        return
     await press.remove_buttons()
     if result is not None:
         await after_answer(press.update, press.context, result)

@@ -25,7 +25,7 @@ from bot.handlers.common import send
 from bot.handlers.context import BotContext
 from bot.i18n import N_, Translator
 from bot.model.participants import Participant
-from bot.outbox import Outbox, ReplyMarkup, uneditable
+from bot.outbox import NOT_MODIFIED, Outbox, ReplyMarkup, uneditable
 from bot.services import Services
 
 D = TypeVar("D", bound=CallbackData)
@@ -128,6 +128,21 @@ class Press(Generic[D]):
         scope = await scopes.scope_of(self.services, self.participant.telegram_user_id)
         if await scopes.people_in(self.services, scope, wanted) != wanted:
             raise Refused(OUT_OF_SCOPE)
+
+    async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """The pressed message turns into the next step of what was pressed; one that cannot
+        be changed (a forwarded copy, an old or deleted message) is sent as a new message."""
+        if not isinstance(self.query.message, Message):
+            await self.reply(text, markup)
+            return
+        try:
+            await self.query.edit_message_text(text, reply_markup=markup)
+        except BadRequest as error:
+            if NOT_MODIFIED in error.message.lower():  # pressed twice: it shows this already
+                return
+            if not uneditable(error):
+                raise
+            await self.reply(text, markup)
 
     async def replace_message(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Show another text (and buttons) in the pressed message."""
