@@ -179,13 +179,13 @@ async def postpone(db: Database, check_in_id: int, due_at: datetime) -> None:
 
 
 async def get(db: Database, check_in_id: int) -> CheckIn | None:
-    row = await db.fetch_one(f"SELECT {COLUMNS} FROM checkins WHERE id = ?", (check_in_id,))
+    row = await db.lookup(f"SELECT {COLUMNS} FROM checkins WHERE id = ?", (check_in_id,))
     return _checkin(row) if row else None
 
 
 async def answerable(db: Database, check_in_id: int, participant_id: int) -> CheckIn | None:
     """The check-in, if it is this person's and their pair is active: one lookup by key."""
-    row = await db.fetch_one(
+    row = await db.lookup(
         f"SELECT {COLUMNS} FROM checkins c WHERE id = ? AND participant_id = ? "
         "AND EXISTS (SELECT 1 FROM pairs p WHERE p.id = c.pair_id AND p.status = 'active')",
         (check_in_id, participant_id),

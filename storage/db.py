@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import re
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime
@@ -18,9 +20,14 @@ import aiosqlite
 from storage.municipality_codes import place_typed
 from storage.worker import in_process
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
+LOOKUP_BUSY_TIMEOUT_MS = 100
+# A lookup by key takes tens of microseconds; one that holds the event loop longer than this is
+# logged, as a query that should run on a reader (fetch_one).
+SLOW_LOOKUP_MS = 20
 # A long read maps the file instead of copying its pages through a small cache, a read call
 # each: most of the journal's export was spent there.
 READ_MAP_BYTES = 1 << 30
@@ -79,10 +86,12 @@ class Database:
         writer: aiosqlite.Connection,
         readers: Sequence[aiosqlite.Connection] = (),
         path: Path | None = None,
+        looker: sqlite3.Connection | None = None,
     ) -> None:
         self._writer = writer
         self._write_lock = asyncio.Lock()
         self._readers = tuple(readers)
+        self._looker = looker  # the lookups' read-only connection, on the event loop
         self._idle_readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         for reader in self._readers:
             self._idle_readers.put_nowait(reader)
@@ -142,6 +151,23 @@ class Database:
         async with self._reader() as reader:
             return list(await reader.execute_fetchall(sql, _bound(params)))
 
+    async def lookup(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """The first row of a read by key (a primary key or a unique index: a few pages), run
+        on the event loop itself: a trip to a reader's thread costs about twenty times such a
+        read, and a reader may be busy with a report. Anything that scans uses fetch_one."""
+        if self._looker is None:  # in memory: the one connection
+            return await self.fetch_one(sql, params)
+        start = time.perf_counter()
+        cursor = self._looker.execute(sql, _bound(params))
+        try:
+            row: aiosqlite.Row | None = cursor.fetchone()
+        finally:
+            cursor.close()  # ends its read: an open one would keep an old snapshot
+        taken_ms = (time.perf_counter() - start) * 1000
+        if taken_ms > SLOW_LOOKUP_MS:  # the statement only: parameters may be personal data
+            log.warning("a lookup held the event loop %.0f ms: %s", taken_ms, sql[:80])
+        return row
+
     async def read_in_process(self, work: Callable[..., T], *args: object) -> T:
         """`work(connection, *args)` run in a niced process of its own (storage/worker.py) on a
         read-only connection, for reads too long for the event loop (the exports). `work` and
@@ -157,6 +183,8 @@ class Database:
 
     async def close(self) -> None:
         # Readers first: the last connection to close checkpoints the WAL into the file.
+        if self._looker is not None:
+            self._looker.close()
         for reader in self._readers:
             await reader.close()
         await self._writer.close()
@@ -174,12 +202,13 @@ async def open_database(path: Path | str) -> Database:
     try:
         for _ in range(READERS):
             readers.append(await _open_reader(path))
+        looker = _open_looker(path)
     except BaseException:
         for reader in readers:
             await reader.close()
         await writer.close()
         raise
-    return Database(writer, readers, path)
+    return Database(writer, readers, path, looker)
 
 
 async def _open_writer(path: Path | str) -> aiosqlite.Connection:
@@ -205,6 +234,16 @@ async def _open_reader(path: Path) -> aiosqlite.Connection:
     except BaseException:
         await connection.close()
         raise
+    return connection
+
+
+def _open_looker(path: Path) -> sqlite3.Connection:
+    """The lookups' read-only connection, used on the event loop's thread only. It waits
+    briefly for a lock (only WAL recovery after a crash takes one a reader waits for): the
+    wait would hold the whole loop."""
+    connection = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    connection.execute(f"PRAGMA busy_timeout = {LOOKUP_BUSY_TIMEOUT_MS}")
     return connection
 
 

@@ -140,7 +140,7 @@ async def mark_reminded(db: Database, pair_id: int, now: datetime) -> None:
 
 
 async def get(db: Database, pair_id: int) -> Pair | None:
-    row = await db.fetch_one(f"SELECT {PAIR_COLUMNS} FROM pairs WHERE id = ?", (pair_id,))
+    row = await db.lookup(f"SELECT {PAIR_COLUMNS} FROM pairs WHERE id = ?", (pair_id,))
     return _pair(row) if row else None
 
 

@@ -31,7 +31,7 @@ def _participant(row: aiosqlite.Row) -> Participant:
 
 
 async def get(db: Database, telegram_user_id: int) -> Participant | None:
-    row = await db.fetch_one(
+    row = await db.lookup(
         f"SELECT {COLUMNS} FROM participants WHERE telegram_user_id = ?", (telegram_user_id,)
     )
     return _participant(row) if row else None
@@ -113,7 +113,7 @@ async def set_recruitment_channel(
 
 
 async def by_id(db: Database, participant_id: int) -> Participant | None:
-    row = await db.fetch_one(f"SELECT {COLUMNS} FROM participants WHERE id = ?", (participant_id,))
+    row = await db.lookup(f"SELECT {COLUMNS} FROM participants WHERE id = ?", (participant_id,))
     return _participant(row) if row else None
 
 

@@ -1,6 +1,7 @@
 import asyncio
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -176,6 +177,28 @@ async def test_a_write_commits_while_a_long_read_runs(db) -> None:
     finally:
         finish.set()
     assert (await long_read)[0] == 1
+
+
+async def test_a_lookup_sees_each_write_once_committed_and_never_an_open_one(db) -> None:
+    await contact(db, 6)  # in Danish
+    for language in ("ar", "uk", "da"):
+        async with db.transaction() as connection:
+            await connection.execute(
+                "UPDATE participants SET language = ? WHERE telegram_user_id = 6", (language,)
+            )
+            assert (await participants.get(db, 6)).language != language  # not committed yet
+        assert (await participants.get(db, 6)).language == language
+
+
+async def test_a_slow_lookup_is_logged_without_its_parameters(
+    db, caplog: pytest.LogCaptureFixture
+) -> None:
+    db._looker.create_function("slow", 1, lambda value: time.sleep(0.03) or value)
+    with caplog.at_level("WARNING"):
+        row = await db.lookup("SELECT slow(?) AS value", ("Amal Hassan",))
+    assert row["value"] == "Amal Hassan"
+    assert "a lookup held the event loop" in caplog.text and "SELECT slow(?)" in caplog.text
+    assert "Amal" not in caplog.text
 
 
 async def test_readers_cannot_write(db) -> None:
