@@ -195,10 +195,10 @@ async def answerable(db: Database, check_in_id: int, participant_id: int) -> Che
 
 async def awaiting_message(db: Database, participant_id: int) -> CheckIn | None:
     """The sent check-in whose current question this person answers by typing, if any."""
-    row = await db.fetch_one(
-        f"SELECT {COLUMNS} FROM checkins WHERE participant_id = ? AND status = 'sent' "
+    row = await db.lookup(
+        f"SELECT {COLUMNS} FROM checkins c WHERE participant_id = ? AND status = 'sent' "
         "AND current_question IS NOT NULL "
-        "AND pair_id IN (SELECT id FROM pairs WHERE status = 'active') "
+        "AND EXISTS (SELECT 1 FROM pairs p WHERE p.id = c.pair_id AND p.status = 'active') "
         "ORDER BY sent_at DESC, id DESC LIMIT 1",
         (participant_id,),
     )
