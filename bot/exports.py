@@ -73,6 +73,13 @@ async def scratch_folder() -> AsyncIterator[Path]:
         await asyncio.to_thread(shutil.rmtree, folder, True)
 
 
+async def contents(path: Path) -> bytes:
+    """A file to send, read in a thread: python-telegram-bot reads a file handle it is given
+    on the event loop (a large journal: 20 ms). As bytes, a retried upload sends it whole
+    again."""
+    return await asyncio.to_thread(path.read_bytes)
+
+
 async def uploadable(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
     """Each (file, name to send it as) as it is, or as a zip holding it under that name when
     it is too large to send. Zipped in a process of its own: seconds of CPU for a large

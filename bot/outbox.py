@@ -17,13 +17,11 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 
 from telegram import (
     Bot,
     ForceReply,
     InlineKeyboardMarkup,
-    InputFile,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -212,14 +210,7 @@ async def reply(bot: Bot, chat_id: int, text: str, markup: ReplyMarkup | None = 
 
 
 async def reply_file(bot: Bot, chat_id: int, content: FileInput, filename: str) -> Message:
-    """A document (a CSV file, a person's data) in the chat. A file on disk is streamed from it
-    a chunk at a time, read in a thread: python-telegram-bot would read it whole on the event
-    loop, and the whole of it would be copied into the socket's buffer there (a large
-    journal's file: 20 to 30 ms of the loop each)."""
-    if isinstance(content, Path):
-        with content.open("rb") as handle:
-            streamed = InputFile(handle, filename=filename, read_file_handle=False)
-            return await bot.send_document(chat_id, streamed)
+    """A document (a CSV file, a person's data) in the chat."""
     return await bot.send_document(chat_id, content, filename=filename)
 
 

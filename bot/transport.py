@@ -113,7 +113,5 @@ def _body(
         return request_data.json_payload, JSON_HEADERS
     form = aiohttp.FormData(request_data.json_parameters)
     for name, (filename, content, mime_type) in request_data.multipart_data.items():
-        if not isinstance(content, bytes):
-            content.seek(0)  # a file streamed from its handle: from its start on every try
         form.add_field(name, content, filename=filename, content_type=mime_type)
     return form, None

@@ -14,7 +14,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot import evaluation, outbox
 from bot.charts import draw_outcomes_chart, draw_trend_chart, has_trend
-from bot.exports import export, scratch_folder, uploadable, write_summary
+from bot.exports import contents, export, scratch_folder, uploadable, write_summary
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
@@ -126,7 +126,7 @@ async def report_command(update: Update, context: BotContext, participant: Parti
         paths = [*files.result(), write_summary(report, t, folder / "shares.csv")]
         named = [(path, f"mentorbro-{path.stem}-{stamp}.csv") for path in paths]
         for sent, name in await uploadable(named):
-            await outbox.reply_file(context.bot, chat.id, sent, name)
+            await outbox.reply_file(context.bot, chat.id, await contents(sent), name)
     if not context.args:
         await send(update, usage(t))
 
