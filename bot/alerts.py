@@ -9,7 +9,6 @@ alert about the same pair.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,8 +35,8 @@ from storage import checkins as checkin_store
 from storage import pairs as pair_store
 from storage import signals as signals_store
 from storage.alerts import EpisodeOp, EpisodeWrite
+from storage.slices import Turns
 
-PAIRS_PER_TURN = 500  # the stall rules for this many, then the event loop's turn
 SNOOZE = timedelta(days=7)
 DIGEST_EVERY = timedelta(days=7)
 LATEST_ENTRIES = 3
@@ -105,12 +104,12 @@ async def candidates(
     services: Services, thresholds: StallRules, now: datetime, pair_id: int | None = None
 ) -> AsyncIterator[tuple[PairState, Signals, Episode | None]]:
     """The open pairs (or one) that may stall now; with thousands of them the event loop gets
-    a turn every PAIRS_PER_TURN, so the chats go on while the rules run."""
+    a turn every few milliseconds (storage/slices.py), so the chats go on while the rules run."""
     found = await store.scan_rows(services.db, thresholds, now, pair_id)
-    for number, candidate in enumerate(found, start=1):
+    turns = Turns()
+    for candidate in found:
         yield candidate
-        if number % PAIRS_PER_TURN == 0:
-            await asyncio.sleep(0)
+        await turns.take()
 
 
 def episode_write(

@@ -24,8 +24,10 @@ import csv
 import re
 import shutil
 import sqlite3
+import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -58,6 +60,24 @@ async def export(
 ) -> list[Path]:
     """The CSV files of `/report`, as of now."""
     return await write_exports(services.db, report_filter, t, directory, services.clock())
+
+
+@asynccontextmanager
+async def scratch_folder() -> AsyncIterator[Path]:
+    """A temporary folder for the report's files, made and removed in a thread: removing a
+    large programme's files took 20 ms of the event loop."""
+    folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="mentorbro-report-"))
+    try:
+        yield folder
+    finally:
+        await asyncio.to_thread(shutil.rmtree, folder, True)
+
+
+async def contents(path: Path) -> bytes:
+    """A file to send, read in a thread: python-telegram-bot reads a file handle it is given
+    on the event loop (a large journal: 20 ms). As bytes, a retried upload sends it whole
+    again."""
+    return await asyncio.to_thread(path.read_bytes)
 
 
 async def uploadable(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,8 @@ INT_FIELDS = frozenset(
     }
 )
 FLOAT_FIELDS = frozenset({"timeout", "latitude", "longitude"})
+# An uploaded file is read this much at a time, the event loop getting a turn in between.
+FILE_CHUNK_BYTES = 1 << 20
 BOOL_FIELDS = frozenset(
     {
         "show_alert",
@@ -108,12 +111,22 @@ async def _read_multipart(request: web.Request) -> dict[str, Any]:
         if not isinstance(part, BodyPartReader) or part.name is None:
             continue
         if part.filename is not None:
-            data = await part.read(decode=False)
             content_type = part.headers.get("Content-Type")
-            values[part.name] = UploadedFile(part.filename, content_type, bytes(data))
+            values[part.name] = UploadedFile(part.filename, content_type, await _read_file(part))
         else:
             values[part.name] = await part.text()
     return values
+
+
+async def _read_file(part: BodyPartReader) -> bytes:
+    """A file part, a large chunk at a time with the event loop's turn between chunks. The
+    emulator shares its loop with the bot in the tests and benches: aiohttp's part.read() took
+    a 30 MB upload 8 KB at a time without a turn, holding the bot up to 0.1 s."""
+    chunks = []
+    while chunk := await part.read_chunk(FILE_CHUNK_BYTES):
+        chunks.append(chunk)
+        await asyncio.sleep(0)
+    return b"".join(chunks)
 
 
 def decode_value(name: str, value: Any) -> Any:

@@ -15,6 +15,7 @@ from bot.handlers.report import UnreadableDate, parse_filter, usage
 from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.report_words import field_names
 from sandbox import BotApiEmulator, BotMessage
+from sandbox.faults import Fault, FaultInjector
 from tests.conftest import RunningBot, rows
 from tests.scenarios import (
     answer_mentor,
@@ -112,6 +113,25 @@ async def test_a_csv_file_too_large_for_telegram_comes_zipped(emulator, bot, mon
         assert archive.namelist() == ["mentorbro-pairs-2026-11-23.csv"]
         inside = archive.read("mentorbro-pairs-2026-11-23.csv")
     assert inside.startswith(b"\xef\xbb\xbfPair id;")
+
+
+async def test_a_csv_file_refused_once_by_telegram_arrives_whole_on_the_retry(
+    emulator, bot
+) -> None:
+    karen, _, _ = await matched(emulator)
+    seen = len(karen.messages)
+    # The first file is streamed from its handle; the 429 makes the bot send it again.
+    FaultInjector(
+        emulator, share=1, kinds=(Fault.RATE_LIMITED,), methods={"sendDocument"}, limit=1
+    ).install()
+    await karen.send("/report")
+    await karen.wait_for_messages(seen + 7, REPORT_WAIT_S)
+    pairs = next(m.document for m in karen.messages[seen : seen + 7] if m.document)
+    assert pairs["file_name"] == "mentorbro-pairs-2026-11-23.csv"
+    stored = emulator.files.get(pairs["file_id"])
+    assert stored is not None
+    rows = list(csv.reader(io.StringIO(stored.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Pair id" and len(rows) == 2
 
 
 async def test_the_trend_comes_as_a_second_chart(emulator, bot) -> None:

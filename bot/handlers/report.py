@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-import tempfile
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ChatAction, MessageLimit
@@ -16,7 +14,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot import evaluation, outbox
 from bot.charts import draw_outcomes_chart, draw_trend_chart, has_trend
-from bot.exports import export, uploadable, write_summary
+from bot.exports import contents, export, scratch_folder, uploadable, write_summary
 from bot.handlers.common import send, tr
 from bot.handlers.context import BotContext
 from bot.handlers.coordinator import coordinator_only, sender_scope
@@ -116,20 +114,19 @@ async def report_command(update: Update, context: BotContext, participant: Parti
     for part in parts(render(report, t)):
         await send(update, part)
     stamp = today(services).isoformat()
-    with tempfile.TemporaryDirectory(prefix="mentorbro-report-") as folder:
+    async with scratch_folder() as folder:
         # Drawn and written at once, in processes of their own; one fails: the others end.
         async with asyncio.TaskGroup() as tasks:
             chart = tasks.create_task(draw_outcomes_chart(report, t))
             trend = tasks.create_task(draw_trend_chart(report, t)) if has_trend(report) else None
-            files = tasks.create_task(export(services, chosen, t, Path(folder)))
+            files = tasks.create_task(export(services, chosen, t, folder))
         await outbox.reply_photo(context.bot, chat.id, chart.result())
         if trend is not None:
             await outbox.reply_photo(context.bot, chat.id, trend.result())
-        paths = [*files.result(), write_summary(report, t, Path(folder) / "shares.csv")]
+        paths = [*files.result(), write_summary(report, t, folder / "shares.csv")]
         named = [(path, f"mentorbro-{path.stem}-{stamp}.csv") for path in paths]
         for sent, name in await uploadable(named):
-            with sent.open("rb") as data:
-                await outbox.reply_file(context.bot, chat.id, data, name)
+            await outbox.reply_file(context.bot, chat.id, await contents(sent), name)
     if not context.args:
         await send(update, usage(t))
 

@@ -137,9 +137,12 @@ class Catalogue:
     municipalities: tuple[Municipality, ...]
     regions: tuple[Region, ...]
     names: dict[str, Municipality | Region]  # normalised name -> what it names
+    # A report places every mentee's answer by its code: a search of the list each took 40 ms
+    # of the event loop for a programme of 100,000 pairs.
+    codes: dict[int, Municipality]
 
     def by_code(self, code: int) -> Municipality | None:
-        return next((m for m in self.municipalities if m.code == code), None)
+        return self.codes.get(code)
 
     def region(self, region_id: str) -> Region | None:
         return next((r for r in self.regions if r.id == region_id), None)
@@ -171,7 +174,7 @@ def catalogue() -> Catalogue:
             key = normalise(name)
             if names.setdefault(key, place) != place:
                 raise ValueError(f"municipalities.toml: {name!r} names two places")
-    return Catalogue(municipalities, regions, names)
+    return Catalogue(municipalities, regions, names, {m.code: m for m in municipalities})
 
 
 def by_code(code: int) -> Municipality | None:
