@@ -132,25 +132,24 @@ class Press(Generic[D]):
     async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """The pressed message turns into the next step of what was pressed; one that cannot
         be changed (a forwarded copy, an old or deleted message) is sent as a new message."""
-        if not isinstance(self.query.message, Message):
-            await self.reply(text, markup)
-            return
-        try:
-            await self.query.edit_message_text(text, reply_markup=markup)
-        except BadRequest as error:
-            if NOT_MODIFIED in error.message.lower():  # pressed twice: it shows this already
-                return
-            if not uneditable(error):
-                raise
+        if not await self._edit_text(text, markup):
             await self.reply(text, markup)
 
     async def replace_message(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-        """Show another text (and buttons) in the pressed message."""
+        """Show another text (and buttons) in the pressed message, if it can be changed."""
+        await self._edit_text(text, markup)
+
+    async def _edit_text(self, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+        """Whether the pressed message shows this now (a press twice finds it so already)."""
+        if not isinstance(self.query.message, Message):  # too old for Telegram to include
+            return False
         try:
             await self.query.edit_message_text(text, reply_markup=markup)
         except BadRequest as error:
             if not uneditable(error):
                 raise
+            return NOT_MODIFIED in error.message.lower()
+        return True
 
 
 PressCallback = Callable[[Press[D]], Awaitable[None]]
