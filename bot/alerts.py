@@ -104,7 +104,7 @@ async def candidates(
     services: Services, thresholds: StallRules, now: datetime, pair_id: int | None = None
 ) -> AsyncIterator[tuple[PairState, Signals, Episode | None]]:
     """The open pairs (or one) that may stall now; with thousands of them the event loop gets
-    a turn every few milliseconds (storage/slices.py), so the chats go on while the rules run."""
+    a turn every millisecond (storage/slices.py), so the chats go on while the rules run."""
     found = await store.scan_rows(services.db, thresholds, now, pair_id)
     turns = Turns()
     for candidate in found:

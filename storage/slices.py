@@ -1,10 +1,13 @@
 """Long work on the event loop in turns: rows turned into the model's types, or a rule applied to
-thousands of pairs, give the loop a turn whenever a few milliseconds have passed, so every chat
-goes on meanwhile.
+thousands of pairs, give the loop a turn whenever a millisecond has passed, so every chat goes on
+meanwhile.
 
 Counted in time, not in rows: a row's cost varies with what it holds and with the machine's load
 (a stall scan's 500 rows took from 10 to over 100 ms on a busy 2-core machine), and the chats
-wait for the whole stretch between two turns.
+wait for the whole stretch between two turns. Not once per press but once per hop: an answer
+takes many turns of the loop (the update in, the write's trips to its thread, the Bot API
+calls), each waiting for one stretch, so 5 ms stretches made presses during a scan
+wait up to 290 ms and 1 ms ones up to 106 ms (bench/evaluation.py, full size).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import TypeVar
 import aiosqlite
 
 T = TypeVar("T")
-TURN_S = 0.005  # the longest stretch of such work between two turns of the event loop
+TURN_S = 0.001  # the longest stretch of such work between two turns of the event loop
 
 
 class Turns:
