@@ -9,7 +9,8 @@ alert about the same pair.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum, auto
@@ -35,7 +36,6 @@ from storage import checkins as checkin_store
 from storage import pairs as pair_store
 from storage import signals as signals_store
 from storage.alerts import EpisodeOp, EpisodeWrite
-from storage.slices import Turns
 
 SNOOZE = timedelta(days=7)
 DIGEST_EVERY = timedelta(days=7)
@@ -89,27 +89,40 @@ OPS = {
 
 async def scan(services: Services, pair_id: int | None = None) -> list[Episode]:
     """Apply the rules to every open pair (or one) that may stall, and write what changed in
-    a few short transactions; the episodes to alert about now."""
+    a few short transactions; the episodes to alert about now.
+
+    A scan of every pair reads and decides in a niced process of its own: thousands of pairs
+    that may stall, decoded and judged in this process, made each chat's answer wait behind
+    them (presses took up to 290 ms, bench/evaluation.py). Only the writes come back."""
     now = services.clock()
     thresholds = rules(services)
-    writes = []
-    async for state, signals, episode in candidates(services, thresholds, now, pair_id):
-        found = stalls.findings(state, signals, thresholds, now)
-        write = episode_write(state.pair_id, episode, found, now)
-        writes += [write] if write else []
+    if pair_id is None:
+        writes = await services.db.read_in_process(scan_writes, thresholds, now)
+    else:
+        rows = await store.scan_rows(services.db, thresholds, now, pair_id)
+        writes = changes(rows, thresholds, now)
     return await store.write_scan(services.db, writes, now, close_ended=pair_id is None)
 
 
-async def candidates(
-    services: Services, thresholds: StallRules, now: datetime, pair_id: int | None = None
-) -> AsyncIterator[tuple[PairState, Signals, Episode | None]]:
-    """The open pairs (or one) that may stall now; with thousands of them the event loop gets
-    a turn every millisecond (storage/slices.py), so the chats go on while the rules run."""
-    found = await store.scan_rows(services.db, thresholds, now, pair_id)
-    turns = Turns()
-    for candidate in found:
-        yield candidate
-        await turns.take()
+def scan_writes(
+    connection: sqlite3.Connection, thresholds: StallRules, now: datetime
+) -> list[EpisodeWrite]:
+    """What a scan of every open pair writes (in the worker process, on its connection)."""
+    return changes(store.read_scan_rows(connection, thresholds, now), thresholds, now)
+
+
+def changes(
+    candidates: Iterable[tuple[PairState, Signals, Episode | None]],
+    thresholds: StallRules,
+    now: datetime,
+) -> list[EpisodeWrite]:
+    """The episode writes for the pairs that may stall, by the rules of bot/model/stalls.py."""
+    writes = []
+    for state, signals, episode in candidates:
+        found = stalls.findings(state, signals, thresholds, now)
+        write = episode_write(state.pair_id, episode, found, now)
+        writes += [write] if write else []
+    return writes
 
 
 def episode_write(
@@ -192,12 +205,16 @@ class Ranked:
 
 
 async def ranked(services: Services) -> list[Ranked]:
-    """The open pairs that stall now, highest risk first."""
-    now = services.clock()
-    thresholds = rules(services)
+    """The open pairs that stall now, highest risk first (read in a worker process, as scan)."""
+    return await services.db.read_in_process(ranked_pairs, rules(services), services.clock())
+
+
+def ranked_pairs(
+    connection: sqlite3.Connection, thresholds: StallRules, now: datetime
+) -> list[Ranked]:
     found = [
         Ranked(state.pair_id, stalls.risk(state, signals, thresholds, now))
-        async for state, signals, _ in candidates(services, thresholds, now)
+        for state, signals, _ in store.read_scan_rows(connection, thresholds, now)
     ]
     return sorted((r for r in found if r.risk.reasons), key=lambda r: (-r.risk.score, r.pair_id))
 

@@ -5,7 +5,8 @@ choice of single alerts or a digest: storage/alert_messages.py."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum, auto
@@ -54,14 +55,27 @@ MAY_STALL = """
 
 
 async def scan_rows(
-    db: Database, rules: StallRules, now: datetime, pair_id: int | None = None
+    db: Database, rules: StallRules, now: datetime, pair_id: int
 ) -> list[tuple[PairState, Signals, Episode | None]]:
-    """The open pairs (or one) that may stall now, with their signals and open episode.
+    """One pair, if it is open and may stall now, with its signals and open episode."""
+    sql, params = _scan_query(rules, now, pair_id)
+    return await converted(await db.fetch_all(sql, params), _candidate)
 
-    SQL leaves out pairs that cannot stall under `rules` at `now` (no open episode, no flag,
+
+def read_scan_rows(
+    connection: sqlite3.Connection, rules: StallRules, now: datetime
+) -> Iterator[tuple[PairState, Signals, Episode | None]]:
+    """Every open pair that may stall now, with its signals and open episode, row by row from
+    a read-only connection (a worker process's: Database.read_in_process)."""
+    return map(_candidate, connection.execute(*_scan_query(rules, now)))
+
+
+def _scan_query(
+    rules: StallRules, now: datetime, pair_id: int | None = None
+) -> tuple[str, dict[str, object]]:
+    """SQL leaves out pairs that cannot stall under `rules` at `now` (no open episode, no flag,
     a meeting recently enough), so a scan decodes only the few that may: a superset of what
-    bot/model/stalls.py finds, which decides.
-    """
+    bot/model/stalls.py finds, which decides."""
     where = f"p.status IN {SCANNED} AND ({MAY_STALL})"
     params: dict[str, object] = {
         "now": now,
@@ -75,7 +89,7 @@ async def scan_rows(
     if pair_id is not None:
         where += " AND p.id = :pair"
         params["pair"] = pair_id
-    rows = await db.fetch_all(
+    sql = (
         "SELECT p.id, p.status, p.proposed_at, p.started_at, p.meetings_per_month, "
         "p.mentor_answer, p.mentee_answer, "
         "s.pair_id AS s_pair, s.last_meeting_at, s.divergent_at, s.meetings, s.mentor, s.mentee, "
@@ -83,10 +97,9 @@ async def scan_rows(
         "e.id AS e_id, e.reasons, e.opened_at, e.alerted_at, e.taken_by, e.snoozed_until "
         "FROM pairs p LEFT JOIN pair_signals s ON s.pair_id = p.id "
         "LEFT JOIN stall_episodes e ON e.pair_id = p.id AND e.closed_at IS NULL "
-        f"WHERE {where}",
-        params,
+        f"WHERE {where}"
     )
-    return await converted(rows, _candidate)
+    return sql, params
 
 
 def _candidate(row: aiosqlite.Row) -> tuple[PairState, Signals, Episode | None]:

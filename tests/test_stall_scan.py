@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,9 +70,15 @@ async def signals(db: Database, pair_id: int, change: Callable[[Signals], Signal
 
 
 async def found(db: Database, rules: StallRules, now: datetime) -> dict[int, list]:
+    """What the rules find among the pairs the SQL keeps, read as a scan reads them: in a
+    worker process."""
+    return await db.read_in_process(_found, rules, now)
+
+
+def _found(connection: sqlite3.Connection, rules: StallRules, now: datetime) -> dict[int, list]:
     return {
         state.pair_id: stalls.findings(state, sig, RULES, now)
-        for state, sig, _ in await store.scan_rows(db, rules, now)
+        for state, sig, _ in store.read_scan_rows(connection, rules, now)
     }
 
 
