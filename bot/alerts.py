@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum, auto
+from typing import TYPE_CHECKING
 
 from bot.model import stalls
 from bot.model.journal import JournalEntry
@@ -29,13 +30,15 @@ from bot.model.stalls import (
     StallRules,
     Wish,
 )
-from bot.services import Services
 from storage import alert_messages as message_store
 from storage import alerts as store
 from storage import checkins as checkin_store
 from storage import pairs as pair_store
 from storage import signals as signals_store
 from storage.alerts import EpisodeOp, EpisodeWrite
+
+if TYPE_CHECKING:  # a scan's worker process imports this module: not the services' imports
+    from bot.services import Services
 
 SNOOZE = timedelta(days=7)
 DIGEST_EVERY = timedelta(days=7)
@@ -134,7 +137,7 @@ def episode_write(
         step is Move.KEEP and episode is not None and tuple(found) == episode.findings
     ):
         return None
-    return EpisodeWrite(OPS[step], pair_id, tuple(found), episode)
+    return EpisodeWrite.of(OPS[step], pair_id, found, episode)
 
 
 async def alerted(services: Services, episode_id: int) -> None:
