@@ -18,7 +18,6 @@ from bot.model.evaluation import (
     by_field,
     by_municipality,
     by_region,
-    days,
     followups,
     meetings,
     outcomes,
@@ -26,6 +25,7 @@ from bot.model.evaluation import (
     participant_rows,
     screening_counts,
 )
+from bot.model.intervals import days
 from bot.model.municipalities import covers, named, normalise, place
 from bot.services import Services
 from storage import Database

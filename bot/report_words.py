@@ -26,8 +26,8 @@ from bot.model.effects import (
     Factor,
     Quarter,
 )
-from bot.model.evaluation import Days, ReportFilter
-from bot.model.intervals import Proportion, Verdict, share, shown
+from bot.model.evaluation import ReportFilter
+from bot.model.intervals import Days, Proportion, Verdict, share, shown
 from bot.model.questionnaire import load_fields, option_lists
 
 CONFIDENCE = 0.95  # the intervals' level, written as Babel writes a percentage

@@ -18,8 +18,8 @@ from bot.exports import write_exports, write_summary
 from bot.handlers.report_view import render
 from bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
 from bot.model.effects import Factor, Quarter
-from bot.model.evaluation import CourseFigures, Days, ReportFilter, days, median
-from bot.model.intervals import Verdict, share, shown
+from bot.model.evaluation import CourseFigures, ReportFilter
+from bot.model.intervals import Days, Verdict, median, share, shown
 from bot.model.pairs import Outcome, PairStatus
 from bot.model.participants import Role
 from bot.model.questionnaire import load
@@ -391,9 +391,9 @@ async def test_trend_by_quarter_of_the_start(programme: Database) -> None:
     assert (first.quarter, second.quarter) == (Quarter(2026, 1), Quarter(2026, 2))
     assert (first.work.whole, first.work.part) == (6, 5)
     # m1-m7 started in the first quarter: 5, 10, 15, 20, 30, 40, 60 days after the intake
-    assert days(first.intake_to_match).median == 20
-    assert days(first.match_to_job).median == 120
-    assert (second.work.whole, days(second.intake_to_match).pairs) == (0, 2)  # m8, m9
+    assert first.intake_to_match.median == 20
+    assert first.match_to_job.median == 120
+    assert (second.work.whole, second.intake_to_match.pairs) == (0, 2)  # m8, m9
     text = render(report, translator("en"))
     assert (
         "Q1 2026: in work 83% (95% interval 44–97%) of 6; median from intake to match 20 days, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.i18n import Translator
 from bot.model.effects import Association, Benchmark
-from bot.model.evaluation import Report, days
+from bot.model.evaluation import Report
 from bot.report_words import (
     benchmark_lines,
     count_text,
@@ -54,8 +54,8 @@ def _trend(report: Report, t: Translator) -> str:
                     quarter=quarter_text(t, figures.quarter),
                     share=share_text(t, figures.work),
                     count=count_text(t, None if figures.work.masked else figures.work.whole),
-                    match=days_text(t, days(figures.intake_to_match)),
-                    job=days_text(t, days(figures.match_to_job)),
+                    match=days_text(t, figures.intake_to_match),
+                    job=days_text(t, figures.match_to_job),
                 )
             )
         )

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.model.intervals import Proportion, Verdict, protect
+from bot.model.intervals import Days, Proportion, Verdict, days, protect
 
 REFERENCE_WORK_SHARE = 0.52
 JUDGED_AFTER_DAYS = 91  # three months after the end, when the first follow-up is due
@@ -61,8 +61,8 @@ class Benchmark:
 class QuarterFigures:
     quarter: Quarter
     work: Proportion  # of the judged pairs that started in the quarter
-    intake_to_match: tuple[tuple[int, int], ...]  # (days, pairs)
-    match_to_job: tuple[tuple[int, int], ...]
+    intake_to_match: Days  # of the pairs that started in the quarter
+    match_to_job: Days
 
 
 class Factor(StrEnum):
@@ -114,11 +114,11 @@ def effects(
     job (quarter, days, pairs), and the judged pairs by their factors' levels (in `Factor`'s
     order) with pairs and in work."""
     by_quarter = {Quarter.parse(quarter): (n, work) for quarter, n, work in judged}
-    days: dict[str, dict[Quarter, list[tuple[int, int]]]] = {"match": {}, "job": {}}
+    histograms: dict[str, dict[Quarter, list[tuple[int, int]]]] = {"match": {}, "job": {}}
     for name, rows in (("match", to_match), ("job", to_job)):
         for quarter, value, n in rows:
-            days[name].setdefault(Quarter.parse(quarter), []).append((value, n))
-    quarters = sorted(set(by_quarter) | set(days["match"]) | set(days["job"]))
+            histograms[name].setdefault(Quarter.parse(quarter), []).append((value, n))
+    quarters = sorted(set(by_quarter) | set(histograms["match"]) | set(histograms["job"]))
     total = sum(n for n, _ in by_quarter.values())
     work = sum(in_work for _, in_work in by_quarter.values())
     # The quarters add up to the benchmark's pairs: protected as one breakdown.
@@ -129,8 +129,8 @@ def effects(
             QuarterFigures(
                 quarter,
                 quarter_share,
-                tuple(days["match"].get(quarter, ())),
-                tuple(days["job"].get(quarter, ())),
+                days(histograms["match"].get(quarter, ())),
+                days(histograms["job"].get(quarter, ())),
             )
             for quarter, quarter_share in zip(quarters, shares, strict=True)
         ),

@@ -40,7 +40,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from bot.model.effects import Effects
-from bot.model.intervals import SMALL_GROUP, share
+from bot.model.intervals import SMALL_GROUP, Days, share
 from bot.model.municipalities import place
 from bot.model.pairs import JOB_OUTCOMES, Outcome, Side
 from bot.model.participants import Role, RoleCount, Status, participants_by_role
@@ -62,36 +62,6 @@ class ReportFilter:
     municipality: str | None = None
     field: str | None = None
     within: tuple[int, ...] | None = None
-
-
-def median(histogram: Iterable[tuple[int, int]]) -> float | None:
-    """The median of values given as (value, how many times); None when there are none."""
-    counts = sorted((value, n) for value, n in histogram if n > 0)
-    total = sum(n for _, n in counts)
-    if total == 0:
-        return None
-
-    def at(position: int) -> int:
-        seen = 0
-        for value, n in counts:
-            seen += n
-            if position < seen:
-                return value
-        raise IndexError(position)
-
-    return (at((total - 1) // 2) + at(total // 2)) / 2
-
-
-@dataclass(frozen=True)
-class Days:
-    """A median number of days, and how many pairs it rests on."""
-
-    median: float | None
-    pairs: int
-
-    @property
-    def shown(self) -> float | None:
-        return self.median if self.pairs >= SMALL_GROUP else None
 
 
 @dataclass(frozen=True)
@@ -266,11 +236,6 @@ def screening_counts(rows: Iterable[tuple[str, bool, int]]) -> Screenings:
 
 def pair_counts(totals: Mapping[str, float]) -> PairCounts:
     return PairCounts(**{field.name: int(totals[field.name]) for field in fields(PairCounts)})
-
-
-def days(histogram: Iterable[tuple[int, int]]) -> Days:
-    rows = list(histogram)
-    return Days(median=median(rows), pairs=sum(n for _, n in rows))
 
 
 def outcomes(rows: Iterable[tuple[str | None, int]]) -> Outcomes:

@@ -1,5 +1,6 @@
 """Honest shares: a share with its 95% Wilson score interval, the verdict against a reference,
-and the small-group rules that decide what of a list of groups may be shown. Plain data.
+and the small-group rules that decide what of a list of groups may be shown; a median of days
+with the pairs it rests on, shown only for enough pairs. Plain data.
 
 The Wilson score interval (Wilson 1927; Newcombe 1998, method 3) stays inside 0-100% and keeps
 its coverage for small groups and for shares near 0 or 1, where the textbook p ± 1.96·SE does
@@ -8,7 +9,7 @@ not.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from math import sqrt
@@ -144,3 +145,38 @@ def protect_counts(counts: Sequence[int]) -> tuple[int | None, ...]:
     """Counts of one breakdown as they may be shown: None for the hidden ones."""
     hidden = secondary(counts, [shown(count) is None for count in counts])
     return tuple(None if hide else count for count, hide in zip(counts, hidden, strict=True))
+
+
+def median(histogram: Iterable[tuple[int, int]]) -> float | None:
+    """The median of values given as (value, how many times); None when there are none."""
+    counts = sorted((value, n) for value, n in histogram if n > 0)
+    total = sum(n for _, n in counts)
+    if total == 0:
+        return None
+
+    def at(position: int) -> int:
+        seen = 0
+        for value, n in counts:
+            seen += n
+            if position < seen:
+                return value
+        raise IndexError(position)
+
+    return (at((total - 1) // 2) + at(total // 2)) / 2
+
+
+@dataclass(frozen=True)
+class Days:
+    """A median number of days, and how many pairs it rests on."""
+
+    median: float | None
+    pairs: int
+
+    @property
+    def shown(self) -> float | None:
+        return self.median if self.pairs >= SMALL_GROUP else None
+
+
+def days(histogram: Iterable[tuple[int, int]]) -> Days:
+    rows = list(histogram)
+    return Days(median=median(rows), pairs=sum(n for _, n in rows))
