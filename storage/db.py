@@ -170,8 +170,8 @@ class Database:
 
     async def read_in_process(self, work: Callable[..., T], *args: object) -> T:
         """`work(connection, *args)` run in a niced process of its own (storage/worker.py) on a
-        read-only connection, for reads too long for the event loop (the exports). `work` and
-        `args` must pickle (a module-level function, data)."""
+        read-only connection, for reads too long for the event loop (the exports, the stall
+        scan). `work` and `args` must pickle (a module-level function, data)."""
         if self._path is None:
             raise RuntimeError("an in-memory database cannot be read on another connection")
         return await in_process(_read_with, self._path, work, *args)

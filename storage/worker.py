@@ -1,5 +1,5 @@
 """Work too long for the event loop run in a niced Python process of its own: the exports'
-reads, zipping a large file, drawing a chart.
+reads, the stall scan of every pair, zipping a large file, drawing a chart.
 
 A thread would share the interpreter lock with every chat, and a `multiprocessing` child starts
 at the parent's priority and imports the parent's main module (the whole bot) before it could
