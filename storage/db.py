@@ -11,6 +11,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -71,6 +72,17 @@ def _bound(params: Params) -> tuple[Any, ...] | Mapping[str, Any]:
     return params if isinstance(params, Mapping) else tuple(params)
 
 
+@dataclass
+class _Group:
+    """The rows of one statement waiting together for the writer (Database.write_grouped)."""
+
+    rows: list[tuple[Any, ...] | Mapping[str, Any]] = field(default_factory=list)
+    written: asyncio.Future[None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+    task: asyncio.Task[None] | None = None
+
+
 class Database:
     """One writer connection and a few read-only ones, all in autocommit mode.
 
@@ -96,6 +108,7 @@ class Database:
         for reader in self._readers:
             self._idle_readers.put_nowait(reader)
         self._path = path  # None in memory
+        self._groups: dict[str, _Group] = {}  # by statement: the rows not written yet
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -126,6 +139,37 @@ class Database:
         async with self._write_lock:
             cursor = await self._writer.execute(sql, _bound(params))
             return cursor.rowcount
+
+    async def write_grouped(self, sql: str, params: Params = ()) -> None:
+        """One statement that stands alone (as `write`), written with the same statement of
+        every other task that waits for the writer meanwhile: one trip to the writer's thread
+        for all of them (executemany), where each would take its own while holding the write
+        lock, and under load the lock is what the chats wait for. Returns once its row is
+        written. A failure fails the whole group, some of whose rows may be written before
+        it: only for statements that may safely run again (the inbox's marks)."""
+        if HANDLING_UPDATE.get() is not None:
+            raise RuntimeError("a change made for an update is written in a transaction")
+        group = self._groups.get(sql)
+        if group is None:
+            group = self._groups[sql] = _Group()
+            group.task = asyncio.create_task(self._write_group(sql, group))
+        group.rows.append(_bound(params))
+        await asyncio.shield(group.written)
+
+    async def _write_group(self, sql: str, group: _Group) -> None:
+        try:
+            async with self._write_lock:
+                del self._groups[sql]  # a row that comes now waits for the next group
+                await self._writer.executemany(sql, group.rows)
+        except asyncio.CancelledError:
+            if self._groups.get(sql) is group:  # cancelled before its turn
+                del self._groups[sql]
+            group.written.cancel()
+            raise
+        except Exception as error:
+            group.written.set_exception(error)
+        else:
+            group.written.set_result(None)
 
     @asynccontextmanager
     async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -12,8 +12,8 @@ from bot.exports import write_exports
 from bot.i18n import translator
 from bot.model.evaluation import ReportFilter
 from bot.model.participants import Role, Status
-from storage import Database, open_database, participants
-from storage.db import migrations
+from storage import Database, inbox, open_database, participants
+from storage.db import HANDLING_UPDATE, migrations
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -177,6 +177,50 @@ async def test_a_write_commits_while_a_long_read_runs(db) -> None:
     finally:
         finish.set()
     assert (await long_read)[0] == 1
+
+
+async def test_marks_that_wait_for_the_writer_are_written_together(db, monkeypatch) -> None:
+    for update_id in range(1, 21):
+        await inbox.store(db, update_id, update_id, "{}", NOW)
+    trips = []
+    executemany = db._writer.executemany
+
+    async def counted(sql, rows):
+        trips.append(len(rows))
+        return await executemany(sql, rows)
+
+    monkeypatch.setattr(db._writer, "executemany", counted)
+    async with db.transaction():  # the writer is busy: the marks wait for it together
+        marks = [asyncio.create_task(inbox.mark_handled(db, i, NOW)) for i in range(1, 21)]
+        await asyncio.sleep(0)
+        assert not any(mark.done() for mark in marks)
+    await asyncio.gather(*marks)
+    assert trips == [20]
+    assert await inbox.open_entries(db) == []
+    await inbox.store(db, 21, 21, "{}", NOW)
+    await inbox.mark_handled(db, 21, NOW)  # alone, it goes alone
+    assert trips == [20, 1] and await inbox.open_entries(db) == []
+
+
+async def test_a_failed_group_fails_each_of_its_writers_and_the_next_group_is_written(db) -> None:
+    bad = "UPDATE no_such_table SET x = ?"
+    async with db.transaction():
+        failing = [asyncio.create_task(db.write_grouped(bad, (i,))) for i in range(3)]
+        await asyncio.sleep(0)
+    results = await asyncio.gather(*failing, return_exceptions=True)
+    assert all(isinstance(result, sqlite3.OperationalError) for result in results)
+    await inbox.store(db, 1, 1, "{}", NOW)
+    await inbox.mark_handled(db, 1, NOW)
+    assert await inbox.open_entries(db) == []
+
+
+async def test_a_grouped_write_is_refused_while_an_update_is_handled(db) -> None:
+    handling = HANDLING_UPDATE.set(7)
+    try:
+        with pytest.raises(RuntimeError, match="in a transaction"):
+            await inbox.mark_handled(db, 7, NOW)
+    finally:
+        HANDLING_UPDATE.reset(handling)
 
 
 async def test_a_lookup_sees_each_write_once_committed_and_never_an_open_one(db) -> None:
