@@ -8,12 +8,11 @@ import os
 from collections.abc import Awaitable, Callable
 from datetime import time, timedelta
 
-from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot import i18n, inbox, operations
+from bot.bot_api import telegram_bot
 from bot.config import Config
-from bot.delivery import RetryingRateLimiter
 from bot.handlers import (
     agreement,
     alerts,
@@ -62,15 +61,12 @@ from bot.model.screening import QUESTIONNAIRE as SCREENING
 from bot.monitor import Monitor
 from bot.outbox import Outbox
 from bot.services import Clock, Services, utc_now
-from bot.transport import AiohttpTransport
 from bot.updates import PerChatOrder
 from storage import open_database
 from storage import participants as participant_store
 
 log = logging.getLogger(__name__)
 
-# Retries on 429 (after Telegram's retry_after) before a send is given up.
-RATE_LIMIT_RETRIES = 3
 GUARD_GROUP = -1
 REMINDER_SCAN_INTERVAL = timedelta(minutes=15)
 PAIR_SCAN_INTERVAL = timedelta(hours=1)
@@ -112,30 +108,17 @@ def build_application(config: Config, *, clock: Clock = utc_now) -> Application:
         if services is not None:
             await services.db.close()
 
-    builder = (
+    application = (
         ApplicationBuilder()
         .application_class(inbox.InboxApplication)
         .update_queue(inbox.InboxQueue())
-        .token(config.bot_token)
+        .bot(telegram_bot(config, monitor))
         .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .request(AiohttpTransport(monitor=monitor))
-        .get_updates_request(AiohttpTransport(connections=1, monitor=monitor))
         .concurrent_updates(PerChatOrder(monitor=monitor))
-        .rate_limiter(
-            RetryingRateLimiter(
-                overall_max_rate=config.rate_limit_per_second,
-                max_retries=RATE_LIMIT_RETRIES,
-                monitor=monitor,
-            )
-        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .build()
     )
-    if config.bot_api_base_url is not None:
-        builder = builder.base_url(config.bot_api_base_url)
-        builder = builder.base_file_url(config.bot_api_base_file_url)
-    application = builder.build()
     register_handlers(application)
     schedule_jobs(application, config, monitor)
     return application

@@ -30,6 +30,7 @@ from telegram._utils.types import FileInput
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import alerts, registration
+from bot.bot_api import MentorbroBot
 from bot.calendar import CalendarEvent, ics_file
 from bot.i18n import Translator, translator
 from bot.services import Services
@@ -72,7 +73,7 @@ class Outbox:
     """The one way out to people: `send`, `send_event` (a calendar file), `to_coordinators`,
     `edit`, `remove_buttons`."""
 
-    def __init__(self, bot: Bot, services: Services, alert_pair: AlertPair) -> None:
+    def __init__(self, bot: MentorbroBot, services: Services, alert_pair: AlertPair) -> None:
         self.bot = bot
         self.services = services
         self._alert_pair = alert_pair
@@ -156,21 +157,11 @@ class Outbox:
         self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
     ) -> bool:
         """Change a message sent before (a coordinator's copy); False if it stayed as it was."""
-        return await self._change(
-            chat_id,
-            self.bot.edit_message_text(
-                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-            ),
-        )
+        return await self._change(chat_id, self.bot.edit_text(chat_id, message_id, text, markup))
 
     async def remove_buttons(self, chat_id: int, message_id: int) -> bool:
         """Take the buttons off a message sent before; False if it stayed as it was."""
-        return await self._change(
-            chat_id,
-            self.bot.edit_message_reply_markup(
-                chat_id=chat_id, message_id=message_id, reply_markup=None
-            ),
-        )
+        return await self._change(chat_id, self.bot.edit_buttons(chat_id, message_id, None))
 
     async def _change(self, chat_id: int, change: Awaitable[object]) -> bool:
         try:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext
 
+from bot.bot_api import MentorbroBot
 from bot.i18n import Translator, translator
 from bot.logs import PARTICIPANT_ID
 from bot.model.participants import Participant
@@ -29,7 +30,7 @@ def services_of(holder: CallbackContext[Any, Any, Any, Any] | Application) -> Se
     return application.bot_data[SERVICES_KEY]
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+class BotContext(CallbackContext[MentorbroBot, dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """CallbackContext with the bot's services, its outbox and the participant of the update."""
 
     def __init__(

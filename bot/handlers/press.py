@@ -15,11 +15,12 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
 from bot import privacy, scopes
+from bot.bot_api import MentorbroBot
 from bot.handlers.callback_data import CallbackData
 from bot.handlers.common import send
 from bot.handlers.context import BotContext
@@ -76,7 +77,7 @@ class Press(Generic[D]):
         return self.context.outbox
 
     @property
-    def bot(self) -> Bot:
+    def bot(self) -> MentorbroBot:
         return self.context.bot
 
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
@@ -102,8 +103,11 @@ class Press(Generic[D]):
 
     async def replace_buttons(self, markup: InlineKeyboardMarkup | None) -> None:
         """Show other buttons under the pressed message, or none."""
+        pressed = self.query.message
+        if pressed is None:  # a press on an inline message, which the bot never sends
+            return
         try:
-            await self.query.edit_message_reply_markup(reply_markup=markup)
+            await self.bot.edit_buttons(pressed.chat.id, pressed.message_id, markup)
         except BadRequest as error:
             # Pressed twice, or a forwarded copy the bot cannot edit: nothing to change.
             if not uneditable(error):
@@ -141,10 +145,11 @@ class Press(Generic[D]):
 
     async def _edit_text(self, text: str, markup: InlineKeyboardMarkup | None) -> bool:
         """Whether the pressed message shows this now (a press twice finds it so already)."""
-        if not isinstance(self.query.message, Message):  # too old for Telegram to include
+        pressed = self.query.message
+        if not isinstance(pressed, Message):  # too old for Telegram to include
             return False
         try:
-            await self.query.edit_message_text(text, reply_markup=markup)
+            await self.bot.edit_text(pressed.chat.id, pressed.message_id, text, markup)
         except BadRequest as error:
             if not uneditable(error):
                 raise
