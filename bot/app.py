@@ -138,6 +138,11 @@ def register_handlers(application: Application) -> None:
     application.add_handlers(fallback.GUARDS, group=GUARD_GROUP)
     application.add_handlers(
         [
+            # Check-in answers are most of the presses, and PTB tries a press on each handler
+            # in turn until one takes it (27 button handlers were checked before these). Each
+            # button handler takes only its own kind of data, so their order changes nothing
+            # else.
+            *checkins.HANDLERS,
             *start.HANDLERS,
             *coordinator.HANDLERS,
             *review.HANDLERS,
@@ -150,7 +155,6 @@ def register_handlers(application: Application) -> None:
             *proposals.HANDLERS,
             *pairs.HANDLERS,
             *agreement.HANDLERS,
-            *checkins.HANDLERS,
             *meetings.HANDLERS,
             *meeting_answers.HANDLERS,
             *checkin_pause.HANDLERS,
