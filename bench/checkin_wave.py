@@ -43,8 +43,8 @@ WAVE_PARTICIPANTS = 10_000
 # The crash run sends at 30 a second as well; 3,000 people keep it under two minutes while
 # the kill still lands in the middle of a long wave.
 KILL_PARTICIPANTS = 3_000
-ANSWER_ROUNDS = 3
-PRESSES_PER_ROUND = 3_000  # each round presses for different people of the wave
+ANSWER_ROUNDS = 5  # each a round of our bot, then one of the echo bot on the same presses
+PRESSES_PER_ROUND = 1_800  # each round presses for different people of the wave
 TELEGRAM_LIMITS = RateLimits(global_per_second=30, per_chat_per_second=1, per_chat_burst=3)
 TELEGRAM_RATE = 30  # the emulator's overall limit; the bot keeps its default, just under
 PAID_BROADCAST_RATE = 1000
@@ -370,12 +370,12 @@ async def answer_round(running: Running, presses: list[Press]) -> float:
     return len(answered) / (max(answered) - start)
 
 
-async def answer_rates(running: Running, rounds: list[list[Press]], settle_s: float) -> float:
-    """The median answers a second over the rounds, once the bot has settled; then stop it."""
+async def answer_rate(running: Running, presses: list[Press], settle_s: float) -> float:
+    """Answers a second over one round, once the bot has settled; then stop it."""
     await asyncio.sleep(settle_s)
-    rates = [await answer_round(running, presses) for presses in rounds]
+    rate = await answer_round(running, presses)
     await stop(running.process)
-    return statistics.median(rates)
+    return rate
 
 
 def asked_next(user: SimulatedUser, pressed: str) -> bool:
@@ -449,17 +449,32 @@ async def bench(work: Path, processes: Processes) -> None:
 
         rounds = first_buttons(users)
         env = bot_env(emulator, work / "wave.sqlite3", PAID_BROADCAST_RATE)
-        ours_bot = await polling_bot(emulator, processes, "answers", env, "-m", "bot")
+        ours, echo = await answers_beside_echo(emulator, processes, env, rounds)
+        report("answers_per_s", statistics.median(ours))
+        report("echo_answers_per_s", statistics.median(echo))
+        ratios = [a / b for a, b in zip(ours, echo, strict=True)]
+        report("answers_vs_echo", statistics.median(ratios), 2)
+
+
+async def answers_beside_echo(
+    emulator: BotApiEmulator, processes: Processes, env: dict[str, str], rounds: list[list[Press]]
+) -> tuple[list[float], list[float]]:
+    """Each round's answers a second, our bot's and the echo bot's, the two taking turns round
+    by round: on a shared machine the load of the moment moves both alike, where all of ours
+    then all of the echo's compared two different moments."""
+    ours, echo = [], []
+    for number, presses in enumerate(rounds):
+        ours_bot = await polling_bot(emulator, processes, f"answers{number}", env, "-m", "bot")
         # Past the bot's first check-in wave (nothing is due: it only looks).
-        ours = await answer_rates(ours_bot, rounds, FIRST_WAVE_DELAY_S + 3)
-        stored = sum(next_questions(presses) for presses in rounds)
-        if stored < ANSWER_ROUNDS * PRESSES_PER_ROUND:
+        ours.append(await answer_rate(ours_bot, presses, FIRST_WAVE_DELAY_S + 3))
+        stored = next_questions(presses)
+        if stored < len(presses):
             print(f"answers: only {stored} next questions sent", file=sys.stderr)
-        echo_bot = await polling_bot(emulator, processes, "echo", env, __file__, ECHO_FLAG)
-        echo = await answer_rates(echo_bot, rounds, 2)
-        report("answers_per_s", ours)
-        report("echo_answers_per_s", echo)
-        report("answers_vs_echo", ours / echo, 2)
+        echo_bot = await polling_bot(emulator, processes, f"echo{number}", env, __file__, ECHO_FLAG)
+        echo.append(await answer_rate(echo_bot, presses, 2))
+        rates = f"answers {ours[-1]:.1f}/s, echo {echo[-1]:.1f}/s, {ours[-1] / echo[-1]:.2f}"
+        print(f"round {number + 1}: {rates}", file=sys.stderr)
+    return ours, echo
 
 
 async def main() -> None:
