@@ -114,21 +114,34 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run the block in one IMMEDIATE transaction: all of it is written, or nothing."""
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
+            await self._begin()
             try:
                 yield self._writer
-                update_id = HANDLING_UPDATE.get()
-                if update_id is not None:
-                    await self._writer.execute(
-                        "UPDATE inbox SET committed = 1 WHERE update_id = ? AND committed = 0",
-                        (update_id,),
-                    )
                 # A failed COMMIT (a full disk) leaves the transaction open: roll it back too,
                 # or every later BEGIN on this connection would fail.
                 await self._writer.commit()
             except BaseException:
                 await self._writer.rollback()
                 raise
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE. For an update's handler, the transaction also notes in the inbox
+        that the update's changes are stored, in the same trip to the writer's thread: under a
+        burst of answers each trip made with the write lock held is a turn of the event loop
+        that every other write waits. A script takes no parameters; the id is an int."""
+        update_id = HANDLING_UPDATE.get()
+        if update_id is None:
+            await self._writer.execute("BEGIN IMMEDIATE")
+            return
+        try:
+            await self._writer.executescript(
+                "BEGIN IMMEDIATE; UPDATE inbox SET committed = 1 "
+                f"WHERE update_id = {int(update_id)} AND committed = 0;"
+            )
+        except BaseException:
+            if self._writer.in_transaction:  # begun, and the note failed
+                await self._writer.rollback()
+            raise
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement that stands alone, atomic by itself (autocommit): one trip to the

@@ -214,6 +214,34 @@ async def test_a_failed_group_fails_each_of_its_writers_and_the_next_group_is_wr
     assert await inbox.open_entries(db) == []
 
 
+async def test_a_transaction_for_an_update_notes_its_changes_in_the_inbox_with_them(db) -> None:
+    for update_id in (5, 6):
+        await inbox.store(db, update_id, update_id, "{}", NOW)
+
+    async def change_for(update_id: int, *, fail: bool) -> None:
+        handling = HANDLING_UPDATE.set(update_id)
+        try:
+            async with db.transaction() as connection:
+                await connection.execute(
+                    "INSERT INTO participants (telegram_user_id, chat_id, language, created_at, "
+                    "updated_at) VALUES (?, ?, 'da', 'x', 'x')",
+                    (update_id, update_id),
+                )
+                if fail:
+                    raise RuntimeError("the handler failed")
+        finally:
+            HANDLING_UPDATE.reset(handling)
+
+    with pytest.raises(RuntimeError):
+        await change_for(5, fail=True)
+    await change_for(6, fail=False)
+    async with db.transaction():  # not for an update: notes nothing
+        pass
+    committed = {entry.update_id: entry.committed for entry in await inbox.open_entries(db)}
+    assert committed == {5: False, 6: True}
+    assert await user_ids(db) == [6]
+
+
 async def test_a_grouped_write_is_refused_while_an_update_is_handled(db) -> None:
     handling = HANDLING_UPDATE.set(7)
     try:
