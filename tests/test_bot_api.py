@@ -1,36 +1,22 @@
 """The bot's own edits (bot/bot_api.py) against the Bot API emulator: what the person sees."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
 from bot.bot_api import MentorbroBot, telegram_bot
-from bot.config import load_config
+from bot.config import Config
 from bot.monitor import Monitor
 from sandbox import BotApiEmulator
 
-TOKEN = "123456:BotApiEditsTestToken_abcdefghijklmno"
 AMAL = 9101
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    emu = BotApiEmulator(token=TOKEN, bot_username="mentorbro_test_bot")
-    await emu.start()
-    try:
-        yield emu
-    finally:
-        await emu.stop()
-
-
-@pytest.fixture
-async def bot(emulator: BotApiEmulator) -> AsyncIterator[MentorbroBot]:
-    config = load_config(
-        {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": emulator.base_url, "DATABASE_PATH": "unused"}
-    )
-    async with telegram_bot(config, Monitor(unreachable_s=60)) as built:
+async def bot(make_config: Callable[..., Config]) -> AsyncIterator[MentorbroBot]:
+    async with telegram_bot(make_config(), Monitor(unreachable_s=60)) as built:
         yield built
 
 
