@@ -80,7 +80,7 @@ class _Group:
     written: asyncio.Future[None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
-    task: asyncio.Task[None] | None = None
+    task: asyncio.Task[None] | None = None  # held here: the loop keeps only a weak reference
 
 
 class Database:
