@@ -24,6 +24,8 @@ PARSE_MODE = ParseMode.HTML  # of every text the bot sends
 
 
 class MentorbroBot(ExtBot[None]):
+    """PTB's ExtBot (its rate limiter, its retries) and the bot's two edits."""
+
     async def edit_text(
         self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
     ) -> None:

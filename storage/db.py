@@ -72,6 +72,13 @@ def _bound(params: Params) -> tuple[Any, ...] | Mapping[str, Any]:
     return params if isinstance(params, Mapping) else tuple(params)
 
 
+def _refuse_while_handling_an_update() -> None:
+    """A statement outside a transaction would not note the update in the inbox, so a replay
+    of the update after a crash would make the change again."""
+    if HANDLING_UPDATE.get() is not None:
+        raise RuntimeError("a change made for an update is written in a transaction")
+
+
 @dataclass
 class _Group:
     """The rows of one statement waiting together for the writer (Database.write_grouped)."""
@@ -147,8 +154,7 @@ class Database:
         """One statement that stands alone, atomic by itself (autocommit): one trip to the
         writer's thread where a transaction takes three. How many rows it changed. Not for a
         handler's changes, which a transaction notes in the inbox (see `transaction`)."""
-        if HANDLING_UPDATE.get() is not None:
-            raise RuntimeError("a change made for an update is written in a transaction")
+        _refuse_while_handling_an_update()
         async with self._write_lock:
             cursor = await self._writer.execute(sql, _bound(params))
             return cursor.rowcount
@@ -160,8 +166,7 @@ class Database:
         lock, and under load the lock is what the chats wait for. Returns once its row is
         written. A failure fails the whole group, some of whose rows may be written before
         it: only for statements that may safely run again (the inbox's marks)."""
-        if HANDLING_UPDATE.get() is not None:
-            raise RuntimeError("a change made for an update is written in a transaction")
+        _refuse_while_handling_an_update()
         group = self._groups.get(sql)
         if group is None:
             group = self._groups[sql] = _Group()
